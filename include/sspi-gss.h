@@ -1,0 +1,61 @@
+/*
+ * sspi-gss.h - sspi-gss's own additions to the SSPI surface.
+ *
+ * Everything here is named SspiGss*; none of it exists on Windows. Include it
+ * after <sspi.h> (it includes it itself).
+ */
+#ifndef SSPI_GSS_EXTENSIONS_H
+#define SSPI_GSS_EXTENSIONS_H
+
+#include "sspi.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SSPI_GSS_VERSION_MAJOR 0
+#define SSPI_GSS_VERSION_MINOR 1
+#define SSPI_GSS_VERSION_PATCH 0
+
+/* The library's version as "MAJOR.MINOR.PATCH"; a static string. */
+SSPI_GSS_API const char *SspiGssVersion(void);
+
+/* How one SSPI package is carried out on this machine. */
+typedef struct _SSPI_GSS_PACKAGE_MECH {
+	const char *PackageName; /* "Negotiate", "Kerberos", "NTLM" */
+	const char *MechOid;     /* dotted GSS-API mechanism OID */
+	const char *Backend;     /* what implements it, in words */
+	ULONG Available;         /* nonzero when it can be used now */
+	const char *Reason;      /* when not available: why, in words */
+} SSPI_GSS_PACKAGE_MECH, *PSSPI_GSS_PACKAGE_MECH;
+
+/*
+ * Describes the package named pszPackageName (case-insensitive, as SSPI package
+ * names are). The strings in *pMech are static and must not be freed.
+ * Returns SEC_E_SECPKG_NOT_FOUND for an unknown name and SEC_E_INVALID_PARAMETER
+ * for NULL arguments.
+ */
+SSPI_GSS_API SECURITY_STATUS SspiGssQueryPackageMech(const char *pszPackageName,
+						     PSSPI_GSS_PACKAGE_MECH pMech);
+
+/*
+ * Checks that Heimdal's GSS-API and Kerberos libraries can be used: the
+ * Kerberos configuration parses and the GSS-API mechanisms are present. On
+ * failure returns an error status and, when pszReason is not NULL, points it
+ * at a static description of the problem.
+ */
+SSPI_GSS_API SECURITY_STATUS SspiGssCheckMechanisms(const char **pszReason);
+
+/* The symbolic name of a status code ("SEC_E_LOGON_DENIED"), or NULL when the
+ * code is unknown. A static string. */
+SSPI_GSS_API const char *SspiGssStatusName(SECURITY_STATUS Status);
+
+/* A one-line English description of a status code; a static string, never
+ * NULL. */
+SSPI_GSS_API const char *SspiGssStatusText(SECURITY_STATUS Status);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SSPI_GSS_EXTENSIONS_H */

@@ -1,0 +1,95 @@
+/*
+ * buffers.c - caller-owned memory and FreeContextBuffer.
+ *
+ * Blocks are recorded in a small hash set keyed by address. Buffers are
+ * handed out during handshakes and attribute queries, never per message, so
+ * one mutex is no cost that matters.
+ */
+#include "buffers.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "strings.h"
+
+#define BUCKETS 1024u
+
+struct block {
+	void *ptr;
+	size_t size;
+	struct block *next;
+};
+
+static struct block *buckets[BUCKETS];
+static size_t live_blocks;
+static pthread_mutex_t blocks_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t bucket_of(const void *p)
+{
+	/* malloc results are 16-byte aligned: drop the low bits, then mix. */
+	uint64_t x = (uint64_t)(uintptr_t)p >> 4;
+
+	return (size_t)((x * UINT64_C(0x9E3779B97F4A7C15)) >> 54) % BUCKETS;
+}
+
+void *sg_buffer_alloc(size_t n)
+{
+	struct block *b = malloc(sizeof(*b));
+	size_t i;
+
+	if (b == NULL)
+		return NULL;
+	b->ptr = calloc(1, n ? n : 1);
+	if (b->ptr == NULL) {
+		free(b);
+		return NULL;
+	}
+	b->size = n;
+	i = bucket_of(b->ptr);
+	pthread_mutex_lock(&blocks_lock);
+	b->next = buckets[i];
+	buckets[i] = b;
+	live_blocks++;
+	pthread_mutex_unlock(&blocks_lock);
+	return b->ptr;
+}
+
+SECURITY_STATUS sg_buffer_free(void *p)
+{
+	struct block **link, *b = NULL;
+
+	pthread_mutex_lock(&blocks_lock);
+	for (link = &buckets[bucket_of(p)]; *link != NULL; link = &(*link)->next) {
+		if ((*link)->ptr == p) {
+			b = *link;
+			*link = b->next;
+			live_blocks--;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&blocks_lock);
+	if (b == NULL)
+		return SEC_E_INVALID_HANDLE;
+	sg_wipe(b->ptr, b->size);
+	free(b->ptr);
+	free(b);
+	return SEC_E_OK;
+}
+
+size_t sg_buffer_count(void)
+{
+	size_t n;
+
+	pthread_mutex_lock(&blocks_lock);
+	n = live_blocks;
+	pthread_mutex_unlock(&blocks_lock);
+	return n;
+}
+
+SECURITY_STATUS SEC_ENTRY FreeContextBuffer(void *pvContextBuffer)
+{
+	if (pvContextBuffer == NULL)
+		return SEC_E_OK;
+	return sg_buffer_free(pvContextBuffer);
+}

@@ -1,0 +1,18 @@
+/*
+ * status.h - the one place where mechanism results become SECURITY_STATUS.
+ */
+#ifndef SG_STATUS_H
+#define SG_STATUS_H
+
+#include <gssapi/gssapi.h>
+
+#include <sspi.h>
+
+/* Maps a GSS-API major status and its minor status (a krb5_error_code for the
+ * Kerberos mechanism) to the status Windows returns in the same situation. */
+SECURITY_STATUS sg_status_from_gss(OM_uint32 major, OM_uint32 minor);
+
+/* Maps a krb5_error_code alone; SEC_E_INTERNAL_ERROR when it has no row. */
+SECURITY_STATUS sg_status_from_krb5(long code);
+
+#endif

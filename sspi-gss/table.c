@@ -1,0 +1,81 @@
+/*
+ * table.c - InitSecurityInterfaceA/W and the two function tables.
+ *
+ * Every slot that Windows fills is filled; a function this library does not
+ * implement yet is still present and returns SEC_E_UNSUPPORTED_FUNCTION, so a
+ * caller that jumps through the table never calls NULL. The reserved slots
+ * stay NULL, as on Windows.
+ */
+#include <sspi.h>
+
+static SecurityFunctionTableA table_a = {
+	.dwVersion = SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_5,
+	.EnumerateSecurityPackagesA = EnumerateSecurityPackagesA,
+	.QueryCredentialsAttributesA = QueryCredentialsAttributesA,
+	.AcquireCredentialsHandleA = AcquireCredentialsHandleA,
+	.FreeCredentialsHandle = FreeCredentialsHandle,
+	.InitializeSecurityContextA = InitializeSecurityContextA,
+	.AcceptSecurityContext = AcceptSecurityContext,
+	.CompleteAuthToken = CompleteAuthToken,
+	.DeleteSecurityContext = DeleteSecurityContext,
+	.ApplyControlToken = ApplyControlToken,
+	.QueryContextAttributesA = QueryContextAttributesA,
+	.ImpersonateSecurityContext = ImpersonateSecurityContext,
+	.RevertSecurityContext = RevertSecurityContext,
+	.MakeSignature = MakeSignature,
+	.VerifySignature = VerifySignature,
+	.FreeContextBuffer = FreeContextBuffer,
+	.QuerySecurityPackageInfoA = QuerySecurityPackageInfoA,
+	.ExportSecurityContext = ExportSecurityContext,
+	.ImportSecurityContextA = ImportSecurityContextA,
+	.AddCredentialsA = AddCredentialsA,
+	.QuerySecurityContextToken = QuerySecurityContextToken,
+	.EncryptMessage = EncryptMessage,
+	.DecryptMessage = DecryptMessage,
+	.SetContextAttributesA = SetContextAttributesA,
+	.SetCredentialsAttributesA = SetCredentialsAttributesA,
+	.ChangeAccountPasswordA = ChangeAccountPasswordA,
+	.QueryContextAttributesExA = QueryContextAttributesExA,
+	.QueryCredentialsAttributesExA = QueryCredentialsAttributesExA,
+};
+
+static SecurityFunctionTableW table_w = {
+	.dwVersion = SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_5,
+	.EnumerateSecurityPackagesW = EnumerateSecurityPackagesW,
+	.QueryCredentialsAttributesW = QueryCredentialsAttributesW,
+	.AcquireCredentialsHandleW = AcquireCredentialsHandleW,
+	.FreeCredentialsHandle = FreeCredentialsHandle,
+	.InitializeSecurityContextW = InitializeSecurityContextW,
+	.AcceptSecurityContext = AcceptSecurityContext,
+	.CompleteAuthToken = CompleteAuthToken,
+	.DeleteSecurityContext = DeleteSecurityContext,
+	.ApplyControlToken = ApplyControlToken,
+	.QueryContextAttributesW = QueryContextAttributesW,
+	.ImpersonateSecurityContext = ImpersonateSecurityContext,
+	.RevertSecurityContext = RevertSecurityContext,
+	.MakeSignature = MakeSignature,
+	.VerifySignature = VerifySignature,
+	.FreeContextBuffer = FreeContextBuffer,
+	.QuerySecurityPackageInfoW = QuerySecurityPackageInfoW,
+	.ExportSecurityContext = ExportSecurityContext,
+	.ImportSecurityContextW = ImportSecurityContextW,
+	.AddCredentialsW = AddCredentialsW,
+	.QuerySecurityContextToken = QuerySecurityContextToken,
+	.EncryptMessage = EncryptMessage,
+	.DecryptMessage = DecryptMessage,
+	.SetContextAttributesW = SetContextAttributesW,
+	.SetCredentialsAttributesW = SetCredentialsAttributesW,
+	.ChangeAccountPasswordW = ChangeAccountPasswordW,
+	.QueryContextAttributesExW = QueryContextAttributesExW,
+	.QueryCredentialsAttributesExW = QueryCredentialsAttributesExW,
+};
+
+PSecurityFunctionTableA SEC_ENTRY InitSecurityInterfaceA(void)
+{
+	return &table_a;
+}
+
+PSecurityFunctionTableW SEC_ENTRY InitSecurityInterfaceW(void)
+{
+	return &table_w;
+}
