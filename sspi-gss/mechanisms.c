@@ -51,20 +51,22 @@ static SECURITY_STATUS check_config_files(krb5_context ctx)
 
 	ret = krb5_get_default_config_files(&files);
 	if (ret != 0) {
+		const char *msg = krb5_get_error_message(ctx, ret);
+
 		snprintf(check_reason, sizeof(check_reason),
-			 "the list of Kerberos configuration files cannot be read: %s",
-			 krb5_get_error_message(ctx, ret));
+			 "the list of Kerberos configuration files cannot be read: %s", msg);
+		krb5_free_error_message(ctx, msg);
 		return SEC_E_INTERNAL_ERROR;
 	}
 	for (char **f = files; f != NULL && *f != NULL; f++) {
 		krb5_config_section *section = NULL;
 
 		ret = krb5_config_parse_file(ctx, *f, &section);
-		if (ret == 0) {
+		/* On a syntax error the parser still leaves what it had read in
+		 * section, so it is freed in both cases. */
+		if (section != NULL)
 			krb5_config_file_free(ctx, section);
-			continue;
-		}
-		if (ret == ENOENT)
+		if (ret == 0 || ret == ENOENT)
 			continue;
 		{
 			const char *msg = krb5_get_error_message(ctx, ret);

@@ -1,0 +1,59 @@
+#!/bin/sh
+# The whole test suite: the Check suites in a normal build, again under
+# valgrind memcheck, again built with AddressSanitizer and UBSan, and the
+# install + pkg-config check. Ends with one "N passed, N failed" line.
+set -u
+cd "$(dirname "$0")/.."
+passed=0
+failed=0
+
+# Adds the Ok/Fail counts of a meson test run to the totals.
+count() {
+	ok=$(sed -n 's/^Ok: *\([0-9]*\).*/\1/p' "$1")
+	bad=$(sed -n 's/^Fail: *\([0-9]*\).*/\1/p' "$1")
+	timeout=$(sed -n 's/^Timeout: *\([0-9]*\).*/\1/p' "$1")
+	passed=$((passed + ${ok:-0}))
+	failed=$((failed + ${bad:-0} + ${timeout:-0}))
+	if [ -z "$ok" ]; then failed=$((failed + 1)); fi
+}
+
+run() {
+	name=$1
+	shift
+	echo "== $name"
+	log=$(mktemp)
+	"$@" 2>&1 | tee "$log"
+	count "$log"
+	rm -f "$log"
+}
+
+setup() {
+	dir=$1
+	shift
+	if [ -d "$dir" ]; then
+		meson setup --reconfigure "$dir" "$@" >/dev/null
+	else
+		meson setup "$dir" "$@" >/dev/null
+	fi && meson compile -C "$dir" >/dev/null
+}
+
+if setup build-test; then
+	run "Check suites" meson test -C build-test --print-errorlogs
+	run "Check suites under valgrind" meson test -C build-test --setup valgrind --no-suite script --print-errorlogs
+else
+	echo "build failed"; failed=$((failed + 1))
+fi
+
+if setup build-asan -Db_sanitize=address,undefined -Db_lundef=false; then
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		run "Check suites with ASan and UBSan" meson test -C build-asan --print-errorlogs
+else
+	echo "sanitizer build failed"; failed=$((failed + 1))
+fi
+
+echo "== install and pkg-config"
+if tests/install-check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
+echo
+echo "all: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,12 @@
+#!/bin/sh
+# Installs what sspi-gss needs to build and test on Debian or Ubuntu.
+# Runs apt-get directly as root, through sudo otherwise.
+set -eu
+packages="build-essential meson ninja-build pkg-config heimdal-dev heimdal-kdc heimdal-clients
+libunistring-dev check libwinpr2-dev valgrind"
+if [ "$(id -u)" -eq 0 ]; then as_root=""; else as_root="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$as_root apt-get update -qq
+# shellcheck disable=SC2086
+$as_root apt-get install -y -qq --no-install-recommends $packages >/dev/null
+echo "install-deps: build and test dependencies are installed"
