@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "strings.h"
 
@@ -92,4 +93,46 @@ SECURITY_STATUS SEC_ENTRY FreeContextBuffer(void *pvContextBuffer)
 	if (pvContextBuffer == NULL)
 		return SEC_E_OK;
 	return sg_buffer_free(pvContextBuffer);
+}
+
+PSecBuffer sg_secbuffer_find(PSecBufferDesc desc, ULONG type)
+{
+	if (desc == NULL || desc->pBuffers == NULL)
+		return NULL;
+	for (ULONG i = 0; i < desc->cBuffers; i++)
+		if ((desc->pBuffers[i].BufferType & ~(ULONG)SECBUFFER_ATTRMASK) == type)
+			return &desc->pBuffers[i];
+	return NULL;
+}
+
+SECURITY_STATUS sg_secbuffer_check(PSecBufferDesc desc)
+{
+	if (desc == NULL || desc->ulVersion != SECBUFFER_VERSION)
+		return SEC_E_INVALID_PARAMETER;
+	if (desc->cBuffers != 0 && desc->pBuffers == NULL)
+		return SEC_E_INVALID_PARAMETER;
+	return SEC_E_OK;
+}
+
+SECURITY_STATUS sg_secbuffer_put(PSecBuffer out, int allocate, const void *data, size_t len)
+{
+	if (len > 0xFFFFFFFFu)
+		return SEC_E_INSUFFICIENT_MEMORY;
+	if (allocate) {
+		void *p = sg_buffer_alloc(len);
+
+		if (p == NULL)
+			return SEC_E_INSUFFICIENT_MEMORY;
+		if (len != 0)
+			memcpy(p, data, len);
+		out->pvBuffer = p;
+		out->cbBuffer = (ULONG)len;
+		return SEC_E_OK;
+	}
+	if (len > out->cbBuffer || (len != 0 && out->pvBuffer == NULL))
+		return SEC_E_INSUFFICIENT_MEMORY;
+	if (len != 0)
+		memcpy(out->pvBuffer, data, len);
+	out->cbBuffer = (ULONG)len;
+	return SEC_E_OK;
 }

@@ -22,4 +22,17 @@ SECURITY_STATUS sg_buffer_free(void *p);
 /* How many blocks are live (for leak tests). */
 size_t sg_buffer_count(void);
 
+
+/* The first buffer of type (attribute bits ignored), or NULL. */
+PSecBuffer sg_secbuffer_find(PSecBufferDesc desc, ULONG type);
+
+/* SEC_E_OK when desc is usable: not NULL, version SECBUFFER_VERSION, and a
+ * buffer array when it claims buffers. */
+SECURITY_STATUS sg_secbuffer_check(PSecBufferDesc desc);
+
+/* Delivers a token into out: allocated with sg_buffer_alloc when allocate,
+ * else copied into the caller's buffer, which must be large enough
+ * (SEC_E_INSUFFICIENT_MEMORY otherwise, and out is left as it was). */
+SECURITY_STATUS sg_secbuffer_put(PSecBuffer out, int allocate, const void *data, size_t len);
+
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "buffers.h"
+#include "mech.h"
 #include "strings.h"
 
 /* Windows' capability sets, spelled out so they can be read against the docs. */
@@ -54,7 +55,7 @@ static const struct sg_package packages[] = {
 		.max_token = 65535,
 		.mech_oid = "1.2.840.113554.1.2.2",
 		.backend = "Heimdal GSS-API krb5 mechanism",
-		.not_yet = "not implemented yet",
+		.ops = &sg_mech_krb5_ops,
 	},
 	{
 		.name = "NTLM",

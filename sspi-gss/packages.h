@@ -9,6 +9,8 @@
 
 #include <sspi.h>
 
+struct sg_mech_ops;
+
 struct sg_package {
 	const char *name;
 	const char *comment;
@@ -19,6 +21,7 @@ struct sg_package {
 	const char *mech_oid;   /* dotted */
 	const char *backend;    /* what carries it out, in words */
 	const char *not_yet;    /* NULL when implemented; else why not */
+	const struct sg_mech_ops *ops; /* NULL while not implemented */
 };
 
 size_t sg_package_count(void);

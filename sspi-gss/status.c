@@ -79,8 +79,29 @@ SECURITY_STATUS sg_status_from_gss(OM_uint32 major, OM_uint32 minor)
 		return SEC_E_OK;
 	}
 
-	/* The minor status is more precise than GSS_S_FAILURE and friends
-	 * (e.g. wrong password vs. KDC down), so it is consulted first. */
+	/* These routine errors say exactly what happened to a token or a
+	 * message, whatever the mechanism's minor code (a bad checksum is
+	 * KRB5KRB_AP_ERR_BAD_INTEGRITY, which on an AS exchange means a wrong
+	 * password, but behind GSS_S_BAD_MIC means an altered message). */
+	switch (routine) {
+	case GSS_S_BAD_SIG: /* == GSS_S_BAD_MIC */
+		return SEC_E_MESSAGE_ALTERED;
+	case GSS_S_DEFECTIVE_TOKEN:
+		return SEC_E_INVALID_TOKEN;
+	case GSS_S_BAD_BINDINGS:
+		return SEC_E_BAD_BINDINGS;
+	case GSS_S_NO_CONTEXT:
+		return SEC_E_INVALID_HANDLE;
+	case GSS_S_BAD_QOP:
+		return SEC_E_QOP_NOT_SUPPORTED;
+	case GSS_S_BAD_MECH:
+		return SEC_E_SECPKG_NOT_FOUND;
+	default:
+		break;
+	}
+
+	/* For the others (GSS_S_FAILURE, NO_CRED, BAD_NAME...) the minor status
+	 * says why (wrong password vs. KDC down), so it is consulted first. */
 	if (minor != 0) {
 		SECURITY_STATUS s = sg_status_from_krb5((long)(int32_t)minor);
 
@@ -89,21 +110,11 @@ SECURITY_STATUS sg_status_from_gss(OM_uint32 major, OM_uint32 minor)
 	}
 
 	switch (routine) {
-	case GSS_S_BAD_MECH:
-		return SEC_E_SECPKG_NOT_FOUND;
 	case GSS_S_BAD_NAME:
 	case GSS_S_BAD_NAMETYPE:
 		return SEC_E_TARGET_UNKNOWN;
-	case GSS_S_BAD_BINDINGS:
-		return SEC_E_BAD_BINDINGS;
-	case GSS_S_BAD_SIG: /* == GSS_S_BAD_MIC */
-		return SEC_E_MESSAGE_ALTERED;
 	case GSS_S_NO_CRED:
 		return SEC_E_NO_CREDENTIALS;
-	case GSS_S_NO_CONTEXT:
-		return SEC_E_INVALID_HANDLE;
-	case GSS_S_DEFECTIVE_TOKEN:
-		return SEC_E_INVALID_TOKEN;
 	case GSS_S_DEFECTIVE_CREDENTIAL:
 		return SEC_E_UNKNOWN_CREDENTIALS;
 	case GSS_S_CREDENTIALS_EXPIRED:
@@ -111,8 +122,6 @@ SECURITY_STATUS sg_status_from_gss(OM_uint32 major, OM_uint32 minor)
 		return SEC_E_NO_CREDENTIALS;
 	case GSS_S_CONTEXT_EXPIRED:
 		return SEC_E_CONTEXT_EXPIRED;
-	case GSS_S_BAD_QOP:
-		return SEC_E_QOP_NOT_SUPPORTED;
 	case GSS_S_UNAUTHORIZED:
 		return SEC_E_LOGON_DENIED;
 	case GSS_S_UNAVAILABLE:
@@ -246,4 +255,74 @@ const char *SspiGssStatusText(SECURITY_STATUS Status)
 	const struct status_name *row = find_status(Status);
 
 	return row ? row->text : "Unknown security status.";
+}
+
+struct flag_row {
+	ULONG sspi;
+	OM_uint32 gss;
+};
+
+static const struct flag_row isc_req_rows[] = {
+	{ISC_REQ_DELEGATE, GSS_C_DELEG_FLAG},
+	{ISC_REQ_MUTUAL_AUTH, GSS_C_MUTUAL_FLAG},
+	{ISC_REQ_REPLAY_DETECT, GSS_C_REPLAY_FLAG},
+	{ISC_REQ_SEQUENCE_DETECT, GSS_C_SEQUENCE_FLAG},
+	{ISC_REQ_CONFIDENTIALITY, GSS_C_CONF_FLAG},
+	{ISC_REQ_INTEGRITY, GSS_C_INTEG_FLAG},
+	{ISC_REQ_USE_DCE_STYLE, GSS_C_DCE_STYLE},
+	{ISC_REQ_IDENTIFY, GSS_C_IDENTIFY_FLAG},
+};
+
+static const struct flag_row isc_ret_rows[] = {
+	{ISC_RET_DELEGATE, GSS_C_DELEG_FLAG},
+	{ISC_RET_MUTUAL_AUTH, GSS_C_MUTUAL_FLAG},
+	{ISC_RET_REPLAY_DETECT, GSS_C_REPLAY_FLAG},
+	{ISC_RET_SEQUENCE_DETECT, GSS_C_SEQUENCE_FLAG},
+	{ISC_RET_CONFIDENTIALITY, GSS_C_CONF_FLAG},
+	{ISC_RET_INTEGRITY, GSS_C_INTEG_FLAG},
+	{ISC_RET_USED_DCE_STYLE, GSS_C_DCE_STYLE},
+	{ISC_RET_IDENTIFY, GSS_C_IDENTIFY_FLAG},
+};
+
+static const struct flag_row asc_ret_rows[] = {
+	{ASC_RET_DELEGATE, GSS_C_DELEG_FLAG},
+	{ASC_RET_MUTUAL_AUTH, GSS_C_MUTUAL_FLAG},
+	{ASC_RET_REPLAY_DETECT, GSS_C_REPLAY_FLAG},
+	{ASC_RET_SEQUENCE_DETECT, GSS_C_SEQUENCE_FLAG},
+	{ASC_RET_CONFIDENTIALITY, GSS_C_CONF_FLAG},
+	{ASC_RET_INTEGRITY, GSS_C_INTEG_FLAG},
+	{ASC_RET_USED_DCE_STYLE, GSS_C_DCE_STYLE},
+	{ASC_RET_IDENTIFY, GSS_C_IDENTIFY_FLAG},
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+OM_uint32 sg_flags_isc_req_to_gss(ULONG isc_req)
+{
+	OM_uint32 f = 0;
+
+	for (size_t i = 0; i < COUNT(isc_req_rows); i++)
+		if (isc_req & isc_req_rows[i].sspi)
+			f |= isc_req_rows[i].gss;
+	return f;
+}
+
+ULONG sg_flags_gss_to_isc_ret(OM_uint32 gss_flags)
+{
+	ULONG f = 0;
+
+	for (size_t i = 0; i < COUNT(isc_ret_rows); i++)
+		if (gss_flags & isc_ret_rows[i].gss)
+			f |= isc_ret_rows[i].sspi;
+	return f;
+}
+
+ULONG sg_flags_gss_to_asc_ret(OM_uint32 gss_flags)
+{
+	ULONG f = 0;
+
+	for (size_t i = 0; i < COUNT(asc_ret_rows); i++)
+		if (gss_flags & asc_ret_rows[i].gss)
+			f |= asc_ret_rows[i].sspi;
+	return f;
 }

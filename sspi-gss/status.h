@@ -15,4 +15,10 @@ SECURITY_STATUS sg_status_from_gss(OM_uint32 major, OM_uint32 minor);
 /* Maps a krb5_error_code alone; SEC_E_INTERNAL_ERROR when it has no row. */
 SECURITY_STATUS sg_status_from_krb5(long code);
 
+/* The context flag tables: ISC_REQ -> GSS request flags, GSS ret flags ->
+ * ISC_RET / ASC_RET. */
+OM_uint32 sg_flags_isc_req_to_gss(ULONG isc_req);
+ULONG sg_flags_gss_to_isc_ret(OM_uint32 gss_flags);
+ULONG sg_flags_gss_to_asc_ret(OM_uint32 gss_flags);
+
 #endif

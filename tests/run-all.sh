@@ -45,7 +45,7 @@ else
 fi
 
 if setup build-asan -Db_sanitize=address,undefined -Db_lundef=false; then
-	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 LSAN_OPTIONS=suppressions=$(pwd)/tests/lsan.supp \
 		run "Check suites with ASan and UBSan" meson test -C build-asan --print-errorlogs
 else
 	echo "sanitizer build failed"; failed=$((failed + 1))

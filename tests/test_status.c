@@ -97,6 +97,20 @@ START_TEST(gss_row)
 }
 END_TEST
 
+START_TEST(routine_error_outranks_minor)
+{
+	/* An altered message carries the same krb5 code as a wrong password. */
+	ck_assert_int_eq(sg_status_from_gss(GSS_S_BAD_MIC, (OM_uint32)KRB5KRB_AP_ERR_BAD_INTEGRITY),
+			 SEC_E_MESSAGE_ALTERED);
+	ck_assert_int_eq(sg_status_from_gss(GSS_S_DEFECTIVE_TOKEN, (OM_uint32)KRB5KRB_AP_ERR_MODIFIED),
+			 SEC_E_INVALID_TOKEN);
+	ck_assert_int_eq(sg_status_from_gss(GSS_S_NO_CRED, (OM_uint32)KRB5KDC_ERR_PREAUTH_FAILED),
+			 SEC_E_LOGON_DENIED);
+	ck_assert_int_eq(sg_status_from_gss(GSS_S_NO_CRED, (OM_uint32)KRB5_KDC_UNREACH),
+			 SEC_E_NO_AUTHENTICATING_AUTHORITY);
+}
+END_TEST
+
 START_TEST(unknown_minor_falls_back_to_major)
 {
 	ck_assert_int_eq(sg_status_from_gss(GSS_S_DEFECTIVE_TOKEN, 12345), SEC_E_INVALID_TOKEN);
@@ -140,6 +154,7 @@ static Suite *status_suite(void)
 
 	tcase_add_loop_test(tc, krb5_row, 0, sizeof(krb5_expect) / sizeof(krb5_expect[0]));
 	tcase_add_loop_test(tc, gss_row, 0, sizeof(gss_expect) / sizeof(gss_expect[0]));
+	tcase_add_test(tc, routine_error_outranks_minor);
 	tcase_add_test(tc, unknown_minor_falls_back_to_major);
 	tcase_add_test(tc, status_names);
 	tcase_add_test(tc, every_code_has_a_name);

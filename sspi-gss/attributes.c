@@ -1,0 +1,132 @@
+/*
+ * attributes.c - QueryContextAttributesA/W.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buffers.h"
+#include "handles.h"
+#include "mech.h"
+#include "strings.h"
+
+/* A UTF-8 string as a caller-owned A or W string (FreeContextBuffer). */
+static SECURITY_STATUS out_string(const char *s, int wide, void **out)
+{
+	*out = NULL;
+	if (s == NULL)
+		return SEC_E_OK;
+	if (wide) {
+		SEC_WCHAR *w = NULL;
+		size_t n = 0;
+		SECURITY_STATUS st = sg_utf8_to_utf16(s, strlen(s), &w, &n);
+
+		if (st != SEC_E_OK)
+			return st;
+		*out = sg_buffer_alloc((n + 1) * sizeof(SEC_WCHAR));
+		if (*out != NULL)
+			memcpy(*out, w, (n + 1) * sizeof(SEC_WCHAR));
+		free(w);
+	} else {
+		*out = sg_buffer_alloc(strlen(s) + 1);
+		if (*out != NULL)
+			memcpy(*out, s, strlen(s) + 1);
+	}
+	return *out != NULL ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
+}
+
+static SECURITY_STATUS names(struct sg_ctx *ctx, ULONG attribute, void *buffer, int wide)
+{
+	char *client = NULL, *server = NULL;
+	void *c = NULL, *s = NULL;
+	SECURITY_STATUS st;
+
+	st = ctx->pkg->ops->names(ctx, &client, &server);
+	if (st == SEC_E_OK)
+		st = out_string(client, wide, &c);
+	if (st == SEC_E_OK && attribute == SECPKG_ATTR_NATIVE_NAMES)
+		st = out_string(server, wide, &s);
+	free(client);
+	free(server);
+	if (st != SEC_E_OK) {
+		sg_buffer_free(c);
+		sg_buffer_free(s);
+		return st;
+	}
+	if (attribute == SECPKG_ATTR_NAMES) {
+		/* Both forms are one pointer, so one store serves A and W. */
+		((SecPkgContext_NamesA *)buffer)->sUserName = c;
+	} else {
+		((SecPkgContext_NativeNamesA *)buffer)->sClientName = c;
+		((SecPkgContext_NativeNamesA *)buffer)->sServerName = s;
+	}
+	return SEC_E_OK;
+}
+
+static SECURITY_STATUS query(PCtxtHandle h, ULONG attribute, void *buffer, int wide)
+{
+	struct sg_ctx *ctx = sg_handle_get(h, SG_HANDLE_CONTEXT);
+
+	if (ctx == NULL)
+		return SEC_E_INVALID_HANDLE;
+	if (buffer == NULL)
+		return SEC_E_INVALID_PARAMETER;
+
+	switch (attribute) {
+	case SECPKG_ATTR_PACKAGE_INFO: {
+		const struct sg_package *pkgs[1] = {ctx->pkg};
+
+		if (wide)
+			return sg_package_info_w(pkgs, 1,
+						 &((SecPkgContext_PackageInfoW *)buffer)->PackageInfo);
+		return sg_package_info_a(pkgs, 1, &((SecPkgContext_PackageInfoA *)buffer)->PackageInfo);
+	}
+	case SECPKG_ATTR_FLAGS:
+		((SecPkgContext_Flags *)buffer)->Flags = ctx->attrs;
+		return SEC_E_OK;
+	default:
+		break;
+	}
+
+	/* The rest describe an established context. */
+	if (!ctx->established)
+		return SEC_E_INVALID_HANDLE;
+	switch (attribute) {
+	case SECPKG_ATTR_SIZES:
+		*(SecPkgContext_Sizes *)buffer = ctx->sizes;
+		return SEC_E_OK;
+	case SECPKG_ATTR_STREAM_SIZES: {
+		SecPkgContext_StreamSizes *ss = buffer;
+
+		ss->cbHeader = ctx->sizes.cbSecurityTrailer;
+		ss->cbTrailer = 0;
+		ss->cbMaximumMessage = 0xFFFF;
+		ss->cBuffers = 4;
+		ss->cbBlockSize = ctx->sizes.cbBlockSize;
+		return SEC_E_OK;
+	}
+	case SECPKG_ATTR_NAMES:
+	case SECPKG_ATTR_NATIVE_NAMES:
+		return names(ctx, attribute, buffer, wide);
+	case SECPKG_ATTR_LIFESPAN: {
+		SecPkgContext_Lifespan *l = buffer;
+
+		l->tsStart = sg_timestamp_from_unix(0);
+		l->tsExpiry = ctx->expiry;
+		return SEC_E_OK;
+	}
+	default:
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	}
+}
+
+SECURITY_STATUS SEC_ENTRY QueryContextAttributesA(PCtxtHandle phContext, ULONG ulAttribute,
+						  void *pBuffer)
+{
+	return query(phContext, ulAttribute, pBuffer, 0);
+}
+
+SECURITY_STATUS SEC_ENTRY QueryContextAttributesW(PCtxtHandle phContext, ULONG ulAttribute,
+						  void *pBuffer)
+{
+	return query(phContext, ulAttribute, pBuffer, 1);
+}

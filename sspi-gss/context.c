@@ -1,0 +1,328 @@
+/*
+ * context.c - the InitializeSecurityContext / AcceptSecurityContext state
+ * machine, DeleteSecurityContext, CompleteAuthToken, ApplyControlToken.
+ *
+ * Windows' rules, kept here:
+ *  - the first call (phContext NULL) creates the context; if it fails, no
+ *    context exists and nothing is left to free;
+ *  - a context that fails on a later leg stays valid until
+ *    DeleteSecurityContext;
+ *  - with ISC_REQ_ALLOCATE_MEMORY / ASC_REQ_ALLOCATE_MEMORY the library
+ *    allocates the output token (FreeContextBuffer frees it), otherwise the
+ *    caller's TOKEN buffer is filled. A caller buffer that is too small gets
+ *    SEC_E_INSUFFICIENT_MEMORY; on a later leg the token is kept, and the
+ *    next call on the context delivers it, so nothing is lost.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buffers.h"
+#include "handles.h"
+#include "mech.h"
+#include "status.h"
+#include "strings.h"
+
+static void ctx_free(struct sg_ctx *ctx)
+{
+	OM_uint32 minor;
+
+	if (ctx == NULL)
+		return;
+	if (ctx->pkg->ops != NULL)
+		ctx->pkg->ops->release_ctx(ctx);
+	gss_release_buffer(&minor, &ctx->pending);
+	free(ctx->target);
+	free(ctx);
+}
+
+/* SEC_CHANNEL_BINDINGS (RFC 2744 layout at offsets into the buffer) into a
+ * GSS channel bindings structure pointing into the caller's buffer. */
+static SECURITY_STATUS channel_bindings(PSecBufferDesc in, struct gss_channel_bindings_struct *cb,
+					gss_channel_bindings_t *out)
+{
+	PSecBuffer b = sg_secbuffer_find(in, SECBUFFER_CHANNEL_BINDINGS);
+	const SEC_CHANNEL_BINDINGS *scb;
+	const unsigned char *base;
+
+	*out = GSS_C_NO_CHANNEL_BINDINGS;
+	if (b == NULL)
+		return SEC_E_OK;
+	if (b->pvBuffer == NULL || b->cbBuffer < sizeof(*scb))
+		return SEC_E_BAD_BINDINGS;
+	scb = b->pvBuffer;
+	base = b->pvBuffer;
+#define FITS(off, len) ((uint64_t)(off) + (uint64_t)(len) <= (uint64_t)b->cbBuffer)
+	if (!FITS(scb->dwInitiatorOffset, scb->cbInitiatorLength) ||
+	    !FITS(scb->dwAcceptorOffset, scb->cbAcceptorLength) ||
+	    !FITS(scb->dwApplicationDataOffset, scb->cbApplicationDataLength))
+		return SEC_E_BAD_BINDINGS;
+#undef FITS
+	cb->initiator_addrtype = scb->dwInitiatorAddrType;
+	cb->initiator_address.length = scb->cbInitiatorLength;
+	cb->initiator_address.value = (void *)(base + scb->dwInitiatorOffset);
+	cb->acceptor_addrtype = scb->dwAcceptorAddrType;
+	cb->acceptor_address.length = scb->cbAcceptorLength;
+	cb->acceptor_address.value = (void *)(base + scb->dwAcceptorOffset);
+	cb->application_data.length = scb->cbApplicationDataLength;
+	cb->application_data.value = (void *)(base + scb->dwApplicationDataOffset);
+	*out = cb;
+	return SEC_E_OK;
+}
+
+/* Delivers the output token. Zero bytes give an empty TOKEN buffer. */
+static SECURITY_STATUS put_token(PSecBuffer tok, int allocate, gss_buffer_t out)
+{
+	if (out->length == 0) {
+		tok->cbBuffer = 0;
+		if (allocate)
+			tok->pvBuffer = NULL;
+		return SEC_E_OK;
+	}
+	return sg_secbuffer_put(tok, allocate, out->value, out->length);
+}
+
+struct step {
+	int initiator;
+	PCredHandle cred_handle;
+	PCtxtHandle ctx_handle;
+	const char *target;
+	ULONG req;
+	PSecBufferDesc in;
+	PCtxtHandle new_handle;
+	PSecBufferDesc out;
+	ULONG *attrs;
+	PTimeStamp expiry;
+};
+
+static ULONG ret_flags(const struct step *st, OM_uint32 gss_flags, int allocated)
+{
+	ULONG f;
+
+	if (st->initiator) {
+		f = sg_flags_gss_to_isc_ret(gss_flags);
+		if (allocated)
+			f |= ISC_RET_ALLOCATED_MEMORY;
+		f |= st->req & (ISC_REQ_CONNECTION | ISC_REQ_EXTENDED_ERROR | ISC_REQ_STREAM);
+	} else {
+		f = sg_flags_gss_to_asc_ret(gss_flags);
+		if (allocated)
+			f |= ASC_RET_ALLOCATED_MEMORY;
+		f |= st->req & (ASC_REQ_CONNECTION | ASC_REQ_EXTENDED_ERROR | ASC_REQ_STREAM);
+	}
+	return f;
+}
+
+static SECURITY_STATUS step(const struct step *st)
+{
+	struct sg_cred *cred = NULL;
+	struct sg_ctx *ctx;
+	struct gss_channel_bindings_struct cb_storage;
+	gss_channel_bindings_t cb;
+	gss_buffer_desc in = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
+	PSecBuffer tok_out, tok_in;
+	OM_uint32 gss_flags = 0, lifetime = 0, minor;
+	int first = st->ctx_handle == NULL;
+	int allocate = (st->req & (st->initiator ? ISC_REQ_ALLOCATE_MEMORY
+						  : ASC_REQ_ALLOCATE_MEMORY)) != 0;
+	SECURITY_STATUS s, put;
+
+	if (st->cred_handle != NULL) {
+		cred = sg_handle_get(st->cred_handle, SG_HANDLE_CREDENTIAL);
+		if (cred == NULL)
+			return SEC_E_INVALID_HANDLE;
+	} else if (first) {
+		return SEC_E_INVALID_HANDLE;
+	}
+	if (first && st->new_handle == NULL)
+		return SEC_E_INVALID_PARAMETER;
+	if (sg_secbuffer_check(st->out) != SEC_E_OK)
+		return SEC_E_INVALID_PARAMETER;
+	tok_out = sg_secbuffer_find(st->out, SECBUFFER_TOKEN);
+	if (tok_out == NULL)
+		return SEC_E_INVALID_PARAMETER;
+	if (st->in != NULL && sg_secbuffer_check(st->in) != SEC_E_OK)
+		return SEC_E_INVALID_PARAMETER;
+	tok_in = sg_secbuffer_find(st->in, SECBUFFER_TOKEN);
+	/* Every leg but the initiator's first answers a peer's token. */
+	if (!(st->initiator && first)) {
+		if (tok_in == NULL || tok_in->cbBuffer == 0 || tok_in->pvBuffer == NULL)
+			return SEC_E_INVALID_TOKEN;
+		in.value = tok_in->pvBuffer;
+		in.length = tok_in->cbBuffer;
+	}
+	s = channel_bindings(st->in, &cb_storage, &cb);
+	if (s != SEC_E_OK)
+		return s;
+
+	if (first) {
+		if (cred->pkg->ops == NULL)
+			return SEC_E_UNSUPPORTED_FUNCTION;
+		ctx = calloc(1, sizeof(*ctx));
+		if (ctx == NULL)
+			return SEC_E_INSUFFICIENT_MEMORY;
+		ctx->pkg = cred->pkg;
+		ctx->initiator = st->initiator;
+		ctx->req = st->req;
+		if (st->initiator) {
+			if (st->target == NULL) {
+				free(ctx);
+				return SEC_E_TARGET_UNKNOWN;
+			}
+			ctx->target = strdup(st->target);
+			if (ctx->target == NULL) {
+				free(ctx);
+				return SEC_E_INSUFFICIENT_MEMORY;
+			}
+		}
+	} else {
+		ctx = sg_handle_get(st->ctx_handle, SG_HANDLE_CONTEXT);
+		if (ctx == NULL || ctx->initiator != st->initiator)
+			return SEC_E_INVALID_HANDLE;
+		if (ctx->pending.length != 0) {
+			/* A token the caller's buffer could not take last time. */
+			put = put_token(tok_out, allocate, &ctx->pending);
+			if (put != SEC_E_OK)
+				return put;
+			gss_release_buffer(&minor, &ctx->pending);
+			if (st->attrs != NULL)
+				*st->attrs = ctx->attrs;
+			if (st->expiry != NULL)
+				*st->expiry = ctx->expiry;
+			return ctx->pending_status;
+		}
+	}
+
+	if (st->initiator)
+		s = ctx->pkg->ops->init(ctx, cred, ctx->target, sg_flags_isc_req_to_gss(st->req),
+					&in, cb, &out, &gss_flags, &lifetime);
+	else
+		s = ctx->pkg->ops->accept(ctx, cred, &in, cb, &out, &gss_flags, &lifetime);
+	if (s != SEC_E_OK && s != SEC_I_CONTINUE_NEEDED) {
+		gss_release_buffer(&minor, &out);
+		if (first)
+			ctx_free(ctx);
+		return s;
+	}
+
+	put = put_token(tok_out, allocate, &out);
+	if (put != SEC_E_OK) {
+		if (first) {
+			gss_release_buffer(&minor, &out);
+			ctx_free(ctx);
+			return put;
+		}
+		ctx->pending = out; /* kept for the next call */
+		ctx->pending_status = s;
+	} else {
+		gss_release_buffer(&minor, &out);
+	}
+	ctx->attrs = ret_flags(st, gss_flags, allocate && put == SEC_E_OK && tok_out->cbBuffer != 0);
+	ctx->expiry = sg_timestamp_in(lifetime);
+	if (s == SEC_E_OK && !ctx->established) {
+		SECURITY_STATUS sz = ctx->pkg->ops->sizes(ctx, &ctx->sizes);
+
+		if (sz != SEC_E_OK) {
+			if (first)
+				ctx_free(ctx);
+			return sz;
+		}
+		ctx->established = 1;
+	}
+	if (first) {
+		SECURITY_STATUS h = sg_handle_new(SG_HANDLE_CONTEXT, ctx, st->new_handle);
+
+		if (h != SEC_E_OK) {
+			if (allocate && tok_out->pvBuffer != NULL)
+				sg_buffer_free(tok_out->pvBuffer);
+			ctx_free(ctx);
+			return h;
+		}
+	} else if (st->new_handle != NULL && st->new_handle != st->ctx_handle) {
+		*st->new_handle = *st->ctx_handle;
+	}
+	if (st->attrs != NULL)
+		*st->attrs = ctx->attrs;
+	if (st->expiry != NULL)
+		*st->expiry = ctx->expiry;
+	return put != SEC_E_OK ? put : s;
+}
+
+SECURITY_STATUS SEC_ENTRY InitializeSecurityContextA(
+	PCredHandle phCredential, PCtxtHandle phContext, SEC_CHAR *pszTargetName,
+	ULONG fContextReq, ULONG Reserved1, ULONG TargetDataRep, PSecBufferDesc pInput,
+	ULONG Reserved2, PCtxtHandle phNewContext, PSecBufferDesc pOutput, ULONG *pfContextAttr,
+	PTimeStamp ptsExpiry)
+{
+	struct step st = {1,	   phCredential, phContext, pszTargetName, fContextReq, pInput,
+			  phNewContext, pOutput,	pfContextAttr, ptsExpiry};
+
+	(void)Reserved1, (void)TargetDataRep, (void)Reserved2;
+	return step(&st);
+}
+
+SECURITY_STATUS SEC_ENTRY InitializeSecurityContextW(
+	PCredHandle phCredential, PCtxtHandle phContext, SEC_WCHAR *pszTargetName,
+	ULONG fContextReq, ULONG Reserved1, ULONG TargetDataRep, PSecBufferDesc pInput,
+	ULONG Reserved2, PCtxtHandle phNewContext, PSecBufferDesc pOutput, ULONG *pfContextAttr,
+	PTimeStamp ptsExpiry)
+{
+	char *target = NULL;
+	SECURITY_STATUS s;
+
+	(void)Reserved1, (void)TargetDataRep, (void)Reserved2;
+	if (pszTargetName != NULL &&
+	    sg_utf16_to_cstr(pszTargetName, sg_utf16_len(pszTargetName), &target) != SEC_E_OK)
+		return SEC_E_TARGET_UNKNOWN;
+	{
+		struct step st = {1,	   phCredential, phContext, target,    fContextReq, pInput,
+				  phNewContext, pOutput,	pfContextAttr, ptsExpiry};
+
+		s = step(&st);
+	}
+	free(target);
+	return s;
+}
+
+SECURITY_STATUS SEC_ENTRY AcceptSecurityContext(PCredHandle phCredential, PCtxtHandle phContext,
+						PSecBufferDesc pInput, ULONG fContextReq,
+						ULONG TargetDataRep, PCtxtHandle phNewContext,
+						PSecBufferDesc pOutput, ULONG *pfContextAttr,
+						PTimeStamp ptsExpiry)
+{
+	struct step st = {0,	    phCredential, phContext, NULL,	   fContextReq, pInput,
+			  phNewContext, pOutput,	pfContextAttr, ptsExpiry};
+
+	(void)TargetDataRep;
+	if (pInput == NULL)
+		return SEC_E_INVALID_TOKEN;
+	return step(&st);
+}
+
+SECURITY_STATUS SEC_ENTRY DeleteSecurityContext(PCtxtHandle phContext)
+{
+	struct sg_ctx *ctx = sg_handle_take(phContext, SG_HANDLE_CONTEXT);
+
+	if (ctx == NULL)
+		return SEC_E_INVALID_HANDLE;
+	ctx_free(ctx);
+	return SEC_E_OK;
+}
+
+SECURITY_STATUS SEC_ENTRY CompleteAuthToken(PCtxtHandle phContext, PSecBufferDesc pToken)
+{
+	(void)pToken;
+	/* Kerberos never asks for it (no SEC_I_COMPLETE_NEEDED); as on Windows
+	 * the call is accepted and does nothing. */
+	if (sg_handle_get(phContext, SG_HANDLE_CONTEXT) == NULL)
+		return SEC_E_INVALID_HANDLE;
+	return SEC_E_OK;
+}
+
+SECURITY_STATUS SEC_ENTRY ApplyControlToken(PCtxtHandle phContext, PSecBufferDesc pInput)
+{
+	(void)pInput;
+	/* Control tokens exist for Schannel; the Kerberos package has none. */
+	if (sg_handle_get(phContext, SG_HANDLE_CONTEXT) == NULL)
+		return SEC_E_INVALID_HANDLE;
+	return SEC_E_UNSUPPORTED_FUNCTION;
+}

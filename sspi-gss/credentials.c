@@ -1,0 +1,185 @@
+/*
+ * credentials.c - AcquireCredentialsHandleA/W, FreeCredentialsHandle,
+ * QueryCredentialsAttributesA/W.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buffers.h"
+#include "handles.h"
+#include "identity.h"
+#include "mech.h"
+#include "strings.h"
+
+static SECURITY_STATUS acquire(const char *principal, const char *package, ULONG use,
+			       const void *auth_data, int wide, PCredHandle out,
+			       PTimeStamp expiry)
+{
+	const struct sg_package *pkg;
+	struct sg_identity id;
+	struct sg_cred *cred;
+	char *id_principal = NULL;
+	SECURITY_STATUS s;
+
+	pkg = sg_package_find(package);
+	if (pkg == NULL)
+		return SEC_E_SECPKG_NOT_FOUND;
+	if (pkg->ops == NULL)
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	use &= ~(ULONG)(SECPKG_CRED_RESERVED | SECPKG_CRED_AUTOLOGON_RESTRICTED |
+			SECPKG_CRED_PROCESS_POLICY_ONLY);
+	if (use == SECPKG_CRED_DEFAULT)
+		use = SECPKG_CRED_OUTBOUND;
+	if (use != SECPKG_CRED_INBOUND && use != SECPKG_CRED_OUTBOUND && use != SECPKG_CRED_BOTH)
+		return SEC_E_INVALID_PARAMETER;
+
+	memset(&id, 0, sizeof(id));
+	if (auth_data != NULL) {
+		s = sg_identity_parse(auth_data, wide, &id);
+		if (s != SEC_E_OK)
+			return s;
+		if (id.user != NULL && id.user[0] != '\0') {
+			s = sg_identity_principal(&id, &id_principal);
+			if (s != SEC_E_OK) {
+				sg_identity_clear(&id);
+				return s;
+			}
+			principal = id_principal;
+		}
+	}
+
+	cred = calloc(1, sizeof(*cred));
+	if (cred == NULL) {
+		s = SEC_E_INSUFFICIENT_MEMORY;
+		goto out;
+	}
+	cred->pkg = pkg;
+	cred->use = use;
+	s = pkg->ops->acquire(cred, principal, auth_data != NULL ? &id : NULL);
+	if (s == SEC_E_OK)
+		s = sg_handle_new(SG_HANDLE_CREDENTIAL, cred, out);
+	if (s != SEC_E_OK) {
+		if (cred->gss != GSS_C_NO_CREDENTIAL)
+			pkg->ops->release_cred(cred);
+		free(cred);
+		goto out;
+	}
+	if (expiry != NULL)
+		*expiry = cred->expiry;
+out:
+	free(id_principal);
+	sg_identity_clear(&id);
+	return s;
+}
+
+SECURITY_STATUS SEC_ENTRY AcquireCredentialsHandleA(SEC_CHAR *pszPrincipal, SEC_CHAR *pszPackage,
+						    ULONG fCredentialUse, void *pvLogonId,
+						    void *pAuthData, SEC_GET_KEY_FN pGetKeyFn,
+						    void *pvGetKeyArgument, PCredHandle phCredential,
+						    PTimeStamp ptsExpiry)
+{
+	(void)pvLogonId, (void)pGetKeyFn, (void)pvGetKeyArgument;
+	if (phCredential == NULL)
+		return SEC_E_INVALID_PARAMETER;
+	if (pszPackage == NULL)
+		return SEC_E_SECPKG_NOT_FOUND;
+	return acquire(pszPrincipal, pszPackage, fCredentialUse, pAuthData, 0, phCredential,
+		       ptsExpiry);
+}
+
+SECURITY_STATUS SEC_ENTRY AcquireCredentialsHandleW(SEC_WCHAR *pszPrincipal, SEC_WCHAR *pszPackage,
+						    ULONG fCredentialUse, void *pvLogonId,
+						    void *pAuthData, SEC_GET_KEY_FN pGetKeyFn,
+						    void *pvGetKeyArgument, PCredHandle phCredential,
+						    PTimeStamp ptsExpiry)
+{
+	char *principal = NULL, *package = NULL;
+	SECURITY_STATUS s;
+
+	(void)pvLogonId, (void)pGetKeyFn, (void)pvGetKeyArgument;
+	if (phCredential == NULL)
+		return SEC_E_INVALID_PARAMETER;
+	if (pszPackage == NULL ||
+	    sg_utf16_to_cstr(pszPackage, sg_utf16_len(pszPackage), &package) != SEC_E_OK)
+		return SEC_E_SECPKG_NOT_FOUND;
+	if (pszPrincipal != NULL) {
+		s = sg_utf16_to_cstr(pszPrincipal, sg_utf16_len(pszPrincipal), &principal);
+		if (s != SEC_E_OK) {
+			free(package);
+			return s;
+		}
+	}
+	s = acquire(principal, package, fCredentialUse, pAuthData, 1, phCredential, ptsExpiry);
+	free(principal);
+	free(package);
+	return s;
+}
+
+SECURITY_STATUS SEC_ENTRY FreeCredentialsHandle(PCredHandle phCredential)
+{
+	struct sg_cred *cred = sg_handle_take(phCredential, SG_HANDLE_CREDENTIAL);
+
+	if (cred == NULL)
+		return SEC_E_INVALID_HANDLE;
+	cred->pkg->ops->release_cred(cred);
+	free(cred);
+	return SEC_E_OK;
+}
+
+static SECURITY_STATUS query_cred(PCredHandle h, ULONG attribute, void *buffer, int wide)
+{
+	struct sg_cred *cred = sg_handle_get(h, SG_HANDLE_CREDENTIAL);
+	char *name = NULL;
+	SECURITY_STATUS s;
+
+	if (cred == NULL)
+		return SEC_E_INVALID_HANDLE;
+	if (attribute != SECPKG_CRED_ATTR_NAMES)
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	if (buffer == NULL)
+		return SEC_E_INVALID_PARAMETER;
+	s = cred->pkg->ops->cred_name(cred, &name);
+	if (s != SEC_E_OK)
+		return s;
+	if (name == NULL)
+		return SEC_E_NO_CREDENTIALS;
+	if (wide) {
+		SEC_WCHAR *w = NULL, *out;
+		size_t n = 0;
+
+		s = sg_utf8_to_utf16(name, strlen(name), &w, &n);
+		if (s == SEC_E_OK) {
+			out = sg_buffer_alloc((n + 1) * sizeof(SEC_WCHAR));
+			if (out == NULL) {
+				s = SEC_E_INSUFFICIENT_MEMORY;
+			} else {
+				memcpy(out, w, (n + 1) * sizeof(SEC_WCHAR));
+				((SecPkgCredentials_NamesW *)buffer)->sUserName = out;
+			}
+			free(w);
+		}
+	} else {
+		char *out = sg_buffer_alloc(strlen(name) + 1);
+
+		if (out == NULL) {
+			s = SEC_E_INSUFFICIENT_MEMORY;
+		} else {
+			memcpy(out, name, strlen(name) + 1);
+			((SecPkgCredentials_NamesA *)buffer)->sUserName = out;
+		}
+	}
+	free(name);
+	return s;
+}
+
+SECURITY_STATUS SEC_ENTRY QueryCredentialsAttributesA(PCredHandle phCredential, ULONG ulAttribute,
+						      void *pBuffer)
+{
+	return query_cred(phCredential, ulAttribute, pBuffer, 0);
+}
+
+SECURITY_STATUS SEC_ENTRY QueryCredentialsAttributesW(PCredHandle phCredential, ULONG ulAttribute,
+						      void *pBuffer)
+{
+	return query_cred(phCredential, ulAttribute, pBuffer, 1);
+}

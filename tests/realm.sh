@@ -1,0 +1,80 @@
+#!/bin/sh
+# A throwaway Heimdal realm, SSPI.TEST, on 127.0.0.1, entirely inside DIR.
+# Nothing outside DIR is read or written: every tool gets the config file
+# explicitly (kadmin -l without -c would use the system database).
+#
+#   realm.sh create DIR PORT   config, database, principals, keytab; no daemon
+#   realm.sh start DIR         start the KDC in the background (pid in DIR/kdc.pid)
+#   realm.sh stop DIR          stop it by that PID
+#   realm.sh env DIR           print the environment lines for clients
+#
+# Principals: alice@SSPI.TEST (password in DIR/alice.password),
+# bob@SSPI.TEST, HTTP/localhost and host/localhost (keys in DIR/service.keytab).
+set -eu
+KDC=${SSPI_GSS_KDC:-/usr/lib/heimdal-servers/kdc}
+cmd=$1
+dir=$(cd "$2" && pwd)
+conf=$dir/krb5.conf
+
+case $cmd in
+create)
+	port=$3
+	cat > "$conf" <<CONF
+[libdefaults]
+	default_realm = SSPI.TEST
+	dns_lookup_kdc = false
+	dns_lookup_realm = false
+	rdns = false
+	dns_canonicalize_hostname = false
+	udp_preference_limit = 1
+[realms]
+	SSPI.TEST = {
+		kdc = tcp/127.0.0.1:$port
+	}
+[domain_realm]
+	localhost = SSPI.TEST
+[kdc]
+	database = {
+		dbname = $dir/heimdal
+		realm = SSPI.TEST
+		mkey_file = $dir/m-key
+		log_file = $dir/kdc.log
+	}
+	ports = $port
+	addresses = 127.0.0.1
+[logging]
+	kdc = FILE:$dir/kdc.log
+CONF
+	kstash --random-key -k "$dir/m-key" >/dev/null 2>&1
+	kadmin -l -c "$conf" init --realm-max-ticket-life=unlimited \
+		--realm-max-renewable-life=unlimited SSPI.TEST
+	printf 'Alice-Pass-1\n' > "$dir/alice.password"
+	printf 'Bob-Pass-2\n' > "$dir/bob.password"
+	kadmin -l -c "$conf" add --password=Alice-Pass-1 --use-defaults alice
+	kadmin -l -c "$conf" add --password=Bob-Pass-2 --use-defaults bob
+	kadmin -l -c "$conf" add --random-key --use-defaults HTTP/localhost
+	kadmin -l -c "$conf" add --random-key --use-defaults host/localhost
+	kadmin -l -c "$conf" ext_keytab -k "$dir/service.keytab" HTTP/localhost host/localhost
+	echo "$port" > "$dir/port"
+	;;
+start)
+	"$KDC" --config-file="$conf" --ports="$(cat "$dir/port")" --addresses=127.0.0.1 \
+		>>"$dir/kdc.out" 2>&1 &
+	echo $! > "$dir/kdc.pid"
+	;;
+stop)
+	if [ -f "$dir/kdc.pid" ]; then
+		kill "$(cat "$dir/kdc.pid")" 2>/dev/null || true
+		rm -f "$dir/kdc.pid"
+	fi
+	;;
+env)
+	echo "KRB5_CONFIG=$conf"
+	echo "KRB5_KTNAME=FILE:$dir/service.keytab"
+	echo "KRB5CCNAME=FILE:$dir/ccache"
+	;;
+*)
+	echo "usage: realm.sh create DIR PORT | start DIR | stop DIR | env DIR" >&2
+	exit 2
+	;;
+esac

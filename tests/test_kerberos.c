@@ -1,0 +1,551 @@
+/*
+ * test_kerberos.c - the Kerberos package end to end, client and server in one
+ * process, against a real Heimdal KDC started for this run (realm.c).
+ */
+#include <gssapi/gssapi.h>
+#include <gssapi/gssapi_krb5.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sspi-gss.h>
+
+#include "check_main.h"
+#include "realm.h"
+
+static struct realm realm;
+
+#define ck_status(expr, want)                                                              \
+	do {                                                                               \
+		SECURITY_STATUS got_ = (expr);                                             \
+		ck_assert_msg(got_ == (want), "%s: expected %s, got %s (0x%08X)", #expr,  \
+			      SspiGssStatusName(want), SspiGssStatusName(got_),            \
+			      (unsigned)got_);                                             \
+	} while (0)
+
+static SECURITY_STATUS acquire_password(const char *user, const char *domain, const char *pw,
+					CredHandle *cred)
+{
+	SEC_WINNT_AUTH_IDENTITY_A id = {
+		.User = (UCHAR *)user,
+		.UserLength = (ULONG)strlen(user),
+		.Domain = (UCHAR *)domain,
+		.DomainLength = domain ? (ULONG)strlen(domain) : 0,
+		.Password = (UCHAR *)pw,
+		.PasswordLength = (ULONG)strlen(pw),
+		.Flags = SEC_WINNT_AUTH_IDENTITY_ANSI,
+	};
+	TimeStamp expiry;
+
+	return AcquireCredentialsHandleA(NULL, "Kerberos", SECPKG_CRED_OUTBOUND, NULL, &id, NULL,
+					 NULL, cred, &expiry);
+}
+
+static void acquire_server(CredHandle *cred)
+{
+	TimeStamp expiry;
+
+	ck_status(AcquireCredentialsHandleA(NULL, "Kerberos", SECPKG_CRED_INBOUND, NULL, NULL, NULL,
+					    NULL, cred, &expiry),
+		  SEC_E_OK);
+	ck_assert_int_eq(expiry.HighPart, 0x7FFFFFFF); /* acceptor keys: never */
+}
+
+#define REQ (ISC_REQ_MUTUAL_AUTH | ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | \
+	     ISC_REQ_SEQUENCE_DETECT | ISC_REQ_REPLAY_DETECT | ISC_REQ_ALLOCATE_MEMORY)
+
+/* Runs the Kerberos exchange: ISC -> ASC -> ISC. */
+static SECURITY_STATUS handshake(CredHandle *ccred, CredHandle *scred, const char *target,
+				 CtxtHandle *cctx, CtxtHandle *sctx, ULONG *cattrs, ULONG *sattrs)
+{
+	SecBuffer ob = {0, SECBUFFER_TOKEN, NULL}, ib, sb = {0, SECBUFFER_TOKEN, NULL};
+	SecBufferDesc out = {SECBUFFER_VERSION, 1, &ob}, in = {SECBUFFER_VERSION, 1, &ib};
+	SecBufferDesc sout = {SECBUFFER_VERSION, 1, &sb};
+	TimeStamp exp;
+	SECURITY_STATUS s;
+
+	s = InitializeSecurityContextA(ccred, NULL, (SEC_CHAR *)target, REQ, 0,
+				       SECURITY_NATIVE_DREP, NULL, 0, cctx, &out, cattrs, &exp);
+	if (s != SEC_I_CONTINUE_NEEDED)
+		return s;
+	ib = ob;
+	s = AcceptSecurityContext(scred, NULL, &in, ASC_REQ_ALLOCATE_MEMORY | ASC_REQ_MUTUAL_AUTH,
+				  SECURITY_NATIVE_DREP, sctx, &sout, sattrs, &exp);
+	FreeContextBuffer(ob.pvBuffer);
+	if (s != SEC_E_OK)
+		return s == SEC_I_CONTINUE_NEEDED ? SEC_E_INTERNAL_ERROR : s;
+	ib = sb;
+	ob.pvBuffer = NULL;
+	ob.cbBuffer = 0;
+	s = InitializeSecurityContextA(ccred, cctx, (SEC_CHAR *)target, REQ, 0,
+				       SECURITY_NATIVE_DREP, &in, 0, cctx, &out, cattrs, &exp);
+	FreeContextBuffer(sb.pvBuffer);
+	ck_assert_uint_eq(ob.cbBuffer, 0);
+	return s;
+}
+
+struct pair {
+	CredHandle ccred, scred;
+	CtxtHandle cctx, sctx;
+	ULONG cattrs, sattrs;
+};
+
+static void pair_up(struct pair *p)
+{
+	ck_status(acquire_password("alice", "SSPI.TEST", "Alice-Pass-1", &p->ccred), SEC_E_OK);
+	acquire_server(&p->scred);
+	ck_status(handshake(&p->ccred, &p->scred, "HTTP/localhost", &p->cctx, &p->sctx, &p->cattrs,
+			    &p->sattrs),
+		  SEC_E_OK);
+}
+
+static void pair_down(struct pair *p)
+{
+	ck_status(DeleteSecurityContext(&p->cctx), SEC_E_OK);
+	ck_status(DeleteSecurityContext(&p->sctx), SEC_E_OK);
+	ck_status(FreeCredentialsHandle(&p->ccred), SEC_E_OK);
+	ck_status(FreeCredentialsHandle(&p->scred), SEC_E_OK);
+}
+
+START_TEST(handshake_flags_sizes_names)
+{
+	struct pair p;
+	SecPkgContext_Sizes sizes;
+	SecPkgContext_NamesA names;
+	SecPkgContext_NativeNamesA native;
+	SecPkgContext_PackageInfoA pinfo;
+	SecPkgContext_Flags flags;
+	SecPkgCredentials_NamesA cnames;
+
+	pair_up(&p);
+	ck_assert(p.cattrs & ISC_RET_MUTUAL_AUTH);
+	ck_assert(p.cattrs & ISC_RET_CONFIDENTIALITY);
+	ck_assert(p.cattrs & ISC_RET_INTEGRITY);
+	ck_assert(p.cattrs & ISC_RET_SEQUENCE_DETECT);
+	ck_assert(p.sattrs & ASC_RET_MUTUAL_AUTH);
+	ck_assert(p.sattrs & ASC_RET_ALLOCATED_MEMORY);
+
+	ck_status(QueryContextAttributesA(&p.cctx, SECPKG_ATTR_SIZES, &sizes), SEC_E_OK);
+	ck_assert_uint_eq(sizes.cbMaxToken, 65535);
+	ck_assert_uint_eq(sizes.cbMaxSignature, 28); /* aes256-cts-hmac-sha1-96 */
+	ck_assert_uint_eq(sizes.cbBlockSize, 1);
+	ck_assert_uint_eq(sizes.cbSecurityTrailer, 60);
+
+	ck_status(QueryContextAttributesA(&p.sctx, SECPKG_ATTR_NAMES, &names), SEC_E_OK);
+	ck_assert_str_eq(names.sUserName, "alice@SSPI.TEST");
+	FreeContextBuffer(names.sUserName);
+	ck_status(QueryContextAttributesA(&p.cctx, SECPKG_ATTR_NATIVE_NAMES, &native), SEC_E_OK);
+	ck_assert_str_eq(native.sClientName, "alice@SSPI.TEST");
+	ck_assert_str_eq(native.sServerName, "HTTP/localhost@SSPI.TEST");
+	FreeContextBuffer(native.sClientName);
+	FreeContextBuffer(native.sServerName);
+
+	ck_status(QueryContextAttributesA(&p.sctx, SECPKG_ATTR_PACKAGE_INFO, &pinfo), SEC_E_OK);
+	ck_assert_str_eq(pinfo.PackageInfo->Name, "Kerberos");
+	ck_assert_uint_eq(pinfo.PackageInfo->wRPCID, 16);
+	FreeContextBuffer(pinfo.PackageInfo);
+	ck_status(QueryContextAttributesA(&p.cctx, SECPKG_ATTR_FLAGS, &flags), SEC_E_OK);
+	ck_assert_uint_eq(flags.Flags, p.cattrs);
+	ck_status(QueryContextAttributesA(&p.cctx, SECPKG_ATTR_DCE_INFO, &flags),
+		  SEC_E_UNSUPPORTED_FUNCTION);
+
+	ck_status(QueryCredentialsAttributesA(&p.ccred, SECPKG_CRED_ATTR_NAMES, &cnames), SEC_E_OK);
+	ck_assert_str_eq(cnames.sUserName, "alice@SSPI.TEST");
+	FreeContextBuffer(cnames.sUserName);
+	pair_down(&p);
+}
+END_TEST
+
+/* Encrypts with one context and decrypts with the other, [TOKEN, DATA, PADDING]. */
+static void seal_and_open(CtxtHandle *from, CtxtHandle *to, ULONG qop)
+{
+	unsigned char token[128], data[100], pad[16];
+	const char *text = "the quick brown fox jumps over the lazy dog";
+	SecBuffer b[3] = {{sizeof(token), SECBUFFER_TOKEN, token},
+			  {(ULONG)strlen(text), SECBUFFER_DATA, data},
+			  {sizeof(pad), SECBUFFER_PADDING, pad}};
+	SecBufferDesc d = {SECBUFFER_VERSION, 3, b};
+	ULONG got_qop = 99;
+
+	memcpy(data, text, strlen(text));
+	ck_status(EncryptMessage(from, qop, &d, 0), SEC_E_OK);
+	ck_assert_uint_eq(b[0].cbBuffer, qop ? 28 : 60);
+	ck_assert_uint_eq(b[2].cbBuffer, 0);
+	if (qop == 0)
+		ck_assert(memcmp(data, text, strlen(text)) != 0); /* really encrypted */
+	else
+		ck_assert_mem_eq(data, text, strlen(text));
+	ck_status(DecryptMessage(to, &d, 0, &got_qop), SEC_E_OK);
+	ck_assert_mem_eq(data, text, strlen(text));
+	ck_assert_uint_eq(got_qop, qop);
+}
+
+START_TEST(seal_both_directions)
+{
+	struct pair p;
+
+	pair_up(&p);
+	seal_and_open(&p.cctx, &p.sctx, 0);
+	seal_and_open(&p.sctx, &p.cctx, 0);
+	seal_and_open(&p.cctx, &p.sctx, SECQOP_WRAP_NO_ENCRYPT);
+	seal_and_open(&p.sctx, &p.cctx, SECQOP_WRAP_NO_ENCRYPT);
+	pair_down(&p);
+}
+END_TEST
+
+START_TEST(stream_decrypt_and_errors)
+{
+	struct pair p;
+	unsigned char msg[256], data[64], copy[256];
+	SecBuffer b[3] = {{60, SECBUFFER_TOKEN, msg}, {sizeof(data), SECBUFFER_DATA, data},
+			  {0, SECBUFFER_PADDING, NULL}};
+	SecBufferDesc d = {SECBUFFER_VERSION, 3, b};
+	SecBuffer sb[2];
+	SecBufferDesc sd = {SECBUFFER_VERSION, 2, sb};
+	ULONG total, qop;
+
+	pair_up(&p);
+	memset(data, 'x', sizeof(data));
+	ck_status(EncryptMessage(&p.cctx, 0, &d, 0), SEC_E_OK);
+	/* TOKEN || DATA || PADDING is one token: hand it over as a stream. */
+	memmove(msg + b[0].cbBuffer, data, sizeof(data));
+	total = b[0].cbBuffer + sizeof(data);
+	memcpy(copy, msg, total);
+
+	sb[0] = (SecBuffer){20, SECBUFFER_STREAM, msg};
+	sb[1] = (SecBuffer){0, SECBUFFER_DATA, NULL};
+	ck_status(DecryptMessage(&p.sctx, &sd, 0, &qop), SEC_E_INCOMPLETE_MESSAGE);
+
+	sb[0] = (SecBuffer){total, SECBUFFER_STREAM, msg};
+	sb[1] = (SecBuffer){0, SECBUFFER_DATA, NULL};
+	ck_status(DecryptMessage(&p.sctx, &sd, 0, &qop), SEC_E_OK);
+	ck_assert_uint_eq(sb[1].cbBuffer, sizeof(data));
+	/* DATA now points at the plaintext inside the stream buffer. */
+	ck_assert((unsigned char *)sb[1].pvBuffer >= msg);
+	ck_assert((unsigned char *)sb[1].pvBuffer + sb[1].cbBuffer <= msg + total);
+	memset(copy, 'x', sizeof(data));
+	ck_assert_mem_eq(sb[1].pvBuffer, copy, sizeof(data));
+	memcpy(copy, msg, total); /* msg is the token again for the replay */
+
+	/* The same token again: a replay. */
+	sb[0] = (SecBuffer){total, SECBUFFER_STREAM, msg};
+	ck_status(DecryptMessage(&p.sctx, &sd, 0, &qop), SEC_E_OUT_OF_SEQUENCE);
+
+	/* A fresh message, tampered in transit. (Heimdal uses up the sequence
+	 * number of a message that fails its check: see docs/kerberos.md.) */
+	b[0].cbBuffer = 60;
+	b[1] = (SecBuffer){sizeof(data), SECBUFFER_DATA, data};
+	memset(data, 'y', sizeof(data));
+	ck_status(EncryptMessage(&p.cctx, 0, &d, 0), SEC_E_OK);
+	memmove(msg + b[0].cbBuffer, data, sizeof(data));
+	msg[total - 1] ^= 1;
+	sb[0] = (SecBuffer){total, SECBUFFER_STREAM, msg};
+	sb[1] = (SecBuffer){0, SECBUFFER_DATA, NULL};
+	ck_status(DecryptMessage(&p.sctx, &sd, 0, &qop), SEC_E_MESSAGE_ALTERED);
+
+	/* No token at all. */
+	sb[0] = (SecBuffer){sizeof(data), SECBUFFER_DATA, data};
+	sb[1] = (SecBuffer){0, SECBUFFER_EMPTY, NULL};
+	ck_status(DecryptMessage(&p.sctx, &sd, 0, &qop), SEC_E_INVALID_TOKEN);
+	/* A token buffer too small to encrypt into. */
+	b[0].cbBuffer = 59;
+	ck_status(EncryptMessage(&p.cctx, 0, &d, 0), SEC_E_BUFFER_TOO_SMALL);
+	ck_status(EncryptMessage(&p.cctx, 7, &d, 0), SEC_E_QOP_NOT_SUPPORTED);
+	pair_down(&p);
+}
+END_TEST
+
+START_TEST(signatures)
+{
+	struct pair p;
+	unsigned char sig[64], part1[] = "header:", part2[] = "body", ro[] = "readonly";
+	SecBuffer b[4] = {{sizeof(part1), SECBUFFER_DATA, part1},
+			  {sizeof(ro), SECBUFFER_DATA | SECBUFFER_READONLY, ro},
+			  {sizeof(part2), SECBUFFER_DATA, part2},
+			  {sizeof(sig), SECBUFFER_TOKEN, sig}};
+	SecBufferDesc d = {SECBUFFER_VERSION, 4, b};
+	ULONG qop = 99;
+
+	pair_up(&p);
+	ck_status(MakeSignature(&p.cctx, 0, &d, 0), SEC_E_OK);
+	ck_assert_uint_eq(b[3].cbBuffer, 28);
+	ck_status(VerifySignature(&p.sctx, &d, 0, &qop), SEC_E_OK);
+	ck_assert_uint_eq(qop, 0);
+	/* Replay of the same signature. */
+	ck_status(VerifySignature(&p.sctx, &d, 0, &qop), SEC_E_OUT_OF_SEQUENCE);
+	/* Altered data, also in a read-only buffer. */
+	b[3].cbBuffer = sizeof(sig);
+	ck_status(MakeSignature(&p.sctx, 0, &d, 0), SEC_E_OK);
+	ro[0] ^= 1;
+	ck_status(VerifySignature(&p.cctx, &d, 0, &qop), SEC_E_MESSAGE_ALTERED);
+	b[3].cbBuffer = 27;
+	ck_status(MakeSignature(&p.cctx, 0, &d, 0), SEC_E_BUFFER_TOO_SMALL);
+	b[3].BufferType = SECBUFFER_EMPTY;
+	ck_status(MakeSignature(&p.cctx, 0, &d, 0), SEC_E_INVALID_TOKEN);
+	pair_down(&p);
+}
+END_TEST
+
+/* A wrap token from EncryptMessage is a standard RFC 4121 token: plain
+ * Heimdal gss_unwrap on a context made with raw GSS-API accepts it, and
+ * DecryptMessage accepts gss_wrap's output. */
+START_TEST(interop_with_raw_gss)
+{
+	CredHandle ccred;
+	CtxtHandle cctx;
+	SecBuffer ob = {0, SECBUFFER_TOKEN, NULL}, ib;
+	SecBufferDesc out = {SECBUFFER_VERSION, 1, &ob}, in = {SECBUFFER_VERSION, 1, &ib};
+	gss_ctx_id_t gctx = GSS_C_NO_CONTEXT;
+	gss_buffer_desc tin, tout = GSS_C_EMPTY_BUFFER, plain, wrapped;
+	OM_uint32 major, minor;
+	ULONG attrs;
+	TimeStamp exp;
+	unsigned char msg[200], data[50];
+	SecBuffer mb[3] = {{60, SECBUFFER_TOKEN, msg}, {sizeof(data), SECBUFFER_DATA, data},
+			   {0, SECBUFFER_PADDING, NULL}};
+	SecBufferDesc md = {SECBUFFER_VERSION, 3, mb};
+	SecBuffer sb[2];
+	SecBufferDesc sd = {SECBUFFER_VERSION, 2, sb};
+	int conf;
+
+	ck_status(acquire_password("alice", NULL, "Alice-Pass-1", &ccred), SEC_E_OK);
+	ck_status(InitializeSecurityContextA(&ccred, NULL, "HTTP/localhost", REQ, 0, 0, NULL, 0,
+					     &cctx, &out, &attrs, &exp),
+		  SEC_I_CONTINUE_NEEDED);
+	tin.value = ob.pvBuffer;
+	tin.length = ob.cbBuffer;
+	major = gss_accept_sec_context(&minor, &gctx, GSS_C_NO_CREDENTIAL, &tin, NULL, NULL, NULL,
+				       &tout, NULL, NULL, NULL);
+	ck_assert_uint_eq(major, GSS_S_COMPLETE);
+	FreeContextBuffer(ob.pvBuffer);
+	ib = (SecBuffer){(ULONG)tout.length, SECBUFFER_TOKEN, tout.value};
+	ob = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
+	ck_status(InitializeSecurityContextA(&ccred, &cctx, "HTTP/localhost", REQ, 0, 0, &in, 0,
+					     &cctx, &out, &attrs, &exp),
+		  SEC_E_OK);
+	gss_release_buffer(&minor, &tout);
+
+	memset(data, 'q', sizeof(data));
+	ck_status(EncryptMessage(&cctx, 0, &md, 0), SEC_E_OK);
+	memmove(msg + mb[0].cbBuffer, data, sizeof(data));
+	wrapped.value = msg;
+	wrapped.length = mb[0].cbBuffer + sizeof(data);
+	major = gss_unwrap(&minor, gctx, &wrapped, &plain, &conf, NULL);
+	ck_assert_uint_eq(major, GSS_S_COMPLETE);
+	ck_assert_int_eq(conf, 1);
+	ck_assert_uint_eq(plain.length, sizeof(data));
+	ck_assert_int_eq(((unsigned char *)plain.value)[0], 'q');
+	gss_release_buffer(&minor, &plain);
+
+	plain.value = "reply from gss";
+	plain.length = 14;
+	major = gss_wrap(&minor, gctx, 1, GSS_C_QOP_DEFAULT, &plain, &conf, &wrapped);
+	ck_assert_uint_eq(major, GSS_S_COMPLETE);
+	memcpy(msg, wrapped.value, wrapped.length);
+	sb[0] = (SecBuffer){(ULONG)wrapped.length, SECBUFFER_STREAM, msg};
+	sb[1] = (SecBuffer){0, SECBUFFER_DATA, NULL};
+	ck_status(DecryptMessage(&cctx, &sd, 0, NULL), SEC_E_OK);
+	ck_assert_uint_eq(sb[1].cbBuffer, 14);
+	ck_assert_mem_eq(sb[1].pvBuffer, "reply from gss", 14);
+	gss_release_buffer(&minor, &wrapped);
+	gss_delete_sec_context(&minor, &gctx, GSS_C_NO_BUFFER);
+	ck_status(DeleteSecurityContext(&cctx), SEC_E_OK);
+	ck_status(FreeCredentialsHandle(&ccred), SEC_E_OK);
+}
+END_TEST
+
+START_TEST(identity_forms)
+{
+	CredHandle cred;
+	SecPkgCredentials_NamesW wn;
+	/* W identity with DOMAIN\user and a lower-case domain. */
+	SEC_WCHAR user[] = u"sspi.test\\bob", pw[] = u"Bob-Pass-2";
+	SEC_WINNT_AUTH_IDENTITY_W idw = {user, 13, NULL, 0, pw, 10, SEC_WINNT_AUTH_IDENTITY_UNICODE};
+	SEC_WCHAR pkg[] = u"Kerberos";
+	SEC_WCHAR expect[] = u"bob@SSPI.TEST";
+	/* EX form, A strings, UPN user. */
+	SEC_WINNT_AUTH_IDENTITY_EXA ex = {SEC_WINNT_AUTH_IDENTITY_VERSION,
+					  sizeof(SEC_WINNT_AUTH_IDENTITY_EXW),
+					  (UCHAR *)"alice@SSPI.TEST", 15, NULL, 0,
+					  (UCHAR *)"Alice-Pass-1", 12,
+					  SEC_WINNT_AUTH_IDENTITY_ANSI, NULL, 0};
+
+	ck_status(AcquireCredentialsHandleW(NULL, pkg, SECPKG_CRED_OUTBOUND, NULL, &idw, NULL, NULL,
+					    &cred, NULL),
+		  SEC_E_OK);
+	ck_status(QueryCredentialsAttributesW(&cred, SECPKG_CRED_ATTR_NAMES, &wn), SEC_E_OK);
+	ck_assert_mem_eq(wn.sUserName, expect, sizeof(expect));
+	FreeContextBuffer(wn.sUserName);
+	ck_status(FreeCredentialsHandle(&cred), SEC_E_OK);
+	/* The A function honours an identity whose Flags say UNICODE. */
+	ck_status(AcquireCredentialsHandleA(NULL, "Kerberos", SECPKG_CRED_OUTBOUND, NULL, &idw,
+					    NULL, NULL, &cred, NULL),
+		  SEC_E_OK);
+	ck_status(FreeCredentialsHandle(&cred), SEC_E_OK);
+	ck_status(AcquireCredentialsHandleA(NULL, "Kerberos", SECPKG_CRED_OUTBOUND, NULL, &ex, NULL,
+					    NULL, &cred, NULL),
+		  SEC_E_OK);
+	ck_status(FreeCredentialsHandle(&cred), SEC_E_OK);
+}
+END_TEST
+
+START_TEST(errors_users_hit)
+{
+	CredHandle ccred, scred, nocred;
+	CtxtHandle cctx, sctx;
+	ULONG a, b;
+	SecBuffer ob = {0, SECBUFFER_TOKEN, NULL};
+	SecBufferDesc out = {SECBUFFER_VERSION, 1, &ob};
+
+	ck_status(acquire_password("alice", NULL, "wrong password", &ccred), SEC_E_LOGON_DENIED);
+	ck_status(acquire_password("nobody", NULL, "x", &ccred), SEC_E_LOGON_DENIED);
+	ck_status(acquire_password("alice", NULL, "Alice-Pass-1", &ccred), SEC_E_OK);
+	acquire_server(&scred);
+	ck_status(handshake(&ccred, &scred, "HTTP/no-such-host", &cctx, &sctx, &a, &b),
+		  SEC_E_TARGET_UNKNOWN);
+	ck_status(handshake(&ccred, &scred, "/", &cctx, &sctx, &a, &b), SEC_E_TARGET_UNKNOWN);
+	/* No tickets in the (empty, private) default cache. */
+	ck_status(AcquireCredentialsHandleA(NULL, "Kerberos", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
+					    NULL, &nocred, NULL),
+		  SEC_E_NO_CREDENTIALS);
+	/* Unknown package, bad use. */
+	ck_status(AcquireCredentialsHandleA(NULL, "Kerbero", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
+					    NULL, &nocred, NULL),
+		  SEC_E_SECPKG_NOT_FOUND);
+	ck_status(AcquireCredentialsHandleA(NULL, "Kerberos", 0x100, NULL, NULL, NULL, NULL, &nocred,
+					    NULL),
+		  SEC_E_INVALID_PARAMETER);
+	/* A failed first call leaves no context behind. */
+	ck_status(InitializeSecurityContextA(&ccred, NULL, "HTTP/no-such-host", REQ, 0, 0, NULL, 0,
+					     &cctx, &out, &a, NULL),
+		  SEC_E_TARGET_UNKNOWN);
+	ck_status(FreeCredentialsHandle(&ccred), SEC_E_OK);
+	ck_status(FreeCredentialsHandle(&scred), SEC_E_OK);
+}
+END_TEST
+
+START_TEST(kdc_down)
+{
+	CredHandle cred;
+
+	realm_kdc_stop(&realm);
+	ck_status(acquire_password("alice", NULL, "Alice-Pass-1", &cred),
+		  SEC_E_NO_AUTHENTICATING_AUTHORITY);
+	ck_assert_int_eq(realm_kdc_start(&realm), 0);
+	ck_status(acquire_password("alice", NULL, "Alice-Pass-1", &cred), SEC_E_OK);
+	ck_status(FreeCredentialsHandle(&cred), SEC_E_OK);
+}
+END_TEST
+
+START_TEST(short_output_buffer_loses_nothing)
+{
+	CredHandle ccred, scred;
+	CtxtHandle cctx, sctx;
+	unsigned char small[8], big[4096];
+	SecBuffer ob = {sizeof(big), SECBUFFER_TOKEN, big}, ib, sb;
+	SecBufferDesc out = {SECBUFFER_VERSION, 1, &ob}, in = {SECBUFFER_VERSION, 1, &ib};
+	SecBufferDesc sout = {SECBUFFER_VERSION, 1, &sb};
+	ULONG a;
+	ULONG req = ISC_REQ_MUTUAL_AUTH | ISC_REQ_CONFIDENTIALITY;
+
+	ck_status(acquire_password("alice", NULL, "Alice-Pass-1", &ccred), SEC_E_OK);
+	acquire_server(&scred);
+	/* First call, buffer too small: an error, and no context is created. */
+	ob = (SecBuffer){sizeof(small), SECBUFFER_TOKEN, small};
+	ck_status(InitializeSecurityContextA(&ccred, NULL, "HTTP/localhost", req, 0, 0, NULL, 0,
+					     &cctx, &out, &a, NULL),
+		  SEC_E_INSUFFICIENT_MEMORY);
+	ob = (SecBuffer){sizeof(big), SECBUFFER_TOKEN, big};
+	ck_status(InitializeSecurityContextA(&ccred, NULL, "HTTP/localhost", req, 0, 0, NULL, 0,
+					     &cctx, &out, &a, NULL),
+		  SEC_I_CONTINUE_NEEDED);
+	/* Server leg with a too-small buffer: error; the retry gets the token. */
+	ib = ob;
+	sb = (SecBuffer){sizeof(small), SECBUFFER_TOKEN, small};
+	ck_status(AcceptSecurityContext(&scred, NULL, &in, 0, 0, &sctx, &sout, &a, NULL),
+		  SEC_E_INSUFFICIENT_MEMORY);
+	sb = (SecBuffer){sizeof(big) / 2, SECBUFFER_TOKEN, big + sizeof(big) / 2};
+	ck_status(AcceptSecurityContext(&scred, NULL, &in, 0, 0, &sctx, &sout, &a, NULL), SEC_E_OK);
+	ck_status(DeleteSecurityContext(&sctx), SEC_E_OK);
+	ck_status(DeleteSecurityContext(&cctx), SEC_E_OK);
+	ck_status(FreeCredentialsHandle(&ccred), SEC_E_OK);
+	ck_status(FreeCredentialsHandle(&scred), SEC_E_OK);
+}
+END_TEST
+
+START_TEST(bogus_handles_and_tokens)
+{
+	CtxtHandle bogus = {12345, 0x101};
+	CredHandle bogus_cred = {1, 0x201}, scred;
+	CtxtHandle sctx;
+	unsigned char garbage[64];
+	SecBuffer b = {sizeof(garbage), SECBUFFER_TOKEN, garbage}, ob = {0, SECBUFFER_TOKEN, NULL};
+	SecBufferDesc d = {SECBUFFER_VERSION, 1, &b}, out = {SECBUFFER_VERSION, 1, &ob};
+	SecPkgContext_Sizes sizes;
+	ULONG a;
+
+	ck_status(DeleteSecurityContext(&bogus), SEC_E_INVALID_HANDLE);
+	ck_status(DeleteSecurityContext(NULL), SEC_E_INVALID_HANDLE);
+	ck_status(FreeCredentialsHandle(&bogus_cred), SEC_E_INVALID_HANDLE);
+	ck_status(EncryptMessage(&bogus, 0, &d, 0), SEC_E_INVALID_HANDLE);
+	ck_status(DecryptMessage(&bogus, &d, 0, NULL), SEC_E_INVALID_HANDLE);
+	ck_status(MakeSignature(&bogus, 0, &d, 0), SEC_E_INVALID_HANDLE);
+	ck_status(VerifySignature(&bogus, &d, 0, NULL), SEC_E_INVALID_HANDLE);
+	ck_status(QueryContextAttributesA(&bogus, SECPKG_ATTR_SIZES, &sizes), SEC_E_INVALID_HANDLE);
+	ck_status(InitializeSecurityContextA(&bogus_cred, NULL, "HTTP/localhost", 0, 0, 0, NULL, 0,
+					     &bogus, &out, &a, NULL),
+		  SEC_E_INVALID_HANDLE);
+	acquire_server(&scred);
+	for (size_t i = 0; i < sizeof(garbage); i++)
+		garbage[i] = (unsigned char)(i * 37 + 11);
+	ck_status(AcceptSecurityContext(&scred, NULL, &d, 0, 0, &sctx, &out, &a, NULL),
+		  SEC_E_INVALID_TOKEN);
+	ck_status(AcceptSecurityContext(&scred, NULL, NULL, 0, 0, &sctx, &out, &a, NULL),
+		  SEC_E_INVALID_TOKEN);
+	d.ulVersion = 7;
+	ck_status(AcceptSecurityContext(&scred, NULL, &d, 0, 0, &sctx, &out, &a, NULL),
+		  SEC_E_INVALID_PARAMETER);
+	/* A credential handle is not a context handle, and vice versa. */
+	ck_status(DeleteSecurityContext(&scred), SEC_E_INVALID_HANDLE);
+	ck_status(FreeCredentialsHandle(&scred), SEC_E_OK);
+	ck_status(FreeCredentialsHandle(&scred), SEC_E_INVALID_HANDLE);
+}
+END_TEST
+
+static Suite *kerberos_suite(void)
+{
+	Suite *s = suite_create("kerberos");
+	TCase *tc = tcase_create("realm");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, handshake_flags_sizes_names);
+	tcase_add_test(tc, seal_both_directions);
+	tcase_add_test(tc, stream_decrypt_and_errors);
+	tcase_add_test(tc, signatures);
+	tcase_add_test(tc, interop_with_raw_gss);
+	tcase_add_test(tc, identity_forms);
+	tcase_add_test(tc, errors_users_hit);
+	tcase_add_test(tc, kdc_down);
+	tcase_add_test(tc, short_output_buffer_loses_nothing);
+	tcase_add_test(tc, bogus_handles_and_tokens);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *runner;
+	int failed;
+
+	if (realm_start(&realm) != 0) {
+		realm_stop(&realm);
+		return EXIT_FAILURE;
+	}
+	runner = srunner_create(kerberos_suite());
+	/* kdc_down restarts the KDC, so the suite runs in this process. */
+	srunner_set_fork_status(runner, CK_NOFORK);
+	srunner_run_all(runner, CK_NORMAL);
+	failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	realm_stop(&realm);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
