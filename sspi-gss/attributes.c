@@ -9,31 +9,6 @@
 #include "mech.h"
 #include "strings.h"
 
-/* A UTF-8 string as a caller-owned A or W string (FreeContextBuffer). */
-static SECURITY_STATUS out_string(const char *s, int wide, void **out)
-{
-	*out = NULL;
-	if (s == NULL)
-		return SEC_E_OK;
-	if (wide) {
-		SEC_WCHAR *w = NULL;
-		size_t n = 0;
-		SECURITY_STATUS st = sg_utf8_to_utf16(s, strlen(s), &w, &n);
-
-		if (st != SEC_E_OK)
-			return st;
-		*out = sg_buffer_alloc((n + 1) * sizeof(SEC_WCHAR));
-		if (*out != NULL)
-			memcpy(*out, w, (n + 1) * sizeof(SEC_WCHAR));
-		free(w);
-	} else {
-		*out = sg_buffer_alloc(strlen(s) + 1);
-		if (*out != NULL)
-			memcpy(*out, s, strlen(s) + 1);
-	}
-	return *out != NULL ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
-}
-
 static SECURITY_STATUS names(struct sg_ctx *ctx, ULONG attribute, void *buffer, int wide)
 {
 	char *client = NULL, *server = NULL;
@@ -42,9 +17,9 @@ static SECURITY_STATUS names(struct sg_ctx *ctx, ULONG attribute, void *buffer, 
 
 	st = ctx->pkg->ops->names(ctx, &client, &server);
 	if (st == SEC_E_OK)
-		st = out_string(client, wide, &c);
+		st = sg_buffer_string(client, wide, &c);
 	if (st == SEC_E_OK && attribute == SECPKG_ATTR_NATIVE_NAMES)
-		st = out_string(server, wide, &s);
+		st = sg_buffer_string(server, wide, &s);
 	free(client);
 	free(server);
 	if (st != SEC_E_OK) {

@@ -136,3 +136,27 @@ SECURITY_STATUS sg_secbuffer_put(PSecBuffer out, int allocate, const void *data,
 	out->cbBuffer = (ULONG)len;
 	return SEC_E_OK;
 }
+
+SECURITY_STATUS sg_buffer_string(const char *s, int wide, void **out)
+{
+	*out = NULL;
+	if (s == NULL)
+		return SEC_E_OK;
+	if (wide) {
+		SEC_WCHAR *w = NULL;
+		size_t n = 0;
+		SECURITY_STATUS st = sg_utf8_to_utf16(s, strlen(s), &w, &n);
+
+		if (st != SEC_E_OK)
+			return st;
+		*out = sg_buffer_alloc((n + 1) * sizeof(SEC_WCHAR));
+		if (*out != NULL)
+			memcpy(*out, w, (n + 1) * sizeof(SEC_WCHAR));
+		free(w);
+	} else {
+		*out = sg_buffer_alloc(strlen(s) + 1);
+		if (*out != NULL)
+			memcpy(*out, s, strlen(s) + 1);
+	}
+	return *out != NULL ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
+}

@@ -35,4 +35,8 @@ SECURITY_STATUS sg_secbuffer_check(PSecBufferDesc desc);
  * (SEC_E_INSUFFICIENT_MEMORY otherwise, and out is left as it was). */
 SECURITY_STATUS sg_secbuffer_put(PSecBuffer out, int allocate, const void *data, size_t len);
 
+/* A UTF-8 string copied into a caller-owned block (FreeContextBuffer), as is
+ * for A callers or as UTF-16 for W callers. NULL gives NULL. */
+SECURITY_STATUS sg_buffer_string(const char *s, int wide, void **out);
+
 #endif

@@ -130,6 +130,7 @@ static SECURITY_STATUS query_cred(PCredHandle h, ULONG attribute, void *buffer, 
 {
 	struct sg_cred *cred = sg_handle_get(h, SG_HANDLE_CREDENTIAL);
 	char *name = NULL;
+	void *out = NULL;
 	SECURITY_STATUS s;
 
 	if (cred == NULL)
@@ -143,32 +144,11 @@ static SECURITY_STATUS query_cred(PCredHandle h, ULONG attribute, void *buffer, 
 		return s;
 	if (name == NULL)
 		return SEC_E_NO_CREDENTIALS;
-	if (wide) {
-		SEC_WCHAR *w = NULL, *out;
-		size_t n = 0;
-
-		s = sg_utf8_to_utf16(name, strlen(name), &w, &n);
-		if (s == SEC_E_OK) {
-			out = sg_buffer_alloc((n + 1) * sizeof(SEC_WCHAR));
-			if (out == NULL) {
-				s = SEC_E_INSUFFICIENT_MEMORY;
-			} else {
-				memcpy(out, w, (n + 1) * sizeof(SEC_WCHAR));
-				((SecPkgCredentials_NamesW *)buffer)->sUserName = out;
-			}
-			free(w);
-		}
-	} else {
-		char *out = sg_buffer_alloc(strlen(name) + 1);
-
-		if (out == NULL) {
-			s = SEC_E_INSUFFICIENT_MEMORY;
-		} else {
-			memcpy(out, name, strlen(name) + 1);
-			((SecPkgCredentials_NamesA *)buffer)->sUserName = out;
-		}
-	}
+	s = sg_buffer_string(name, wide, &out);
 	free(name);
+	if (s == SEC_E_OK)
+		/* Both forms are one pointer, so one store serves A and W. */
+		((SecPkgCredentials_NamesA *)buffer)->sUserName = out;
 	return s;
 }
 
