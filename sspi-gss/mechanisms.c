@@ -124,8 +124,11 @@ SECURITY_STATUS SspiGssCheckMechanisms(const char **pszReason)
 		*pszReason = check_reason;
 	ret = krb5_init_context(&ctx);
 	if (ret != 0) {
-		snprintf(check_reason, sizeof(check_reason),
-			 "Heimdal Kerberos cannot start: %s", krb5_get_error_message(NULL, ret));
+		const char *msg = krb5_get_error_message(NULL, ret);
+
+		snprintf(check_reason, sizeof(check_reason), "Heimdal Kerberos cannot start: %s",
+			 msg);
+		krb5_free_error_message(NULL, msg);
 		return SEC_E_INTERNAL_ERROR;
 	}
 	status = check_config_files(ctx);

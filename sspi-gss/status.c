@@ -307,22 +307,23 @@ OM_uint32 sg_flags_isc_req_to_gss(ULONG isc_req)
 	return f;
 }
 
-ULONG sg_flags_gss_to_isc_ret(OM_uint32 gss_flags)
+/* The SSPI flags of rows whose GSS flag is set. */
+static ULONG sspi_flags_from_gss(const struct flag_row *rows, size_t n, OM_uint32 gss_flags)
 {
 	ULONG f = 0;
 
-	for (size_t i = 0; i < COUNT(isc_ret_rows); i++)
-		if (gss_flags & isc_ret_rows[i].gss)
-			f |= isc_ret_rows[i].sspi;
+	for (size_t i = 0; i < n; i++)
+		if (gss_flags & rows[i].gss)
+			f |= rows[i].sspi;
 	return f;
+}
+
+ULONG sg_flags_gss_to_isc_ret(OM_uint32 gss_flags)
+{
+	return sspi_flags_from_gss(isc_ret_rows, COUNT(isc_ret_rows), gss_flags);
 }
 
 ULONG sg_flags_gss_to_asc_ret(OM_uint32 gss_flags)
 {
-	ULONG f = 0;
-
-	for (size_t i = 0; i < COUNT(asc_ret_rows); i++)
-		if (gss_flags & asc_ret_rows[i].gss)
-			f |= asc_ret_rows[i].sspi;
-	return f;
+	return sspi_flags_from_gss(asc_ret_rows, COUNT(asc_ret_rows), gss_flags);
 }
