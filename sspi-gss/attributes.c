@@ -37,6 +37,85 @@ static SECURITY_STATUS names(struct sg_ctx *ctx, ULONG attribute, void *buffer, 
 	return SEC_E_OK;
 }
 
+void sg_key_info_clear(struct sg_key_info *info)
+{
+	if (info->key != NULL)
+		sg_wipe(info->key, info->key_len);
+	free(info->key);
+	free(info->encrypt_name);
+	free(info->signature_name);
+	memset(info, 0, sizeof(*info));
+}
+
+static SECURITY_STATUS session_key(struct sg_ctx *ctx, SecPkgContext_SessionKey *out)
+{
+	struct sg_key_info info;
+	SECURITY_STATUS s;
+	unsigned char *key;
+
+	if (ctx->pkg->ops->key_info == NULL)
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	s = ctx->pkg->ops->key_info(ctx, &info);
+	if (s != SEC_E_OK)
+		return s;
+	key = sg_buffer_alloc(info.key_len ? info.key_len : 1);
+	if (key == NULL) {
+		sg_key_info_clear(&info);
+		return SEC_E_INSUFFICIENT_MEMORY;
+	}
+	memcpy(key, info.key, info.key_len);
+	out->SessionKeyLength = (ULONG)info.key_len;
+	out->SessionKey = key;
+	sg_key_info_clear(&info);
+	return SEC_E_OK;
+}
+
+static SECURITY_STATUS key_info(struct sg_ctx *ctx, SecPkgContext_KeyInfoA *out, int wide)
+{
+	struct sg_key_info info;
+	void *sig = NULL, *enc = NULL;
+	SECURITY_STATUS s;
+
+	if (ctx->pkg->ops->key_info == NULL)
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	s = ctx->pkg->ops->key_info(ctx, &info);
+	if (s != SEC_E_OK)
+		return s;
+	s = sg_buffer_string(info.signature_name, wide, &sig);
+	if (s == SEC_E_OK)
+		s = sg_buffer_string(info.encrypt_name, wide, &enc);
+	if (s == SEC_E_OK) {
+		/* KeyInfoA and KeyInfoW differ only in the pointers' targets. */
+		out->sSignatureAlgorithmName = sig;
+		out->sEncryptAlgorithmName = enc;
+		out->KeySize = info.key_bits;
+		out->SignatureAlgorithm = info.signature_alg;
+		out->EncryptAlgorithm = info.encrypt_alg;
+	} else {
+		sg_buffer_free(sig);
+		sg_buffer_free(enc);
+	}
+	sg_key_info_clear(&info);
+	return s;
+}
+
+static SECURITY_STATUS authority(struct sg_ctx *ctx, SecPkgContext_AuthorityA *out, int wide)
+{
+	char *name = NULL;
+	void *s_out = NULL;
+	SECURITY_STATUS s;
+
+	if (ctx->pkg->ops->authority == NULL)
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	s = ctx->pkg->ops->authority(ctx, &name);
+	if (s == SEC_E_OK)
+		s = sg_buffer_string(name, wide, &s_out);
+	free(name);
+	if (s == SEC_E_OK)
+		out->sAuthorityName = s_out;
+	return s;
+}
+
 static SECURITY_STATUS query(PCtxtHandle h, ULONG attribute, void *buffer, int wide)
 {
 	struct sg_ctx *ctx = sg_handle_get(h, SG_HANDLE_CONTEXT);
@@ -82,10 +161,21 @@ static SECURITY_STATUS query(PCtxtHandle h, ULONG attribute, void *buffer, int w
 	case SECPKG_ATTR_NAMES:
 	case SECPKG_ATTR_NATIVE_NAMES:
 		return names(ctx, attribute, buffer, wide);
+	case SECPKG_ATTR_SESSION_KEY:
+		return session_key(ctx, buffer);
+	case SECPKG_ATTR_KEY_INFO:
+		return key_info(ctx, buffer, wide);
+	case SECPKG_ATTR_AUTHORITY:
+		return authority(ctx, buffer, wide);
 	case SECPKG_ATTR_LIFESPAN: {
 		SecPkgContext_Lifespan *l = buffer;
 
-		l->tsStart = sg_timestamp_from_unix(0);
+		long long start = ctx->start;
+
+		if (ctx->pkg->ops->start_time == NULL ||
+		    ctx->pkg->ops->start_time(ctx, &start) != SEC_E_OK)
+			start = ctx->start;
+		l->tsStart = sg_timestamp_from_unix(start);
 		l->tsExpiry = ctx->expiry;
 		return SEC_E_OK;
 	}

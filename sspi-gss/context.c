@@ -15,6 +15,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buffers.h"
 #include "handles.h"
@@ -22,7 +23,7 @@
 #include "status.h"
 #include "strings.h"
 
-static void ctx_free(struct sg_ctx *ctx)
+void sg_ctx_free(struct sg_ctx *ctx)
 {
 	OM_uint32 minor;
 
@@ -162,6 +163,7 @@ static SECURITY_STATUS step(const struct step *st)
 			return SEC_E_INSUFFICIENT_MEMORY;
 		ctx->pkg = cred->pkg;
 		ctx->initiator = st->initiator;
+		ctx->start = (long long)time(NULL);
 		ctx->req = st->req;
 		if (st->initiator) {
 			if (st->target == NULL) {
@@ -200,7 +202,7 @@ static SECURITY_STATUS step(const struct step *st)
 	if (s != SEC_E_OK && s != SEC_I_CONTINUE_NEEDED) {
 		gss_release_buffer(&minor, &out);
 		if (first)
-			ctx_free(ctx);
+			sg_ctx_free(ctx);
 		return s;
 	}
 
@@ -208,7 +210,7 @@ static SECURITY_STATUS step(const struct step *st)
 	if (put != SEC_E_OK) {
 		if (first) {
 			gss_release_buffer(&minor, &out);
-			ctx_free(ctx);
+			sg_ctx_free(ctx);
 			return put;
 		}
 		ctx->pending = out; /* kept for the next call */
@@ -223,7 +225,7 @@ static SECURITY_STATUS step(const struct step *st)
 
 		if (sz != SEC_E_OK) {
 			if (first)
-				ctx_free(ctx);
+				sg_ctx_free(ctx);
 			return sz;
 		}
 		ctx->established = 1;
@@ -234,7 +236,7 @@ static SECURITY_STATUS step(const struct step *st)
 		if (h != SEC_E_OK) {
 			if (allocate && tok_out->pvBuffer != NULL)
 				sg_buffer_free(tok_out->pvBuffer);
-			ctx_free(ctx);
+			sg_ctx_free(ctx);
 			return h;
 		}
 	} else if (st->new_handle != NULL && st->new_handle != st->ctx_handle) {
@@ -304,7 +306,7 @@ SECURITY_STATUS SEC_ENTRY DeleteSecurityContext(PCtxtHandle phContext)
 
 	if (ctx == NULL)
 		return SEC_E_INVALID_HANDLE;
-	ctx_free(ctx);
+	sg_ctx_free(ctx);
 	return SEC_E_OK;
 }
 

@@ -42,7 +42,25 @@ struct sg_ctx {
 	SECURITY_STATUS pending_status;
 	TimeStamp expiry;
 	SecPkgContext_Sizes sizes; /* filled when the context is established */
+	long long start;           /* Unix time the context was created */
 };
+
+/* What SECPKG_ATTR_SESSION_KEY and SECPKG_ATTR_KEY_INFO report. Every
+ * pointer is malloc'ed; sg_key_info_clear wipes the key and frees all. */
+struct sg_key_info {
+	unsigned char *key;
+	size_t key_len;
+	ULONG key_bits;
+	ULONG encrypt_alg;   /* Kerberos: the enctype, as Windows reports it */
+	ULONG signature_alg; /* Kerberos: the checksum type */
+	char *encrypt_name;
+	char *signature_name;
+};
+
+void sg_key_info_clear(struct sg_key_info *info);
+
+/* Releases the mechanism state, any pending token and the context itself. */
+void sg_ctx_free(struct sg_ctx *ctx);
 
 struct sg_mech_ops {
 	SECURITY_STATUS (*acquire)(struct sg_cred *cred, const char *principal,
@@ -70,6 +88,17 @@ struct sg_mech_ops {
 	/* malloc'ed UTF-8 names; either may be NULL when unknown. */
 	SECURITY_STATUS (*names)(struct sg_ctx *ctx, char **client, char **server);
 	SECURITY_STATUS (*cred_name)(struct sg_cred *cred, char **name);
+	SECURITY_STATUS (*key_info)(struct sg_ctx *ctx, struct sg_key_info *info);
+	/* malloc'ed UTF-8 name of the realm or domain that vouched for the peer. */
+	SECURITY_STATUS (*authority)(struct sg_ctx *ctx, char **name);
+	/* Unix time the authentication took place (ticket auth time); may
+	 * return SEC_E_UNSUPPORTED_FUNCTION, then the context's creation time
+	 * is used. */
+	SECURITY_STATUS (*start_time)(struct sg_ctx *ctx, long long *t);
+	/* Serialises the mechanism state into token (gss_release_buffer);
+	 * ctx->gss is gone afterwards. import_ctx restores it into ctx->gss. */
+	SECURITY_STATUS (*export_ctx)(struct sg_ctx *ctx, gss_buffer_t token);
+	SECURITY_STATUS (*import_ctx)(struct sg_ctx *ctx, gss_buffer_t token);
 };
 
 extern const struct sg_mech_ops sg_mech_krb5_ops;

@@ -3,6 +3,10 @@
  * mechanism (1.2.840.113554.1.2.2).
  */
 #include <gssapi/gssapi_krb5.h>
+#include <errno.h>
+#include <krb5.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,6 +124,57 @@ static void krb5_release_ctx(struct sg_ctx *ctx)
 		gss_delete_sec_context(&minor, &ctx->gss, GSS_C_NO_BUFFER);
 }
 
+/*
+ * DCE style (ISC_REQ_USE_DCE_STYLE) tokens carry their padding as RFC 4121
+ * "extra count" inside the header, and Heimdal refuses a PADDING iov buffer
+ * for them. The caller's PADDING buffer then simply stays empty.
+ * ISC_RET_USED_DCE_STYLE and ASC_RET_USED_DCE_STYLE are the same bit.
+ */
+static int dce_style(const struct sg_ctx *ctx)
+{
+	return (ctx->attrs & ISC_RET_USED_DCE_STYLE) != 0;
+}
+
+/* Runs gss_wrap_iov / gss_unwrap_iov over the iov without its PADDING
+ * entries (DCE contexts only), and reports those as empty. */
+static OM_uint32 iov_without_padding(OM_uint32 *minor, struct sg_ctx *ctx, int wrap, int conf_req,
+				     int *conf, gss_iov_buffer_desc *iov, int count)
+{
+	gss_iov_buffer_desc stack[16], *sub = stack;
+	int map[16], *idx = map, n = 0;
+	OM_uint32 major;
+
+	if (count > 16) {
+		sub = malloc(sizeof(*sub) * (size_t)count);
+		idx = malloc(sizeof(*idx) * (size_t)count);
+		if (sub == NULL || idx == NULL) {
+			free(sub == stack ? NULL : sub);
+			free(idx == map ? NULL : idx);
+			*minor = ENOMEM;
+			return GSS_S_FAILURE;
+		}
+	}
+	for (int i = 0; i < count; i++) {
+		if (GSS_IOV_BUFFER_TYPE(iov[i].type) == GSS_IOV_BUFFER_TYPE_PADDING) {
+			iov[i].buffer.length = 0;
+			continue;
+		}
+		idx[n] = i;
+		sub[n++] = iov[i];
+	}
+	if (wrap)
+		major = gss_wrap_iov(minor, ctx->gss, conf_req, GSS_C_QOP_DEFAULT, conf, sub, n);
+	else
+		major = gss_unwrap_iov(minor, ctx->gss, conf, NULL, sub, n);
+	for (int i = 0; i < n; i++)
+		iov[idx[i]] = sub[i];
+	if (sub != stack) {
+		free(sub);
+		free(idx);
+	}
+	return major;
+}
+
 /* Header (and padding) sizes of a wrap token for one byte of data. */
 static SECURITY_STATUS wrap_lengths(struct sg_ctx *ctx, int conf, size_t *header, size_t *padding)
 {
@@ -130,7 +185,9 @@ static SECURITY_STATUS wrap_lengths(struct sg_ctx *ctx, int conf, size_t *header
 	};
 	OM_uint32 major, minor;
 
-	major = gss_wrap_iov_length(&minor, ctx->gss, conf, GSS_C_QOP_DEFAULT, NULL, iov, 3);
+	/* DCE tokens have no PADDING buffer (see dce_style). */
+	major = gss_wrap_iov_length(&minor, ctx->gss, conf, GSS_C_QOP_DEFAULT, NULL, iov,
+				    dce_style(ctx) ? 2 : 3);
 	if (GSS_ERROR(major))
 		return sg_status_from_gss(major, minor);
 	*header = iov[0].buffer.length;
@@ -163,7 +220,10 @@ static SECURITY_STATUS krb5_wrap_iov(struct sg_ctx *ctx, int conf, gss_iov_buffe
 {
 	OM_uint32 major, minor;
 
-	major = gss_wrap_iov(&minor, ctx->gss, conf, GSS_C_QOP_DEFAULT, NULL, iov, count);
+	if (dce_style(ctx))
+		major = iov_without_padding(&minor, ctx, 1, conf, NULL, iov, count);
+	else
+		major = gss_wrap_iov(&minor, ctx->gss, conf, GSS_C_QOP_DEFAULT, NULL, iov, count);
 	return sg_status_from_gss(major, minor);
 }
 
@@ -172,7 +232,10 @@ static SECURITY_STATUS krb5_unwrap_iov(struct sg_ctx *ctx, gss_iov_buffer_desc *
 {
 	OM_uint32 major, minor;
 
-	major = gss_unwrap_iov(&minor, ctx->gss, conf, NULL, iov, count);
+	if (dce_style(ctx))
+		major = iov_without_padding(&minor, ctx, 0, 0, conf, iov, count);
+	else
+		major = gss_unwrap_iov(&minor, ctx->gss, conf, NULL, iov, count);
 	return sg_status_from_gss(major, minor);
 }
 
@@ -237,6 +300,158 @@ static SECURITY_STATUS krb5_cred_name(struct sg_cred *cred, char **name)
 	return SEC_E_OK;
 }
 
+/*
+ * Key and algorithm names need a krb5_context. One is made on first use and
+ * shared; Heimdal's context is not safe for concurrent use, so calls that
+ * take it hold krb5_lock. None of this is on the message path.
+ */
+static pthread_once_t krb5_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t krb5_lock = PTHREAD_MUTEX_INITIALIZER;
+static krb5_context krb5_shared;
+
+static void krb5_shared_init(void)
+{
+	if (krb5_init_context(&krb5_shared) != 0)
+		krb5_shared = NULL;
+}
+
+/* Heimdal exports no checksum-type-to-name call; these are RFC 3961/4757/
+ * 8009 names of the checksums that per-message tokens use. */
+static char *cksum_name(krb5_cksumtype type)
+{
+	static const struct {
+		krb5_cksumtype type;
+		const char *name;
+	} names[] = {
+		{CKSUMTYPE_HMAC_SHA1_96_AES_128, "hmac-sha1-96-aes128"},
+		{CKSUMTYPE_HMAC_SHA1_96_AES_256, "hmac-sha1-96-aes256"},
+		{CKSUMTYPE_HMAC_SHA1_DES3, "hmac-sha1-des3-kd"},
+		{CKSUMTYPE_HMAC_MD5, "hmac-md5"},
+		{19, "hmac-sha256-128-aes128"},
+		{20, "hmac-sha384-192-aes256"},
+	};
+	char buf[32];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].type == type)
+			return strdup(names[i].name);
+	snprintf(buf, sizeof(buf), "checksum-%d", (int)type);
+	return strdup(buf);
+}
+
+static SECURITY_STATUS describe_key(const krb5_keyblock *key, struct sg_key_info *info)
+{
+	krb5_crypto crypto = NULL;
+	krb5_cksumtype cksum = 0;
+	size_t bits = 0;
+	char *enc = NULL, *sig = NULL;
+	SECURITY_STATUS s = SEC_E_INTERNAL_ERROR;
+
+	pthread_once(&krb5_once, krb5_shared_init);
+	if (krb5_shared == NULL)
+		return SEC_E_INTERNAL_ERROR;
+	pthread_mutex_lock(&krb5_lock);
+	if (krb5_crypto_init(krb5_shared, key, 0, &crypto) == 0 &&
+	    krb5_crypto_get_checksum_type(krb5_shared, crypto, &cksum) == 0 &&
+	    krb5_enctype_keybits(krb5_shared, key->keytype, &bits) == 0 &&
+	    krb5_enctype_to_string(krb5_shared, key->keytype, &enc) == 0 &&
+	    (sig = cksum_name(cksum)) != NULL)
+		s = SEC_E_OK;
+	if (crypto != NULL)
+		krb5_crypto_destroy(krb5_shared, crypto);
+	pthread_mutex_unlock(&krb5_lock);
+	if (s != SEC_E_OK) {
+		free(enc);
+		free(sig);
+		return s;
+	}
+	info->key_bits = (ULONG)bits;
+	info->encrypt_alg = (ULONG)key->keytype;
+	info->signature_alg = (ULONG)cksum;
+	info->encrypt_name = enc;
+	info->signature_name = sig;
+	return SEC_E_OK;
+}
+
+/* The key SSPI callers get as the session key is the one protecting the
+ * per-message tokens: the acceptor subkey when there is one, else the
+ * initiator subkey, else the ticket's key (what Windows gives for SMB
+ * signing and what gsskrb5_get_subkey returns). */
+static SECURITY_STATUS krb5_key_info(struct sg_ctx *ctx, struct sg_key_info *info)
+{
+	OM_uint32 major, minor;
+	krb5_keyblock *key = NULL;
+	SECURITY_STATUS s;
+
+	memset(info, 0, sizeof(*info));
+	major = gsskrb5_get_subkey(&minor, ctx->gss, &key);
+	if (GSS_ERROR(major))
+		return sg_status_from_gss(major, minor);
+	s = describe_key(key, info);
+	if (s == SEC_E_OK) {
+		info->key_len = key->keyvalue.length;
+		info->key = malloc(info->key_len ? info->key_len : 1);
+		if (info->key == NULL)
+			s = SEC_E_INSUFFICIENT_MEMORY;
+		else
+			memcpy(info->key, key->keyvalue.data, info->key_len);
+	}
+	sg_wipe(key->keyvalue.data, key->keyvalue.length);
+	krb5_free_keyblock(krb5_shared, key);
+	if (s != SEC_E_OK)
+		sg_key_info_clear(info);
+	return s;
+}
+
+/* The realm of the service principal: the realm whose KDC issued the ticket. */
+static SECURITY_STATUS krb5_authority(struct sg_ctx *ctx, char **name)
+{
+	char *client = NULL, *server = NULL, *at;
+	SECURITY_STATUS s;
+
+	*name = NULL;
+	s = krb5_names(ctx, &client, &server);
+	free(client);
+	if (s != SEC_E_OK)
+		return s;
+	at = server ? strrchr(server, '@') : NULL;
+	if (at == NULL) {
+		free(server);
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	}
+	*name = strdup(at + 1);
+	free(server);
+	return *name ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
+}
+
+static SECURITY_STATUS krb5_start_time(struct sg_ctx *ctx, long long *t)
+{
+	OM_uint32 major, minor;
+	time_t authtime = 0;
+
+	major = gsskrb5_extract_authtime_from_sec_context(&minor, ctx->gss, &authtime);
+	if (GSS_ERROR(major) || authtime == 0)
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	*t = (long long)authtime;
+	return SEC_E_OK;
+}
+
+static SECURITY_STATUS krb5_export_ctx(struct sg_ctx *ctx, gss_buffer_t token)
+{
+	OM_uint32 major, minor;
+
+	major = gss_export_sec_context(&minor, &ctx->gss, token);
+	return sg_status_from_gss(major, minor);
+}
+
+static SECURITY_STATUS krb5_import_ctx(struct sg_ctx *ctx, gss_buffer_t token)
+{
+	OM_uint32 major, minor;
+
+	major = gss_import_sec_context(&minor, token, &ctx->gss);
+	return sg_status_from_gss(major, minor);
+}
+
 const struct sg_mech_ops sg_mech_krb5_ops = {
 	.acquire = krb5_acquire,
 	.release_cred = krb5_release_cred,
@@ -251,4 +466,9 @@ const struct sg_mech_ops sg_mech_krb5_ops = {
 	.verify_mic = krb5_verify_mic,
 	.names = krb5_names,
 	.cred_name = krb5_cred_name,
+	.key_info = krb5_key_info,
+	.authority = krb5_authority,
+	.start_time = krb5_start_time,
+	.export_ctx = krb5_export_ctx,
+	.import_ctx = krb5_import_ctx,
 };

@@ -88,26 +88,6 @@ SECURITY_STATUS SEC_ENTRY SetContextAttributesW(PCtxtHandle x, ULONG a, void *b,
 	NOT_YET;
 }
 
-SECURITY_STATUS SEC_ENTRY ExportSecurityContext(PCtxtHandle x, ULONG f, PSecBuffer p, void **t)
-{
-	(void)x, (void)f, (void)p, (void)t;
-	NOT_YET;
-}
-
-SECURITY_STATUS SEC_ENTRY ImportSecurityContextA(SEC_CHAR *pkg, PSecBuffer p, void *t,
-						 PCtxtHandle x)
-{
-	(void)pkg, (void)p, (void)t, (void)x;
-	NOT_YET;
-}
-
-SECURITY_STATUS SEC_ENTRY ImportSecurityContextW(SEC_WCHAR *pkg, PSecBuffer p, void *t,
-						 PCtxtHandle x)
-{
-	(void)pkg, (void)p, (void)t, (void)x;
-	NOT_YET;
-}
-
 SECURITY_STATUS SEC_ENTRY ChangeAccountPasswordA(SEC_CHAR *pkg, SEC_CHAR *dom, SEC_CHAR *acct,
 						 SEC_CHAR *old, SEC_CHAR *new_pw, BOOLEAN imp,
 						 ULONG r, PSecBufferDesc out)

@@ -7,104 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sspi-gss.h>
-
-#include "check_main.h"
+#include "kerberos_util.h"
 #include "realm.h"
 
 static struct realm realm;
-
-#define ck_status(expr, want)                                                              \
-	do {                                                                               \
-		SECURITY_STATUS got_ = (expr);                                             \
-		ck_assert_msg(got_ == (want), "%s: expected %s, got %s (0x%08X)", #expr,  \
-			      SspiGssStatusName(want), SspiGssStatusName(got_),            \
-			      (unsigned)got_);                                             \
-	} while (0)
-
-static SECURITY_STATUS acquire_password(const char *user, const char *domain, const char *pw,
-					CredHandle *cred)
-{
-	SEC_WINNT_AUTH_IDENTITY_A id = {
-		.User = (UCHAR *)user,
-		.UserLength = (ULONG)strlen(user),
-		.Domain = (UCHAR *)domain,
-		.DomainLength = domain ? (ULONG)strlen(domain) : 0,
-		.Password = (UCHAR *)pw,
-		.PasswordLength = (ULONG)strlen(pw),
-		.Flags = SEC_WINNT_AUTH_IDENTITY_ANSI,
-	};
-	TimeStamp expiry;
-
-	return AcquireCredentialsHandleA(NULL, "Kerberos", SECPKG_CRED_OUTBOUND, NULL, &id, NULL,
-					 NULL, cred, &expiry);
-}
-
-static void acquire_server(CredHandle *cred)
-{
-	TimeStamp expiry;
-
-	ck_status(AcquireCredentialsHandleA(NULL, "Kerberos", SECPKG_CRED_INBOUND, NULL, NULL, NULL,
-					    NULL, cred, &expiry),
-		  SEC_E_OK);
-	ck_assert_int_eq(expiry.HighPart, 0x7FFFFFFF); /* acceptor keys: never */
-}
-
-#define REQ (ISC_REQ_MUTUAL_AUTH | ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | \
-	     ISC_REQ_SEQUENCE_DETECT | ISC_REQ_REPLAY_DETECT | ISC_REQ_ALLOCATE_MEMORY)
-
-/* Runs the Kerberos exchange: ISC -> ASC -> ISC. */
-static SECURITY_STATUS handshake(CredHandle *ccred, CredHandle *scred, const char *target,
-				 CtxtHandle *cctx, CtxtHandle *sctx, ULONG *cattrs, ULONG *sattrs)
-{
-	SecBuffer ob = {0, SECBUFFER_TOKEN, NULL}, ib, sb = {0, SECBUFFER_TOKEN, NULL};
-	SecBufferDesc out = {SECBUFFER_VERSION, 1, &ob}, in = {SECBUFFER_VERSION, 1, &ib};
-	SecBufferDesc sout = {SECBUFFER_VERSION, 1, &sb};
-	TimeStamp exp;
-	SECURITY_STATUS s;
-
-	s = InitializeSecurityContextA(ccred, NULL, (SEC_CHAR *)target, REQ, 0,
-				       SECURITY_NATIVE_DREP, NULL, 0, cctx, &out, cattrs, &exp);
-	if (s != SEC_I_CONTINUE_NEEDED)
-		return s;
-	ib = ob;
-	s = AcceptSecurityContext(scred, NULL, &in, ASC_REQ_ALLOCATE_MEMORY | ASC_REQ_MUTUAL_AUTH,
-				  SECURITY_NATIVE_DREP, sctx, &sout, sattrs, &exp);
-	FreeContextBuffer(ob.pvBuffer);
-	if (s != SEC_E_OK)
-		return s == SEC_I_CONTINUE_NEEDED ? SEC_E_INTERNAL_ERROR : s;
-	ib = sb;
-	ob.pvBuffer = NULL;
-	ob.cbBuffer = 0;
-	s = InitializeSecurityContextA(ccred, cctx, (SEC_CHAR *)target, REQ, 0,
-				       SECURITY_NATIVE_DREP, &in, 0, cctx, &out, cattrs, &exp);
-	FreeContextBuffer(sb.pvBuffer);
-	ck_assert_uint_eq(ob.cbBuffer, 0);
-	return s;
-}
-
-struct pair {
-	CredHandle ccred, scred;
-	CtxtHandle cctx, sctx;
-	ULONG cattrs, sattrs;
-};
-
-static void pair_up(struct pair *p)
-{
-	ck_status(acquire_password("alice", "SSPI.TEST", "Alice-Pass-1", &p->ccred), SEC_E_OK);
-	acquire_server(&p->scred);
-	ck_status(handshake(&p->ccred, &p->scred, "HTTP/localhost", &p->cctx, &p->sctx, &p->cattrs,
-			    &p->sattrs),
-		  SEC_E_OK);
-}
-
-static void pair_down(struct pair *p)
-{
-	ck_status(DeleteSecurityContext(&p->cctx), SEC_E_OK);
-	ck_status(DeleteSecurityContext(&p->sctx), SEC_E_OK);
-	ck_status(FreeCredentialsHandle(&p->ccred), SEC_E_OK);
-	ck_status(FreeCredentialsHandle(&p->scred), SEC_E_OK);
-}
 
 START_TEST(handshake_flags_sizes_names)
 {
@@ -154,30 +60,6 @@ START_TEST(handshake_flags_sizes_names)
 	pair_down(&p);
 }
 END_TEST
-
-/* Encrypts with one context and decrypts with the other, [TOKEN, DATA, PADDING]. */
-static void seal_and_open(CtxtHandle *from, CtxtHandle *to, ULONG qop)
-{
-	unsigned char token[128], data[100], pad[16];
-	const char *text = "the quick brown fox jumps over the lazy dog";
-	SecBuffer b[3] = {{sizeof(token), SECBUFFER_TOKEN, token},
-			  {(ULONG)strlen(text), SECBUFFER_DATA, data},
-			  {sizeof(pad), SECBUFFER_PADDING, pad}};
-	SecBufferDesc d = {SECBUFFER_VERSION, 3, b};
-	ULONG got_qop = 99;
-
-	memcpy(data, text, strlen(text));
-	ck_status(EncryptMessage(from, qop, &d, 0), SEC_E_OK);
-	ck_assert_uint_eq(b[0].cbBuffer, qop ? 28 : 60);
-	ck_assert_uint_eq(b[2].cbBuffer, 0);
-	if (qop == 0)
-		ck_assert(memcmp(data, text, strlen(text)) != 0); /* really encrypted */
-	else
-		ck_assert_mem_eq(data, text, strlen(text));
-	ck_status(DecryptMessage(to, &d, 0, &got_qop), SEC_E_OK);
-	ck_assert_mem_eq(data, text, strlen(text));
-	ck_assert_uint_eq(got_qop, qop);
-}
 
 START_TEST(seal_both_directions)
 {
@@ -533,19 +415,5 @@ static Suite *kerberos_suite(void)
 
 int main(void)
 {
-	SRunner *runner;
-	int failed;
-
-	if (realm_start(&realm) != 0) {
-		realm_stop(&realm);
-		return EXIT_FAILURE;
-	}
-	runner = srunner_create(kerberos_suite());
-	/* kdc_down restarts the KDC, so the suite runs in this process. */
-	srunner_set_fork_status(runner, CK_NOFORK);
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	realm_stop(&realm);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_with_realm(&realm, kerberos_suite());
 }

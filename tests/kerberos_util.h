@@ -1,0 +1,59 @@
+/*
+ * kerberos_util.h - what the Kerberos suites share: a status assertion that
+ * prints names, credentials from the throwaway realm, and the
+ * ISC/ASC loop.
+ */
+#ifndef SG_TEST_KERBEROS_UTIL_H
+#define SG_TEST_KERBEROS_UTIL_H
+
+#include <sspi-gss.h>
+
+#include "check_main.h"
+#include "realm.h"
+
+#define ck_status(expr, want)                                                              \
+	do {                                                                               \
+		SECURITY_STATUS got_ = (expr);                                             \
+		ck_assert_msg(got_ == (want), "%s: expected %s, got %s (0x%08X)", #expr,  \
+			      SspiGssStatusName(want), SspiGssStatusName(got_),            \
+			      (unsigned)got_);                                             \
+	} while (0)
+
+#define REQ (ISC_REQ_MUTUAL_AUTH | ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | \
+	     ISC_REQ_SEQUENCE_DETECT | ISC_REQ_REPLAY_DETECT | ISC_REQ_ALLOCATE_MEMORY)
+
+SECURITY_STATUS acquire_password(const char *user, const char *domain, const char *pw,
+				 CredHandle *cred);
+void acquire_server(CredHandle *cred);
+
+/* One ISC/ASC loop. Channel bindings (a SECBUFFER_CHANNEL_BINDINGS buffer)
+ * go to either side when given. *failed_side gets 'c' or 's' on failure. */
+struct loop {
+	const char *target;
+	ULONG isc_req, asc_req;
+	SecBuffer *client_cb, *server_cb;
+	int legs; /* out: tokens exchanged */
+	char failed_side;
+};
+SECURITY_STATUS handshake_loop(struct loop *o, CredHandle *ccred, CredHandle *scred,
+			       CtxtHandle *cctx, CtxtHandle *sctx, ULONG *cattrs, ULONG *sattrs);
+/* The plain Kerberos exchange: REQ, mutual auth, ISC -> ASC -> ISC. */
+SECURITY_STATUS handshake(CredHandle *ccred, CredHandle *scred, const char *target,
+			  CtxtHandle *cctx, CtxtHandle *sctx, ULONG *cattrs, ULONG *sattrs);
+
+struct pair {
+	CredHandle ccred, scred;
+	CtxtHandle cctx, sctx;
+	ULONG cattrs, sattrs;
+};
+void pair_up(struct pair *p);
+void pair_down(struct pair *p);
+
+/* EncryptMessage on one side, DecryptMessage on the other, checked. */
+void seal_and_open(CtxtHandle *from, CtxtHandle *to, ULONG qop);
+
+/* Starts the realm, runs the suite in this process (tests may stop and
+ * restart the KDC), stops the realm; the exit status for main. */
+int run_with_realm(struct realm *r, Suite *s);
+
+#endif
