@@ -200,6 +200,17 @@ static SECURITY_STATUS step(const struct step *st)
 	else
 		s = ctx->pkg->ops->accept(ctx, cred, &in, cb, &out, &gss_flags, &lifetime);
 	if (s != SEC_E_OK && s != SEC_I_CONTINUE_NEEDED) {
+		/* A mechanism may answer a failure with a token for the peer
+		 * (a KRB-ERROR, e.g. for clock skew); Windows hands it out when
+		 * the caller asked for extended errors. */
+		if (out.length == 0 ||
+		    !(st->req & (st->initiator ? ISC_REQ_EXTENDED_ERROR : ASC_REQ_EXTENDED_ERROR)) ||
+		    put_token(tok_out, allocate, &out) != SEC_E_OK) {
+			/* Nothing to send: say so, so no stale bytes go out. */
+			tok_out->cbBuffer = 0;
+			if (allocate)
+				tok_out->pvBuffer = NULL;
+		}
 		gss_release_buffer(&minor, &out);
 		if (first)
 			sg_ctx_free(ctx);

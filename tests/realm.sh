@@ -29,7 +29,9 @@ create)
 	udp_preference_limit = 1
 [realms]
 	SSPI.TEST = {
-		kdc = tcp/127.0.0.1:$port
+		# host:port, no tcp/ prefix: MIT krb5 (the interop peers) reads
+		# this file too. udp_preference_limit = 1 keeps both on TCP.
+		kdc = 127.0.0.1:$port
 	}
 [domain_realm]
 	localhost = SSPI.TEST
