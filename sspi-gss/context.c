@@ -23,6 +23,21 @@
 #include "status.h"
 #include "strings.h"
 
+struct sg_ctx *sg_ctx_new(const struct sg_package *pkg)
+{
+	struct sg_ctx *ctx = calloc(1, sizeof(*ctx));
+
+	if (ctx == NULL)
+		return NULL;
+	if (pthread_mutex_init(&ctx->lock, NULL) != 0) {
+		free(ctx);
+		return NULL;
+	}
+	ctx->pkg = pkg;
+	ctx->start = (long long)time(NULL);
+	return ctx;
+}
+
 void sg_ctx_free(struct sg_ctx *ctx)
 {
 	OM_uint32 minor;
@@ -33,6 +48,7 @@ void sg_ctx_free(struct sg_ctx *ctx)
 		ctx->pkg->ops->release_ctx(ctx);
 	gss_release_buffer(&minor, &ctx->pending);
 	free(ctx->target);
+	pthread_mutex_destroy(&ctx->lock);
 	free(ctx);
 }
 
@@ -158,21 +174,19 @@ static SECURITY_STATUS step(const struct step *st)
 	if (first) {
 		if (cred->pkg->ops == NULL)
 			return SEC_E_UNSUPPORTED_FUNCTION;
-		ctx = calloc(1, sizeof(*ctx));
+		ctx = sg_ctx_new(cred->pkg);
 		if (ctx == NULL)
 			return SEC_E_INSUFFICIENT_MEMORY;
-		ctx->pkg = cred->pkg;
 		ctx->initiator = st->initiator;
-		ctx->start = (long long)time(NULL);
 		ctx->req = st->req;
 		if (st->initiator) {
 			if (st->target == NULL) {
-				free(ctx);
+				sg_ctx_free(ctx);
 				return SEC_E_TARGET_UNKNOWN;
 			}
 			ctx->target = strdup(st->target);
 			if (ctx->target == NULL) {
-				free(ctx);
+				sg_ctx_free(ctx);
 				return SEC_E_INSUFFICIENT_MEMORY;
 			}
 		}

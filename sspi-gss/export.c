@@ -218,10 +218,9 @@ static SECURITY_STATUS import(const char *package, PSecBuffer packed, PCtxtHandl
 		return SEC_E_UNSUPPORTED_FUNCTION;
 	if (packed->pvBuffer == NULL)
 		return SEC_E_INVALID_TOKEN;
-	ctx = calloc(1, sizeof(*ctx));
+	ctx = sg_ctx_new(pkg);
 	if (ctx == NULL)
 		return SEC_E_INSUFFICIENT_MEMORY;
-	ctx->pkg = pkg;
 	s = unpack(pkg, packed->pvBuffer, packed->cbBuffer, ctx, &state);
 	if (s == SEC_E_OK) {
 		/* Heimdal's import may consume what it reads: give it a copy. */

@@ -10,6 +10,7 @@
 #define SG_MECH_H
 
 #include <gssapi/gssapi.h>
+#include <pthread.h>
 
 #include <sspi.h>
 
@@ -43,6 +44,11 @@ struct sg_ctx {
 	TimeStamp expiry;
 	SecPkgContext_Sizes sizes; /* filled when the context is established */
 	long long start;           /* Unix time the context was created */
+	/* Windows lets one thread encrypt while another decrypts on the same
+	 * context. Heimdal's krb5 context shares one krb5_crypto (with its
+	 * cipher state) between both directions and does not lock it, so the
+	 * mechanism takes this lock around every per-message call. */
+	pthread_mutex_t lock;
 };
 
 /* What SECPKG_ATTR_SESSION_KEY and SECPKG_ATTR_KEY_INFO report. Every
@@ -59,6 +65,8 @@ struct sg_key_info {
 
 void sg_key_info_clear(struct sg_key_info *info);
 
+/* A zeroed context of the package with its lock ready; NULL if out of memory. */
+struct sg_ctx *sg_ctx_new(const struct sg_package *pkg);
 /* Releases the mechanism state, any pending token and the context itself. */
 void sg_ctx_free(struct sg_ctx *ctx);
 

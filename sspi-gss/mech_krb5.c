@@ -220,10 +220,12 @@ static SECURITY_STATUS krb5_wrap_iov(struct sg_ctx *ctx, int conf, gss_iov_buffe
 {
 	OM_uint32 major, minor;
 
+	pthread_mutex_lock(&ctx->lock);
 	if (dce_style(ctx))
 		major = iov_without_padding(&minor, ctx, 1, conf, NULL, iov, count);
 	else
 		major = gss_wrap_iov(&minor, ctx->gss, conf, GSS_C_QOP_DEFAULT, NULL, iov, count);
+	pthread_mutex_unlock(&ctx->lock);
 	return sg_status_from_gss(major, minor);
 }
 
@@ -232,10 +234,12 @@ static SECURITY_STATUS krb5_unwrap_iov(struct sg_ctx *ctx, gss_iov_buffer_desc *
 {
 	OM_uint32 major, minor;
 
+	pthread_mutex_lock(&ctx->lock);
 	if (dce_style(ctx))
 		major = iov_without_padding(&minor, ctx, 0, 0, conf, iov, count);
 	else
 		major = gss_unwrap_iov(&minor, ctx->gss, conf, NULL, iov, count);
+	pthread_mutex_unlock(&ctx->lock);
 	return sg_status_from_gss(major, minor);
 }
 
@@ -244,7 +248,9 @@ static SECURITY_STATUS krb5_unwrap(struct sg_ctx *ctx, gss_buffer_t in, gss_buff
 {
 	OM_uint32 major, minor;
 
+	pthread_mutex_lock(&ctx->lock);
 	major = gss_unwrap(&minor, ctx->gss, in, out, conf, NULL);
+	pthread_mutex_unlock(&ctx->lock);
 	return sg_status_from_gss(major, minor);
 }
 
@@ -252,7 +258,9 @@ static SECURITY_STATUS krb5_get_mic(struct sg_ctx *ctx, gss_buffer_t msg, gss_bu
 {
 	OM_uint32 major, minor;
 
+	pthread_mutex_lock(&ctx->lock);
 	major = gss_get_mic(&minor, ctx->gss, GSS_C_QOP_DEFAULT, msg, mic);
+	pthread_mutex_unlock(&ctx->lock);
 	return sg_status_from_gss(major, minor);
 }
 
@@ -260,7 +268,9 @@ static SECURITY_STATUS krb5_verify_mic(struct sg_ctx *ctx, gss_buffer_t msg, gss
 {
 	OM_uint32 major, minor;
 
+	pthread_mutex_lock(&ctx->lock);
 	major = gss_verify_mic(&minor, ctx->gss, msg, mic, NULL);
+	pthread_mutex_unlock(&ctx->lock);
 	return sg_status_from_gss(major, minor);
 }
 
@@ -384,7 +394,9 @@ static SECURITY_STATUS krb5_key_info(struct sg_ctx *ctx, struct sg_key_info *inf
 	SECURITY_STATUS s;
 
 	memset(info, 0, sizeof(*info));
+	pthread_mutex_lock(&ctx->lock);
 	major = gsskrb5_get_subkey(&minor, ctx->gss, &key);
+	pthread_mutex_unlock(&ctx->lock);
 	if (GSS_ERROR(major))
 		return sg_status_from_gss(major, minor);
 	s = describe_key(key, info);
@@ -440,7 +452,9 @@ static SECURITY_STATUS krb5_export_ctx(struct sg_ctx *ctx, gss_buffer_t token)
 {
 	OM_uint32 major, minor;
 
+	pthread_mutex_lock(&ctx->lock);
 	major = gss_export_sec_context(&minor, &ctx->gss, token);
+	pthread_mutex_unlock(&ctx->lock);
 	return sg_status_from_gss(major, minor);
 }
 
@@ -448,7 +462,9 @@ static SECURITY_STATUS krb5_import_ctx(struct sg_ctx *ctx, gss_buffer_t token)
 {
 	OM_uint32 major, minor;
 
+	pthread_mutex_lock(&ctx->lock);
 	major = gss_import_sec_context(&minor, token, &ctx->gss);
+	pthread_mutex_unlock(&ctx->lock);
 	return sg_status_from_gss(major, minor);
 }
 
