@@ -9,7 +9,8 @@
 #   realm.sh env DIR           print the environment lines for clients
 #
 # Principals: alice@SSPI.TEST (password in DIR/alice.password),
-# bob@SSPI.TEST, HTTP/localhost and host/localhost (keys in DIR/service.keytab).
+# bob@SSPI.TEST, HTTP/localhost, host/localhost and HTTP/localhost:8080 (keys
+# in DIR/service.keytab).
 set -eu
 KDC=${SSPI_GSS_KDC:-/usr/lib/heimdal-servers/kdc}
 cmd=$1
@@ -56,7 +57,10 @@ CONF
 	kadmin -l -c "$conf" add --password=Bob-Pass-2 --use-defaults bob
 	kadmin -l -c "$conf" add --random-key --use-defaults HTTP/localhost
 	kadmin -l -c "$conf" add --random-key --use-defaults host/localhost
-	kadmin -l -c "$conf" ext_keytab -k "$dir/service.keytab" HTTP/localhost host/localhost
+	# An SPN with a port, as Windows services register them.
+	kadmin -l -c "$conf" add --random-key --use-defaults HTTP/localhost:8080
+	kadmin -l -c "$conf" ext_keytab -k "$dir/service.keytab" HTTP/localhost host/localhost \
+		HTTP/localhost:8080
 	echo "$port" > "$dir/port"
 	;;
 start)

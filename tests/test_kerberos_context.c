@@ -3,6 +3,7 @@
  * key and authority attributes, lifespan, W forms, DCE style, channel
  * bindings, Export/ImportSecurityContext. Against a real Heimdal KDC.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -341,6 +342,104 @@ START_TEST(export_needs_established_context)
 }
 END_TEST
 
+/* The SPN forms Windows programs pass, each against the acceptor key it
+ * names (pszPrincipal), so a wrong mapping cannot pass by luck. */
+START_TEST(spn_forms)
+{
+	static const struct {
+		const char *target, *acceptor;
+	} forms[] = {
+		{"HTTP/localhost", "HTTP/localhost"},
+		{"HTTP/localhost@SSPI.TEST", "HTTP/localhost"},
+		{"HTTP/localhost:8080", "HTTP/localhost:8080"},
+		{"host/localhost", "host/localhost@SSPI.TEST"},
+	};
+	CredHandle ccred;
+
+	ck_status(acquire_password("alice", NULL, "Alice-Pass-1", &ccred), SEC_E_OK);
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		CredHandle scred;
+		CtxtHandle cctx, sctx;
+		SecPkgContext_NativeNamesA names;
+		ULONG ca, sa;
+		char expect[64];
+
+		ck_status(AcquireCredentialsHandleA((SEC_CHAR *)forms[i].acceptor, "Kerberos",
+						    SECPKG_CRED_INBOUND, NULL, NULL, NULL, NULL,
+						    &scred, NULL),
+			  SEC_E_OK);
+		ck_status(handshake(&ccred, &scred, forms[i].target, &cctx, &sctx, &ca, &sa),
+			  SEC_E_OK);
+		ck_status(QueryContextAttributesA(&sctx, SECPKG_ATTR_NATIVE_NAMES, &names),
+			  SEC_E_OK);
+		snprintf(expect, sizeof(expect), "%.*s@SSPI.TEST",
+			 (int)strcspn(forms[i].target, "@"), forms[i].target);
+		ck_assert_str_eq(names.sServerName, expect);
+		FreeContextBuffer(names.sClientName);
+		FreeContextBuffer(names.sServerName);
+		ck_status(DeleteSecurityContext(&cctx), SEC_E_OK);
+		ck_status(DeleteSecurityContext(&sctx), SEC_E_OK);
+		ck_status(FreeCredentialsHandle(&scred), SEC_E_OK);
+	}
+	/* A port the KDC does not know is another principal. */
+	{
+		CredHandle scred;
+		CtxtHandle cctx, sctx;
+		ULONG ca, sa;
+
+		acquire_server(&scred);
+		ck_status(handshake(&ccred, &scred, "HTTP/localhost:9999", &cctx, &sctx, &ca, &sa),
+			  SEC_E_TARGET_UNKNOWN);
+		ck_status(FreeCredentialsHandle(&scred), SEC_E_OK);
+	}
+	ck_status(FreeCredentialsHandle(&ccred), SEC_E_OK);
+}
+END_TEST
+
+/* Outbound credentials from the default ticket cache, as a logged-in user
+ * (kinit) has them; inbound credentials for a named principal. */
+START_TEST(default_ccache_and_named_acceptor)
+{
+	char cc[300], cmd[900], *saved = getenv("KRB5CCNAME") ? strdup(getenv("KRB5CCNAME")) : NULL;
+	CredHandle ccred, scred;
+	CtxtHandle cctx, sctx;
+	SecPkgCredentials_NamesA cn;
+	TimeStamp exp;
+	ULONG ca, sa;
+	long long now = (long long)time(NULL);
+
+	snprintf(cc, sizeof(cc), "FILE:%s/user.ccache", realm.dir);
+	snprintf(cmd, sizeof(cmd),
+		 "KRB5CCNAME='%s' kinit --password-file='%s/bob.password' bob@SSPI.TEST", cc,
+		 realm.dir);
+	ck_assert_int_eq(system(cmd), 0);
+	setenv("KRB5CCNAME", cc, 1);
+	ck_status(AcquireCredentialsHandleA(NULL, "Kerberos", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
+					    NULL, &ccred, &exp),
+		  SEC_E_OK);
+	ck_assert_int_gt(unix_from(&exp), now + 3600);
+	ck_status(QueryCredentialsAttributesA(&ccred, SECPKG_CRED_ATTR_NAMES, &cn), SEC_E_OK);
+	ck_assert_str_eq(cn.sUserName, "bob@SSPI.TEST");
+	FreeContextBuffer(cn.sUserName);
+	ck_status(AcquireCredentialsHandleA("HTTP/localhost", "Kerberos", SECPKG_CRED_INBOUND, NULL,
+					    NULL, NULL, NULL, &scred, NULL),
+		  SEC_E_OK);
+	ck_status(handshake(&ccred, &scred, "HTTP/localhost", &cctx, &sctx, &ca, &sa), SEC_E_OK);
+	seal_and_open(&cctx, &sctx, 0);
+	ck_status(DeleteSecurityContext(&cctx), SEC_E_OK);
+	ck_status(DeleteSecurityContext(&sctx), SEC_E_OK);
+	ck_status(FreeCredentialsHandle(&ccred), SEC_E_OK);
+	ck_status(FreeCredentialsHandle(&scred), SEC_E_OK);
+	/* No key for this principal in the keytab. */
+	ck_status(AcquireCredentialsHandleA("HTTP/elsewhere", "Kerberos", SECPKG_CRED_INBOUND,
+					    NULL, NULL, NULL, NULL, &scred, NULL),
+		  SEC_E_NO_CREDENTIALS);
+	if (saved != NULL)
+		setenv("KRB5CCNAME", saved, 1);
+	free(saved);
+}
+END_TEST
+
 static Suite *context_suite(void)
 {
 	Suite *s = suite_create("kerberos-context");
@@ -354,6 +453,8 @@ static Suite *context_suite(void)
 	tcase_add_test(tc, channel_bindings);
 	tcase_add_test(tc, export_import);
 	tcase_add_test(tc, export_needs_established_context);
+	tcase_add_test(tc, spn_forms);
+	tcase_add_test(tc, default_ccache_and_named_acceptor);
 	suite_add_tcase(s, tc);
 	return s;
 }
