@@ -54,6 +54,15 @@ SSPI_GSS_API const char *SspiGssStatusName(SECURITY_STATUS Status);
  * NULL. */
 SSPI_GSS_API const char *SspiGssStatusText(SECURITY_STATUS Status);
 
+/* The underlying mechanism's own message for the last SEC_E_* status that a
+ * mechanism (Heimdal's GSS-API) produced in the calling thread, e.g.
+ * "Client (nobody@SSPI.TEST) unknown; No credentials were supplied, ...".
+ * Thread-local; kept until the next such failure in the thread; "" when
+ * there was none. Failures decided by sspi-gss itself (bad parameters,
+ * bad handles) do not change it. Never NULL; valid until the thread's next
+ * SSPI call. */
+SSPI_GSS_API const char *SspiGssGetLastErrorText(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -64,7 +64,19 @@ SECURITY_STATUS sg_status_from_krb5(long code)
 	return SEC_E_INTERNAL_ERROR;
 }
 
+static SECURITY_STATUS map_gss(OM_uint32 major, OM_uint32 minor);
+
 SECURITY_STATUS sg_status_from_gss(OM_uint32 major, OM_uint32 minor)
+{
+	SECURITY_STATUS s = map_gss(major, minor);
+
+	/* Failures keep the mechanism's words for SspiGssGetLastErrorText. */
+	if (s != SEC_E_OK && s != SEC_I_CONTINUE_NEEDED)
+		sg_last_error_from_gss(major, minor);
+	return s;
+}
+
+static SECURITY_STATUS map_gss(OM_uint32 major, OM_uint32 minor)
 {
 	OM_uint32 routine = GSS_ROUTINE_ERROR(major);
 

@@ -21,4 +21,8 @@ OM_uint32 sg_flags_isc_req_to_gss(ULONG isc_req);
 ULONG sg_flags_gss_to_isc_ret(OM_uint32 gss_flags);
 ULONG sg_flags_gss_to_asc_ret(OM_uint32 gss_flags);
 
+/* Keeps the GSS-API and mechanism messages of a failure as this thread's
+ * SspiGssGetLastErrorText (lasterror.c). */
+void sg_last_error_from_gss(OM_uint32 major, OM_uint32 minor);
+
 #endif

@@ -279,7 +279,12 @@ START_TEST(errors_users_hit)
 	SecBufferDesc out = {SECBUFFER_VERSION, 1, &ob};
 
 	ck_status(acquire_password("alice", NULL, "wrong password", &ccred), SEC_E_LOGON_DENIED);
+	/* The mechanism's own words are kept for the caller. */
+	ck_assert_msg(strstr(SspiGssGetLastErrorText(), "reauthentication failed") != NULL,
+		      "last error: %s", SspiGssGetLastErrorText());
 	ck_status(acquire_password("nobody", NULL, "x", &ccred), SEC_E_LOGON_DENIED);
+	ck_assert_msg(strstr(SspiGssGetLastErrorText(), "nobody@SSPI.TEST") != NULL,
+		      "last error: %s", SspiGssGetLastErrorText());
 	ck_status(acquire_password("alice", NULL, "Alice-Pass-1", &ccred), SEC_E_OK);
 	acquire_server(&scred);
 	ck_status(handshake(&ccred, &scred, "HTTP/no-such-host", &cctx, &sctx, &a, &b),
@@ -312,6 +317,8 @@ START_TEST(kdc_down)
 	realm_kdc_stop(&realm);
 	ck_status(acquire_password("alice", NULL, "Alice-Pass-1", &cred),
 		  SEC_E_NO_AUTHENTICATING_AUTHORITY);
+	ck_assert_msg(strstr(SspiGssGetLastErrorText(), "SSPI.TEST") != NULL, "last error: %s",
+		      SspiGssGetLastErrorText());
 	ck_assert_int_eq(realm_kdc_start(&realm), 0);
 	ck_status(acquire_password("alice", NULL, "Alice-Pass-1", &cred), SEC_E_OK);
 	ck_status(FreeCredentialsHandle(&cred), SEC_E_OK);

@@ -1,5 +1,6 @@
 /* The package registry through the public API: EnumerateSecurityPackagesA/W,
  * QuerySecurityPackageInfoA/W, InitSecurityInterfaceA/W, FreeContextBuffer. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,6 +198,28 @@ START_TEST(package_mech_extension)
 }
 END_TEST
 
+/* Nothing has failed in a new thread: the text is empty, never NULL. */
+static void *last_error_of_new_thread(void *arg)
+{
+	const char *text = SspiGssGetLastErrorText();
+
+	*(int *)arg = text != NULL && text[0] == '\0';
+	return NULL;
+}
+
+START_TEST(last_error_text_starts_empty)
+{
+	pthread_t t;
+	int empty = 0;
+
+	ck_assert_int_eq(pthread_create(&t, NULL, last_error_of_new_thread, &empty), 0);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(empty, 1);
+	ck_assert_ptr_nonnull(SspiGssGetLastErrorText());
+	ck_assert_str_eq(SspiGssGetLastErrorText(), "");
+}
+END_TEST
+
 START_TEST(mechanism_check)
 {
 	const char *reason = NULL;
@@ -221,6 +244,7 @@ static Suite *registry_suite(void)
 	tcase_add_test(tc, function_tables);
 	tcase_add_test(tc, package_mech_extension);
 	tcase_add_test(tc, mechanism_check);
+	tcase_add_test(tc, last_error_text_starts_empty);
 	suite_add_tcase(s, tc);
 	return s;
 }

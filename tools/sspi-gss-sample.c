@@ -115,8 +115,12 @@ static int recv_token(int fd, int *flags, unsigned char **data, size_t *len)
 
 static int fail(const char *what, SECURITY_STATUS s)
 {
+	const char *why = SspiGssGetLastErrorText();
+
 	fprintf(stderr, "%s: %s (0x%08X): %s\n", what, SspiGssStatusName(s), (unsigned)s,
 		SspiGssStatusText(s));
+	if (*why != '\0')
+		fprintf(stderr, "  mechanism: %s\n", why);
 	return -1;
 }
 

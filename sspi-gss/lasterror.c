@@ -1,0 +1,60 @@
+/*
+ * lasterror.c - SspiGssGetLastErrorText: the mechanism's own words behind
+ * the last SEC_E_* that came from a mechanism in this thread.
+ *
+ * A SECURITY_STATUS says "logon denied"; Heimdal knows why ("Client
+ * (nobody@SSPI.TEST) unknown", "Preauthentication failed"). The text is
+ * taken when the status is mapped (sg_status_from_gss), with
+ * gss_display_status, which reads the message Heimdal keeps per thread for
+ * its last error. Errors are rare, so the formatting cost is off the
+ * success path; the buffer is thread-local, so no lock.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <gssapi/gssapi.h>
+
+#include <sspi-gss.h>
+
+#include "status.h"
+
+static _Thread_local char last_error[512];
+
+/* Appends every message of one status value, "; " between them. */
+static void append_status(char *buf, size_t cap, OM_uint32 value, int type)
+{
+	OM_uint32 minor, more = 0;
+	gss_buffer_desc text;
+
+	do {
+		size_t used = strlen(buf);
+		const char *t;
+		size_t n;
+
+		if (GSS_ERROR(gss_display_status(&minor, value, type, GSS_C_NO_OID, &more, &text)))
+			return;
+		t = text.value;
+		n = text.length;
+		while (n > 0 && *t == ' ') /* Heimdal's GSS texts start with one */
+			t++, n--;
+		if (n != 0 && used < cap - 1)
+			snprintf(buf + used, cap - used, "%s%.*s", used ? "; " : "", (int)n, t);
+		gss_release_buffer(&minor, &text);
+	} while (more != 0);
+}
+
+void sg_last_error_from_gss(OM_uint32 major, OM_uint32 minor)
+{
+	char text[sizeof(last_error)] = "";
+
+	/* The mechanism's message first: it names the cause. */
+	if (minor != 0)
+		append_status(text, sizeof(text), minor, GSS_C_MECH_CODE);
+	append_status(text, sizeof(text), major, GSS_C_GSS_CODE);
+	memcpy(last_error, text, sizeof(last_error));
+}
+
+const char *SspiGssGetLastErrorText(void)
+{
+	return last_error;
+}
