@@ -70,7 +70,15 @@ start)
 	;;
 stop)
 	if [ -f "$dir/kdc.pid" ]; then
-		kill "$(cat "$dir/kdc.pid")" 2>/dev/null || true
+		pid=$(cat "$dir/kdc.pid")
+		kill "$pid" 2>/dev/null || true
+		# Wait until it is gone, so that nothing writes into DIR while
+		# the caller removes it (5 s, then SIGKILL).
+		for _ in $(seq 50); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -9 "$pid" 2>/dev/null || true
 		rm -f "$dir/kdc.pid"
 	fi
 	;;
