@@ -8,6 +8,7 @@
 #include "handles.h"
 #include "mech.h"
 #include "strings.h"
+#include "trace.h"
 
 static SECURITY_STATUS names(struct sg_ctx *ctx, ULONG attribute, void *buffer, int wide)
 {
@@ -184,14 +185,30 @@ static SECURITY_STATUS query(PCtxtHandle h, ULONG attribute, void *buffer, int w
 	}
 }
 
+static void trace_query(const char *fn, PCtxtHandle h, ULONG attribute, SECURITY_STATUS s)
+{
+	struct sg_ctx *ctx = sg_handle_get(h, SG_HANDLE_CONTEXT);
+
+	sg_trace_call(fn, s, "%s, attribute %lu %s", ctx ? ctx->pkg->name : "no context",
+		      (unsigned long)attribute, sg_trace_attribute(attribute));
+}
+
 SECURITY_STATUS SEC_ENTRY QueryContextAttributesA(PCtxtHandle phContext, ULONG ulAttribute,
 						  void *pBuffer)
 {
-	return query(phContext, ulAttribute, pBuffer, 0);
+	SECURITY_STATUS s = query(phContext, ulAttribute, pBuffer, 0);
+
+	if (SG_TRACING())
+		trace_query("QueryContextAttributesA", phContext, ulAttribute, s);
+	return s;
 }
 
 SECURITY_STATUS SEC_ENTRY QueryContextAttributesW(PCtxtHandle phContext, ULONG ulAttribute,
 						  void *pBuffer)
 {
-	return query(phContext, ulAttribute, pBuffer, 1);
+	SECURITY_STATUS s = query(phContext, ulAttribute, pBuffer, 1);
+
+	if (SG_TRACING())
+		trace_query("QueryContextAttributesW", phContext, ulAttribute, s);
+	return s;
 }

@@ -22,6 +22,7 @@
 #include "mech.h"
 #include "status.h"
 #include "strings.h"
+#include "trace.h"
 
 struct sg_ctx *sg_ctx_new(const struct sg_package *pkg)
 {
@@ -99,6 +100,7 @@ static SECURITY_STATUS put_token(PSecBuffer tok, int allocate, gss_buffer_t out)
 }
 
 struct step {
+	const char *fn; /* the entry point, for the trace */
 	int initiator;
 	PCredHandle cred_handle;
 	PCtxtHandle ctx_handle;
@@ -129,7 +131,7 @@ static ULONG ret_flags(const struct step *st, OM_uint32 gss_flags, int allocated
 	return f;
 }
 
-static SECURITY_STATUS step(const struct step *st)
+static SECURITY_STATUS step_impl(const struct step *st)
 {
 	struct sg_cred *cred = NULL;
 	struct sg_ctx *ctx;
@@ -274,14 +276,43 @@ static SECURITY_STATUS step(const struct step *st)
 	return put != SEC_E_OK ? put : s;
 }
 
+static SECURITY_STATUS step(const struct step *st)
+{
+	SECURITY_STATUS s = step_impl(st);
+
+	if (SG_TRACING()) {
+		const struct sg_cred *cred = sg_handle_get(st->cred_handle, SG_HANDLE_CREDENTIAL);
+		const struct sg_ctx *ctx = sg_handle_get(st->new_handle ? st->new_handle
+									: st->ctx_handle,
+							 SG_HANDLE_CONTEXT);
+		char req[320], ret[320], in[256], out[256];
+		int ok = s == SEC_E_OK || s == SEC_I_CONTINUE_NEEDED;
+
+		sg_trace_call(st->fn, s, "%s, %s%s%s, req %s, in %s, out %s, attrs %s",
+			      ctx ? ctx->pkg->name : cred ? cred->pkg->name : "no credential",
+			      st->ctx_handle ? "continued" : "new",
+			      st->initiator ? ", target " : "",
+			      st->initiator ? (st->target ? st->target : "null") : "",
+			      sg_trace_flags(req, sizeof(req), st->req,
+					     st->initiator ? SG_ISC_REQ : SG_ASC_REQ),
+			      sg_trace_buffers(in, sizeof(in), st->in),
+			      sg_trace_buffers(out, sizeof(out), st->out),
+			      ok && st->attrs ? sg_trace_flags(ret, sizeof(ret), *st->attrs,
+							       st->initiator ? SG_ISC_RET
+									     : SG_ASC_RET)
+					      : "-");
+	}
+	return s;
+}
+
 SECURITY_STATUS SEC_ENTRY InitializeSecurityContextA(
 	PCredHandle phCredential, PCtxtHandle phContext, SEC_CHAR *pszTargetName,
 	ULONG fContextReq, ULONG Reserved1, ULONG TargetDataRep, PSecBufferDesc pInput,
 	ULONG Reserved2, PCtxtHandle phNewContext, PSecBufferDesc pOutput, ULONG *pfContextAttr,
 	PTimeStamp ptsExpiry)
 {
-	struct step st = {1,	   phCredential, phContext, pszTargetName, fContextReq, pInput,
-			  phNewContext, pOutput,	pfContextAttr, ptsExpiry};
+	struct step st = {"InitializeSecurityContextA", 1, phCredential, phContext, pszTargetName,
+			  fContextReq, pInput, phNewContext, pOutput, pfContextAttr, ptsExpiry};
 
 	(void)Reserved1, (void)TargetDataRep, (void)Reserved2;
 	return step(&st);
@@ -301,8 +332,8 @@ SECURITY_STATUS SEC_ENTRY InitializeSecurityContextW(
 	    sg_utf16_to_cstr(pszTargetName, sg_utf16_len(pszTargetName), &target) != SEC_E_OK)
 		return SEC_E_TARGET_UNKNOWN;
 	{
-		struct step st = {1,	   phCredential, phContext, target,    fContextReq, pInput,
-				  phNewContext, pOutput,	pfContextAttr, ptsExpiry};
+		struct step st = {"InitializeSecurityContextW", 1, phCredential, phContext, target,
+				  fContextReq, pInput, phNewContext, pOutput, pfContextAttr, ptsExpiry};
 
 		s = step(&st);
 	}
@@ -316,8 +347,8 @@ SECURITY_STATUS SEC_ENTRY AcceptSecurityContext(PCredHandle phCredential, PCtxtH
 						PSecBufferDesc pOutput, ULONG *pfContextAttr,
 						PTimeStamp ptsExpiry)
 {
-	struct step st = {0,	    phCredential, phContext, NULL,	   fContextReq, pInput,
-			  phNewContext, pOutput,	pfContextAttr, ptsExpiry};
+	struct step st = {"AcceptSecurityContext", 0, phCredential, phContext, NULL, fContextReq,
+			  pInput, phNewContext, pOutput, pfContextAttr, ptsExpiry};
 
 	(void)TargetDataRep;
 	if (pInput == NULL)
@@ -329,8 +360,13 @@ SECURITY_STATUS SEC_ENTRY DeleteSecurityContext(PCtxtHandle phContext)
 {
 	struct sg_ctx *ctx = sg_handle_take(phContext, SG_HANDLE_CONTEXT);
 
-	if (ctx == NULL)
+	if (ctx == NULL) {
+		if (SG_TRACING())
+			sg_trace_call("DeleteSecurityContext", SEC_E_INVALID_HANDLE, "%s", "");
 		return SEC_E_INVALID_HANDLE;
+	}
+	if (SG_TRACING())
+		sg_trace_call("DeleteSecurityContext", SEC_E_OK, "%s", ctx->pkg->name);
 	sg_ctx_free(ctx);
 	return SEC_E_OK;
 }

@@ -10,6 +10,7 @@
 #include "identity.h"
 #include "mech.h"
 #include "strings.h"
+#include "trace.h"
 
 static SECURITY_STATUS acquire(const char *principal, const char *package, ULONG use,
 			       const void *auth_data, int wide, PCredHandle out,
@@ -72,7 +73,7 @@ out:
 	return s;
 }
 
-SECURITY_STATUS SEC_ENTRY AcquireCredentialsHandleA(SEC_CHAR *pszPrincipal, SEC_CHAR *pszPackage,
+static SECURITY_STATUS acquire_a(SEC_CHAR *pszPrincipal, SEC_CHAR *pszPackage,
 						    ULONG fCredentialUse, void *pvLogonId,
 						    void *pAuthData, SEC_GET_KEY_FN pGetKeyFn,
 						    void *pvGetKeyArgument, PCredHandle phCredential,
@@ -87,7 +88,7 @@ SECURITY_STATUS SEC_ENTRY AcquireCredentialsHandleA(SEC_CHAR *pszPrincipal, SEC_
 		       ptsExpiry);
 }
 
-SECURITY_STATUS SEC_ENTRY AcquireCredentialsHandleW(SEC_WCHAR *pszPrincipal, SEC_WCHAR *pszPackage,
+static SECURITY_STATUS acquire_w(SEC_WCHAR *pszPrincipal, SEC_WCHAR *pszPackage,
 						    ULONG fCredentialUse, void *pvLogonId,
 						    void *pAuthData, SEC_GET_KEY_FN pGetKeyFn,
 						    void *pvGetKeyArgument, PCredHandle phCredential,
@@ -115,7 +116,7 @@ SECURITY_STATUS SEC_ENTRY AcquireCredentialsHandleW(SEC_WCHAR *pszPrincipal, SEC
 	return s;
 }
 
-SECURITY_STATUS SEC_ENTRY FreeCredentialsHandle(PCredHandle phCredential)
+static SECURITY_STATUS free_credentials(PCredHandle phCredential)
 {
 	struct sg_cred *cred = sg_handle_take(phCredential, SG_HANDLE_CREDENTIAL);
 
@@ -162,4 +163,54 @@ SECURITY_STATUS SEC_ENTRY QueryCredentialsAttributesW(PCredHandle phCredential, 
 						      void *pBuffer)
 {
 	return query_cred(phCredential, ulAttribute, pBuffer, 1);
+}
+
+SECURITY_STATUS SEC_ENTRY AcquireCredentialsHandleA(SEC_CHAR *pszPrincipal, SEC_CHAR *pszPackage,
+						    ULONG fCredentialUse, void *pvLogonId,
+						    void *pAuthData, SEC_GET_KEY_FN pGetKeyFn,
+						    void *pvGetKeyArgument, PCredHandle phCredential,
+						    PTimeStamp ptsExpiry)
+{
+	SECURITY_STATUS s = acquire_a(pszPrincipal, pszPackage, fCredentialUse, pvLogonId, pAuthData,
+				      pGetKeyFn, pvGetKeyArgument, phCredential, ptsExpiry);
+
+	if (SG_TRACING())
+		sg_trace_call("AcquireCredentialsHandleA", s, "%s, principal %s, use %lu, %s",
+			      pszPackage ? pszPackage : "null", pszPrincipal ? pszPrincipal : "null",
+			      (unsigned long)fCredentialUse, pAuthData ? "identity" : "no identity");
+	return s;
+}
+
+SECURITY_STATUS SEC_ENTRY AcquireCredentialsHandleW(SEC_WCHAR *pszPrincipal, SEC_WCHAR *pszPackage,
+						    ULONG fCredentialUse, void *pvLogonId,
+						    void *pAuthData, SEC_GET_KEY_FN pGetKeyFn,
+						    void *pvGetKeyArgument, PCredHandle phCredential,
+						    PTimeStamp ptsExpiry)
+{
+	SECURITY_STATUS s = acquire_w(pszPrincipal, pszPackage, fCredentialUse, pvLogonId, pAuthData,
+				      pGetKeyFn, pvGetKeyArgument, phCredential, ptsExpiry);
+
+	if (SG_TRACING()) {
+		char *pkg = NULL, *principal = NULL;
+
+		if (pszPackage != NULL)
+			(void)sg_utf16_to_cstr(pszPackage, sg_utf16_len(pszPackage), &pkg);
+		if (pszPrincipal != NULL)
+			(void)sg_utf16_to_cstr(pszPrincipal, sg_utf16_len(pszPrincipal), &principal);
+		sg_trace_call("AcquireCredentialsHandleW", s, "%s, principal %s, use %lu, %s",
+			      pkg ? pkg : "null", principal ? principal : "null",
+			      (unsigned long)fCredentialUse, pAuthData ? "identity" : "no identity");
+		free(pkg);
+		free(principal);
+	}
+	return s;
+}
+
+SECURITY_STATUS SEC_ENTRY FreeCredentialsHandle(PCredHandle phCredential)
+{
+	SECURITY_STATUS s = free_credentials(phCredential);
+
+	if (SG_TRACING())
+		sg_trace_call("FreeCredentialsHandle", s, "%s", "");
+	return s;
 }

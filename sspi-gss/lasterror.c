@@ -17,8 +17,12 @@
 #include <sspi-gss.h>
 
 #include "status.h"
+#include "trace.h"
 
 static _Thread_local char last_error[512];
+/* The status the text explains, and whether a trace line has shown it. */
+static _Thread_local SECURITY_STATUS last_status;
+static _Thread_local int last_fresh;
 
 /* Appends every message of one status value, "; " between them. */
 static void append_status(char *buf, size_t cap, OM_uint32 value, int type)
@@ -43,7 +47,7 @@ static void append_status(char *buf, size_t cap, OM_uint32 value, int type)
 	} while (more != 0);
 }
 
-void sg_last_error_from_gss(OM_uint32 major, OM_uint32 minor)
+void sg_last_error_from_gss(OM_uint32 major, OM_uint32 minor, SECURITY_STATUS s)
 {
 	char text[sizeof(last_error)] = "";
 
@@ -52,6 +56,16 @@ void sg_last_error_from_gss(OM_uint32 major, OM_uint32 minor)
 		append_status(text, sizeof(text), minor, GSS_C_MECH_CODE);
 	append_status(text, sizeof(text), major, GSS_C_GSS_CODE);
 	memcpy(last_error, text, sizeof(last_error));
+	last_status = s;
+	last_fresh = 1;
+}
+
+const char *sg_last_error_for(SECURITY_STATUS s)
+{
+	if (!last_fresh || last_status != s || last_error[0] == '\0')
+		return NULL;
+	last_fresh = 0;
+	return last_error;
 }
 
 const char *SspiGssGetLastErrorText(void)

@@ -16,9 +16,21 @@
 #include "buffers.h"
 #include "handles.h"
 #include "mech.h"
+#include "trace.h"
 
 #define STACK_IOV 16
 #define STACK_CONCAT 4096
+
+/* Buffers after the call: the sizes the caller gets back. */
+static void trace_message(const char *fn, PCtxtHandle h, ULONG qop, PSecBufferDesc msg,
+			  SECURITY_STATUS s)
+{
+	struct sg_ctx *ctx = sg_handle_get(h, SG_HANDLE_CONTEXT);
+	char bufs[256];
+
+	sg_trace_call(fn, s, "%s, qop 0x%lX, %s", ctx ? ctx->pkg->name : "no context",
+		      (unsigned long)qop, sg_trace_buffers(bufs, sizeof(bufs), msg));
+}
 
 static SECURITY_STATUS established_ctx(PCtxtHandle h, struct sg_ctx **out)
 {
@@ -74,7 +86,7 @@ static void concat_free(gss_buffer_t buf, unsigned char *stack)
 		free(buf->value);
 }
 
-SECURITY_STATUS SEC_ENTRY MakeSignature(PCtxtHandle phContext, ULONG fQOP, PSecBufferDesc pMessage,
+static SECURITY_STATUS make_signature(PCtxtHandle phContext, ULONG fQOP, PSecBufferDesc pMessage,
 					ULONG MessageSeqNo)
 {
 	unsigned char stack[STACK_CONCAT];
@@ -116,7 +128,7 @@ SECURITY_STATUS SEC_ENTRY MakeSignature(PCtxtHandle phContext, ULONG fQOP, PSecB
 	return s;
 }
 
-SECURITY_STATUS SEC_ENTRY VerifySignature(PCtxtHandle phContext, PSecBufferDesc pMessage,
+static SECURITY_STATUS verify_signature(PCtxtHandle phContext, PSecBufferDesc pMessage,
 					  ULONG MessageSeqNo, ULONG *pfQOP)
 {
 	unsigned char stack[STACK_CONCAT];
@@ -224,7 +236,7 @@ out:
 	return s;
 }
 
-SECURITY_STATUS SEC_ENTRY EncryptMessage(PCtxtHandle phContext, ULONG fQOP, PSecBufferDesc pMessage,
+static SECURITY_STATUS encrypt_message(PCtxtHandle phContext, ULONG fQOP, PSecBufferDesc pMessage,
 					 ULONG MessageSeqNo)
 {
 	struct sg_ctx *ctx;
@@ -282,7 +294,7 @@ static SECURITY_STATUS decrypt_stream(struct sg_ctx *ctx, PSecBufferDesc msg, PS
 	return SEC_E_OK;
 }
 
-SECURITY_STATUS SEC_ENTRY DecryptMessage(PCtxtHandle phContext, PSecBufferDesc pMessage,
+static SECURITY_STATUS decrypt_message(PCtxtHandle phContext, PSecBufferDesc pMessage,
 					 ULONG MessageSeqNo, ULONG *pfQOP)
 {
 	struct sg_ctx *ctx;
@@ -308,5 +320,45 @@ SECURITY_STATUS SEC_ENTRY DecryptMessage(PCtxtHandle phContext, PSecBufferDesc p
 	}
 	if (s == SEC_E_OK && pfQOP != NULL)
 		*pfQOP = conf ? 0 : SECQOP_WRAP_NO_ENCRYPT;
+	return s;
+}
+
+SECURITY_STATUS SEC_ENTRY MakeSignature(PCtxtHandle phContext, ULONG fQOP, PSecBufferDesc pMessage,
+					ULONG MessageSeqNo)
+{
+	SECURITY_STATUS s = make_signature(phContext, fQOP, pMessage, MessageSeqNo);
+
+	if (SG_TRACING())
+		trace_message("MakeSignature", phContext, fQOP, pMessage, s);
+	return s;
+}
+
+SECURITY_STATUS SEC_ENTRY VerifySignature(PCtxtHandle phContext, PSecBufferDesc pMessage,
+					  ULONG MessageSeqNo, ULONG *pfQOP)
+{
+	SECURITY_STATUS s = verify_signature(phContext, pMessage, MessageSeqNo, pfQOP);
+
+	if (SG_TRACING())
+		trace_message("VerifySignature", phContext, 0, pMessage, s);
+	return s;
+}
+
+SECURITY_STATUS SEC_ENTRY EncryptMessage(PCtxtHandle phContext, ULONG fQOP, PSecBufferDesc pMessage,
+					 ULONG MessageSeqNo)
+{
+	SECURITY_STATUS s = encrypt_message(phContext, fQOP, pMessage, MessageSeqNo);
+
+	if (SG_TRACING())
+		trace_message("EncryptMessage", phContext, fQOP, pMessage, s);
+	return s;
+}
+
+SECURITY_STATUS SEC_ENTRY DecryptMessage(PCtxtHandle phContext, PSecBufferDesc pMessage,
+					 ULONG MessageSeqNo, ULONG *pfQOP)
+{
+	SECURITY_STATUS s = decrypt_message(phContext, pMessage, MessageSeqNo, pfQOP);
+
+	if (SG_TRACING())
+		trace_message("DecryptMessage", phContext, pfQOP ? *pfQOP : 0, pMessage, s);
 	return s;
 }

@@ -72,7 +72,7 @@ SECURITY_STATUS sg_status_from_gss(OM_uint32 major, OM_uint32 minor)
 
 	/* Failures keep the mechanism's words for SspiGssGetLastErrorText. */
 	if (s != SEC_E_OK && s != SEC_I_CONTINUE_NEEDED)
-		sg_last_error_from_gss(major, minor);
+		sg_last_error_from_gss(major, minor, s);
 	return s;
 }
 

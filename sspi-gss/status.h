@@ -23,6 +23,6 @@ ULONG sg_flags_gss_to_asc_ret(OM_uint32 gss_flags);
 
 /* Keeps the GSS-API and mechanism messages of a failure as this thread's
  * SspiGssGetLastErrorText (lasterror.c). */
-void sg_last_error_from_gss(OM_uint32 major, OM_uint32 minor);
+void sg_last_error_from_gss(OM_uint32 major, OM_uint32 minor, SECURITY_STATUS s);
 
 #endif

@@ -3,7 +3,9 @@
 # SSPI server and an SSPI client (tools/sspi-gss-sample) authenticating
 # through it as alice@SSPI.TEST to HTTP/localhost, then a sealed message
 # each way round: EncryptMessage -> DecryptMessage, MakeSignature ->
-# VerifySignature. Nothing outside a temporary directory is touched.
+# VerifySignature; then a wrong password, to show the error and its cause.
+# Nothing outside a temporary directory is touched. With SSPI_GSS_TRACE set
+# (stderr or a file) every SSPI call is traced.
 #
 #   tests/kerberos-demo.sh [BUILD_DIR]     (default: build)
 set -eu
@@ -44,5 +46,8 @@ wait "$server_pid" || rc=1
 server_pid=""
 echo "== server: AcceptSecurityContext with the HTTP/localhost key from the keytab"
 grep -v '^listening' "$dir/server.log"
+echo "== and a wrong password, for contrast: the status and the KDC's reason"
+if "$sample" client -port "$p" -user alice -pass not-her-password localhost HTTP/localhost x
+then rc=1; fi
 [ "$rc" -eq 0 ] && echo "== demo: ok"
 exit "$rc"
