@@ -73,11 +73,10 @@ out:
 	return s;
 }
 
-static SECURITY_STATUS acquire_a(SEC_CHAR *pszPrincipal, SEC_CHAR *pszPackage,
-						    ULONG fCredentialUse, void *pvLogonId,
-						    void *pAuthData, SEC_GET_KEY_FN pGetKeyFn,
-						    void *pvGetKeyArgument, PCredHandle phCredential,
-						    PTimeStamp ptsExpiry)
+static SECURITY_STATUS acquire_a(SEC_CHAR *pszPrincipal, SEC_CHAR *pszPackage, ULONG fCredentialUse,
+				 void *pvLogonId, void *pAuthData, SEC_GET_KEY_FN pGetKeyFn,
+				 void *pvGetKeyArgument, PCredHandle phCredential,
+				 PTimeStamp ptsExpiry)
 {
 	(void)pvLogonId, (void)pGetKeyFn, (void)pvGetKeyArgument;
 	if (phCredential == NULL)
@@ -89,10 +88,9 @@ static SECURITY_STATUS acquire_a(SEC_CHAR *pszPrincipal, SEC_CHAR *pszPackage,
 }
 
 static SECURITY_STATUS acquire_w(SEC_WCHAR *pszPrincipal, SEC_WCHAR *pszPackage,
-						    ULONG fCredentialUse, void *pvLogonId,
-						    void *pAuthData, SEC_GET_KEY_FN pGetKeyFn,
-						    void *pvGetKeyArgument, PCredHandle phCredential,
-						    PTimeStamp ptsExpiry)
+				 ULONG fCredentialUse, void *pvLogonId, void *pAuthData,
+				 SEC_GET_KEY_FN pGetKeyFn, void *pvGetKeyArgument,
+				 PCredHandle phCredential, PTimeStamp ptsExpiry)
 {
 	char *principal = NULL, *package = NULL;
 	SECURITY_STATUS s;

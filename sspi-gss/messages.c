@@ -87,7 +87,7 @@ static void concat_free(gss_buffer_t buf, unsigned char *stack)
 }
 
 static SECURITY_STATUS make_signature(PCtxtHandle phContext, ULONG fQOP, PSecBufferDesc pMessage,
-					ULONG MessageSeqNo)
+				      ULONG MessageSeqNo)
 {
 	unsigned char stack[STACK_CONCAT];
 	gss_buffer_desc msg, mic = GSS_C_EMPTY_BUFFER;
@@ -129,7 +129,7 @@ static SECURITY_STATUS make_signature(PCtxtHandle phContext, ULONG fQOP, PSecBuf
 }
 
 static SECURITY_STATUS verify_signature(PCtxtHandle phContext, PSecBufferDesc pMessage,
-					  ULONG MessageSeqNo, ULONG *pfQOP)
+					ULONG MessageSeqNo, ULONG *pfQOP)
 {
 	unsigned char stack[STACK_CONCAT];
 	gss_buffer_desc msg, mic;
@@ -237,7 +237,7 @@ out:
 }
 
 static SECURITY_STATUS encrypt_message(PCtxtHandle phContext, ULONG fQOP, PSecBufferDesc pMessage,
-					 ULONG MessageSeqNo)
+				       ULONG MessageSeqNo)
 {
 	struct sg_ctx *ctx;
 	PSecBuffer tok;
@@ -295,7 +295,7 @@ static SECURITY_STATUS decrypt_stream(struct sg_ctx *ctx, PSecBufferDesc msg, PS
 }
 
 static SECURITY_STATUS decrypt_message(PCtxtHandle phContext, PSecBufferDesc pMessage,
-					 ULONG MessageSeqNo, ULONG *pfQOP)
+				       ULONG MessageSeqNo, ULONG *pfQOP)
 {
 	struct sg_ctx *ctx;
 	PSecBuffer stream;
