@@ -281,12 +281,12 @@ static SECURITY_STATUS step(const struct step *st)
 	SECURITY_STATUS s = step_impl(st);
 
 	if (SG_TRACING()) {
-		const struct sg_cred *cred = sg_handle_get(st->cred_handle, SG_HANDLE_CREDENTIAL);
-		const struct sg_ctx *ctx = sg_handle_get(st->new_handle ? st->new_handle
-									: st->ctx_handle,
-							 SG_HANDLE_CONTEXT);
-		char req[320], ret[320], in[256], out[256];
 		int ok = s == SEC_E_OK || s == SEC_I_CONTINUE_NEEDED;
+		const struct sg_cred *cred = sg_handle_get(st->cred_handle, SG_HANDLE_CREDENTIAL);
+		/* A failed first call never wrote *phNewContext: do not read it. */
+		const struct sg_ctx *ctx = sg_handle_get(
+			ok && st->new_handle ? st->new_handle : st->ctx_handle, SG_HANDLE_CONTEXT);
+		char req[320], ret[320], in[256], out[256];
 
 		sg_trace_call(st->fn, s, "%s, %s%s%s, req %s, in %s, out %s, attrs %s",
 			      ctx ? ctx->pkg->name : cred ? cred->pkg->name : "no credential",
