@@ -32,13 +32,9 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+free_port() { sh "$here/realm.sh" port; }
 
-sh "$here/realm.sh" create "$dir" "$(free_port)" >"$dir/create.log" 2>&1 || {
-	cat "$dir/create.log"; exit 1; }
-sh "$here/realm.sh" start "$dir"
+sh "$here/realm.sh" up "$dir" || exit 1
 for line in $(sh "$here/realm.sh" env "$dir"); do export "$line"; done
 export KRB5CCNAME="FILE:$dir/ccache"
 

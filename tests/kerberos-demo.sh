@@ -23,17 +23,12 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
 echo "== realm SSPI.TEST, KDC on 127.0.0.1 (in $dir)"
-$realm create "$dir" "$(port)" >"$dir/create.log" 2>&1 || { cat "$dir/create.log"; exit 1; }
-$realm start "$dir"
+$realm up "$dir"
 for line in $($realm env "$dir"); do export "$line"; done
 export KRB5CCNAME="MEMORY:demo"
 
-p=$(port)
+p=$($realm port)
 "$sample" server -port "$p" -once >"$dir/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do grep -q '^listening' "$dir/server.log" && break; sleep 0.1; done

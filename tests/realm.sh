@@ -7,6 +7,8 @@
 #   realm.sh start DIR         start the KDC in the background (pid in DIR/kdc.pid)
 #   realm.sh stop DIR          stop it by that PID
 #   realm.sh env DIR           print the environment lines for clients
+#   realm.sh port              print a free TCP port on 127.0.0.1
+#   realm.sh up DIR            create on a free port and start (the scripts' way)
 #
 # Principals: alice@SSPI.TEST (password in DIR/alice.password),
 # bob@SSPI.TEST, HTTP/localhost, host/localhost and HTTP/localhost:8080 (keys
@@ -14,6 +16,15 @@
 set -eu
 KDC=${SSPI_GSS_KDC:-/usr/lib/heimdal-servers/kdc}
 cmd=$1
+self=$0
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+if [ "$cmd" = port ]; then
+	free_port
+	exit 0
+fi
 dir=$(cd "$2" && pwd)
 conf=$dir/krb5.conf
 
@@ -82,13 +93,20 @@ stop)
 		rm -f "$dir/kdc.pid"
 	fi
 	;;
+up)
+	sh "$self" create "$dir" "$(free_port)" >"$dir/create.log" 2>&1 || {
+		cat "$dir/create.log" >&2
+		exit 1
+	}
+	sh "$self" start "$dir"
+	;;
 env)
 	echo "KRB5_CONFIG=$conf"
 	echo "KRB5_KTNAME=FILE:$dir/service.keytab"
 	echo "KRB5CCNAME=FILE:$dir/ccache"
 	;;
 *)
-	echo "usage: realm.sh create DIR PORT | start DIR | stop DIR | env DIR" >&2
+	echo "usage: realm.sh create DIR PORT | start DIR | stop DIR | env DIR | port | up DIR" >&2
 	exit 2
 	;;
 esac
