@@ -60,7 +60,7 @@ static SECURITY_STATUS acquire(const char *principal, const char *package, ULONG
 	if (s == SEC_E_OK)
 		s = sg_handle_new(SG_HANDLE_CREDENTIAL, cred, out);
 	if (s != SEC_E_OK) {
-		if (cred->gss != GSS_C_NO_CREDENTIAL)
+		if (cred->gss != GSS_C_NO_CREDENTIAL || cred->mech != NULL)
 			pkg->ops->release_cred(cred);
 		free(cred);
 		goto out;

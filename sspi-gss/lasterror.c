@@ -9,6 +9,7 @@
  * its last error. Errors are rare, so the formatting cost is off the
  * success path; the buffer is thread-local, so no lock.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -56,6 +57,17 @@ void sg_last_error_from_gss(OM_uint32 major, OM_uint32 minor, SECURITY_STATUS s)
 		append_status(text, sizeof(text), minor, GSS_C_MECH_CODE);
 	append_status(text, sizeof(text), major, GSS_C_GSS_CODE);
 	memcpy(last_error, text, sizeof(last_error));
+	last_status = s;
+	last_fresh = 1;
+}
+
+void sg_last_error_set(SECURITY_STATUS s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
 	last_status = s;
 	last_fresh = 1;
 }

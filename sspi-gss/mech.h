@@ -28,6 +28,7 @@ struct sg_cred {
 	const struct sg_package *pkg;
 	ULONG use; /* SECPKG_CRED_INBOUND / OUTBOUND / BOTH */
 	gss_cred_id_t gss;
+	void *mech; /* a package's own credential state (NTLM) */
 	TimeStamp expiry;
 };
 
@@ -38,6 +39,7 @@ struct sg_ctx {
 	ULONG req;   /* ISC_REQ_* or ASC_REQ_* asked for */
 	ULONG attrs; /* ISC_RET_* or ASC_RET_* in effect */
 	gss_ctx_id_t gss;
+	void *mech;        /* a package's own context state (NTLM) */
 	char *target;      /* initiator: the target as the caller gave it */
 	gss_buffer_desc pending; /* output token not yet delivered (buffer too small) */
 	SECURITY_STATUS pending_status;
@@ -110,6 +112,7 @@ struct sg_mech_ops {
 };
 
 extern const struct sg_mech_ops sg_mech_krb5_ops;
+extern const struct sg_mech_ops sg_mech_ntlm_ops;
 
 /* 100 ns ticks since 1601 for a Unix time; "never" for time_t values past
  * what TimeStamp holds. */

@@ -25,4 +25,8 @@ ULONG sg_flags_gss_to_asc_ret(OM_uint32 gss_flags);
  * SspiGssGetLastErrorText (lasterror.c). */
 void sg_last_error_from_gss(OM_uint32 major, OM_uint32 minor, SECURITY_STATUS s);
 
+/* The same for a package of our own (NTLM): the reason in its words. */
+void sg_last_error_set(SECURITY_STATUS s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 #endif

@@ -1,0 +1,848 @@
+/*
+ * mech_ntlm.c - the NTLM package: our MS-NLMP engine (sspi-gss/ntlm/)
+ * behind the package interface.
+ *
+ * Initiator: NEGOTIATE -> CHALLENGE -> AUTHENTICATE, NTLMv2 only, with
+ * extended session security, 128-bit keys, key exchange, the MIC, channel
+ * bindings and the target SPN. Acceptor: answers with a CHALLENGE carrying
+ * a timestamp and checks the AUTHENTICATE message against the user
+ * database file (NTLM_USER_FILE). Messages use the Windows NTLM layout:
+ * [TOKEN (16-byte signature), DATA...]. docs/ntlm.md has the details.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mech.h"
+#include "ntlm/ntlm.h"
+#include "status.h"
+#include "strings.h"
+
+/* What we offer and require: Unicode names, NTLMv2 session security,
+ * 128-bit keys and key exchange. SIGN is always offered so that
+ * MakeSignature works whatever the caller asked for. */
+#define CLIENT_FLAGS                                                                     \
+	(NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_NEGOTIATE_OEM | NTLMSSP_REQUEST_TARGET |       \
+	 NTLMSSP_NEGOTIATE_NTLM | NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |  \
+	 NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_VERSION |           \
+	 NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_56 | NTLMSSP_NEGOTIATE_KEY_EXCH)
+#define REQUIRED_FLAGS                                                                   \
+	(NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY |           \
+	 NTLMSSP_NEGOTIATE_128)
+/* The client flags a server takes over into its CHALLENGE. */
+#define ECHOED_FLAGS                                                                     \
+	(NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_REQUEST_TARGET | NTLMSSP_NEGOTIATE_SIGN |     \
+	 NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |                           \
+	 NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_IDENTIFY |          \
+	 NTLMSSP_NEGOTIATE_VERSION | NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_56 |         \
+	 NTLMSSP_NEGOTIATE_KEY_EXCH)
+
+/* The AUTHENTICATE timestamp may differ from our clock by this much. The
+ * fresh server challenge already stops replays; the window only bounds how
+ * long a response computed ahead of time stays usable. */
+#define MAX_SKEW (36 * 3600)
+
+/* The version field we send: product 10.0, build 19041, NTLM revision 15. */
+static const uint8_t our_version[8] = {10, 0, 0x61, 0x4a, 0, 0, 0, 15};
+
+struct ntlm_cred {
+	int outbound;
+	char *user, *domain;
+	uint8_t nt_hash[16];
+	char *user_file; /* inbound: the database, fixed at acquire time */
+};
+
+enum { LEG_FIRST, LEG_SECOND, LEG_DONE };
+
+struct ntlm_state {
+	int leg;
+	uint32_t flags;
+	uint8_t *negotiate, *challenge;
+	size_t negotiate_len, challenge_len;
+	uint8_t server_challenge[8];
+	char *user, *domain; /* the authenticated (acceptor) or our own (initiator) */
+	uint8_t nt_hash[16]; /* initiator, until the AUTHENTICATE is built */
+	char *user_file;     /* acceptor */
+	char *server;        /* initiator: the target; acceptor: our host name */
+	uint8_t exported[16];
+	struct ntlm_session session;
+};
+
+static char *host_name(int netbios)
+{
+	char buf[256];
+
+	if (gethostname(buf, sizeof(buf)) != 0)
+		strcpy(buf, "localhost");
+	buf[sizeof(buf) - 1] = '\0';
+	if (netbios) {
+		/* NetBIOS names: the first label, upper case, at most 15. */
+		char *dot = strchr(buf, '.');
+
+		if (dot != NULL)
+			*dot = '\0';
+		buf[15] = '\0';
+		for (char *p = buf; *p; p++)
+			if (*p >= 'a' && *p <= 'z')
+				*p = (char)(*p - 'a' + 'A');
+	}
+	return strdup(buf);
+}
+
+static void cred_free(struct ntlm_cred *c)
+{
+	if (c == NULL)
+		return;
+	free(c->user);
+	free(c->domain);
+	free(c->user_file);
+	sg_wipe(c, sizeof(*c));
+	free(c);
+}
+
+/* An initiator's own identity, from the caller's identity or the user file. */
+static SECURITY_STATUS outbound_identity(struct ntlm_cred *c, const struct sg_identity *id)
+{
+	const char *file = getenv("NTLM_USER_FILE");
+	int r;
+
+	if (id != NULL && id->user != NULL && id->user[0] != '\0') {
+		const char *slash = strchr(id->user, '\\');
+
+		if ((id->domain == NULL || id->domain[0] == '\0') && slash != NULL) {
+			/* "DOMAIN\user" */
+			c->domain = strndup(id->user, (size_t)(slash - id->user));
+			c->user = strdup(slash + 1);
+		} else {
+			/* "user@domain" stays whole with an empty domain: Windows
+			 * sends a UPN that way, and NTOWFv2 hashes it so. */
+			c->user = strdup(id->user);
+			c->domain = strdup(id->domain != NULL ? id->domain : "");
+		}
+		if (c->user == NULL || c->domain == NULL)
+			return SEC_E_INSUFFICIENT_MEMORY;
+		if (id->password != NULL)
+			return ntlm_nt_hash(id->password, c->nt_hash) == 0 ? SEC_E_OK
+									 : SEC_E_INVALID_PARAMETER;
+		r = ntlm_users_lookup(file, c->domain, c->user, c->nt_hash, NULL, NULL);
+		if (r != 0) {
+			sg_last_error_set(SEC_E_NO_CREDENTIALS,
+					  "NTLM: no password given and %s in the user file %s",
+					  r < 0 ? "cannot read" : "no entry for the user",
+					  file ? file : "(NTLM_USER_FILE is not set)");
+			return SEC_E_NO_CREDENTIALS;
+		}
+		return SEC_E_OK;
+	}
+	r = ntlm_users_lookup(file, NULL, NULL, c->nt_hash, &c->domain, &c->user);
+	if (r != 0) {
+		sg_last_error_set(SEC_E_NO_CREDENTIALS,
+				  "NTLM: no identity given and %s %s",
+				  r < 0 ? "cannot read the user file" : "no entry in the user file",
+				  file ? file : "(NTLM_USER_FILE is not set)");
+		return SEC_E_NO_CREDENTIALS;
+	}
+	return SEC_E_OK;
+}
+
+static SECURITY_STATUS ntlm_acquire(struct sg_cred *cred, const char *principal,
+				    const struct sg_identity *id)
+{
+	struct ntlm_cred *c = calloc(1, sizeof(*c));
+	SECURITY_STATUS s = SEC_E_OK;
+
+	(void)principal; /* NTLM credentials are named by the identity alone */
+	if (c == NULL)
+		return SEC_E_INSUFFICIENT_MEMORY;
+	if (cred->use & SECPKG_CRED_OUTBOUND) {
+		c->outbound = 1;
+		s = outbound_identity(c, id);
+	}
+	if (s == SEC_E_OK && (cred->use & SECPKG_CRED_INBOUND)) {
+		const char *file = getenv("NTLM_USER_FILE");
+
+		if (file == NULL || file[0] == '\0') {
+			sg_last_error_set(SEC_E_NO_CREDENTIALS,
+					  "NTLM: no user database for the acceptor; set NTLM_USER_FILE");
+			s = SEC_E_NO_CREDENTIALS;
+		} else if ((c->user_file = strdup(file)) == NULL) {
+			s = SEC_E_INSUFFICIENT_MEMORY;
+		}
+	}
+	if (s != SEC_E_OK) {
+		cred_free(c);
+		return s;
+	}
+	cred->mech = c;
+	cred->expiry = sg_timestamp_never();
+	return SEC_E_OK;
+}
+
+static void ntlm_release_cred(struct sg_cred *cred)
+{
+	cred_free(cred->mech);
+	cred->mech = NULL;
+}
+
+static void state_free(struct ntlm_state *n)
+{
+	if (n == NULL)
+		return;
+	free(n->negotiate);
+	free(n->challenge);
+	free(n->user);
+	free(n->domain);
+	free(n->user_file);
+	free(n->server);
+	ntlm_session_wipe(&n->session);
+	sg_wipe(n, sizeof(*n));
+	free(n);
+}
+
+static void ntlm_release_ctx(struct sg_ctx *ctx)
+{
+	state_free(ctx->mech);
+	ctx->mech = NULL;
+}
+
+static OM_uint32 gss_flags_of(uint32_t flags)
+{
+	OM_uint32 f = 0;
+
+	if (flags & NTLMSSP_NEGOTIATE_SIGN)
+		f |= GSS_C_INTEG_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG;
+	if (flags & NTLMSSP_NEGOTIATE_SEAL)
+		f |= GSS_C_CONF_FLAG;
+	if (flags & NTLMSSP_NEGOTIATE_IDENTIFY)
+		f |= GSS_C_IDENTIFY_FLAG;
+	return f;
+}
+
+static SECURITY_STATUS missing_flags(uint32_t flags, const char *who)
+{
+	uint32_t missing = REQUIRED_FLAGS & ~flags;
+
+	if (missing == 0)
+		return SEC_E_OK;
+	sg_last_error_set(SEC_E_UNSUPPORTED_FUNCTION, "NTLM: the %s does not offer %s", who,
+			  (missing & NTLMSSP_NEGOTIATE_UNICODE) ? "Unicode"
+			  : (missing & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)
+				  ? "NTLMv2 (extended) session security"
+				  : "128-bit keys");
+	return SEC_E_UNSUPPORTED_FUNCTION;
+}
+
+static SECURITY_STATUS copy_out(const uint8_t *msg, size_t len, gss_buffer_t out)
+{
+	out->value = malloc(len);
+	if (out->value == NULL)
+		return SEC_E_INSUFFICIENT_MEMORY;
+	memcpy(out->value, msg, len);
+	out->length = len;
+	return SEC_E_OK;
+}
+
+static SECURITY_STATUS client_first(struct sg_ctx *ctx, struct sg_cred *cred,
+				    const char *target, OM_uint32 req_flags, gss_buffer_t out)
+{
+	struct ntlm_cred *c = cred != NULL ? cred->mech : NULL;
+	struct ntlm_state *n;
+	SECURITY_STATUS s;
+
+	if (c == NULL || !c->outbound)
+		return SEC_E_NO_CREDENTIALS;
+	n = calloc(1, sizeof(*n));
+	if (n == NULL)
+		return SEC_E_INSUFFICIENT_MEMORY;
+	n->flags = CLIENT_FLAGS;
+	if (req_flags & GSS_C_CONF_FLAG)
+		n->flags |= NTLMSSP_NEGOTIATE_SEAL;
+	if (req_flags & GSS_C_IDENTIFY_FLAG)
+		n->flags |= NTLMSSP_NEGOTIATE_IDENTIFY;
+	n->user = strdup(c->user);
+	n->domain = strdup(c->domain);
+	n->server = strdup(target);
+	memcpy(n->nt_hash, c->nt_hash, 16);
+	n->negotiate = ntlm_encode_negotiate(n->flags, our_version, &n->negotiate_len);
+	if (n->user == NULL || n->domain == NULL || n->server == NULL || n->negotiate == NULL) {
+		state_free(n);
+		return SEC_E_INSUFFICIENT_MEMORY;
+	}
+	s = copy_out(n->negotiate, n->negotiate_len, out);
+	if (s != SEC_E_OK) {
+		state_free(n);
+		return s;
+	}
+	n->leg = LEG_SECOND;
+	ctx->mech = n;
+	return SEC_I_CONTINUE_NEEDED;
+}
+
+static SECURITY_STATUS client_second(struct ntlm_state *n, gss_buffer_t in,
+				     gss_channel_bindings_t cb, gss_buffer_t out)
+{
+	struct ntlm_challenge ch;
+	struct ntlm_client_input ci;
+	uint8_t cc[8], key[16], cb_hash[16];
+	char *ws;
+	uint8_t *msg;
+	size_t len;
+	SECURITY_STATUS s;
+
+	if (ntlm_decode_challenge(in->value, in->length, &ch) != 0) {
+		sg_last_error_set(SEC_E_INVALID_TOKEN, "NTLM: the server's token is no CHALLENGE");
+		return SEC_E_INVALID_TOKEN;
+	}
+	s = missing_flags(ch.flags, "server");
+	if (s != SEC_E_OK)
+		return s;
+	n->flags &= ch.flags;
+	n->challenge = malloc(in->length);
+	ws = host_name(1);
+	if (n->challenge == NULL || ws == NULL) {
+		free(ws);
+		return SEC_E_INSUFFICIENT_MEMORY;
+	}
+	memcpy(n->challenge, in->value, in->length);
+	n->challenge_len = in->length;
+	if (ntlm_random(cc, sizeof(cc)) != 0 || ntlm_random(key, sizeof(key)) != 0) {
+		free(ws);
+		return SEC_E_INTERNAL_ERROR;
+	}
+	ntlm_channel_bindings_hash(cb, cb_hash);
+	memset(&ci, 0, sizeof(ci));
+	ci.flags = n->flags;
+	ci.user = n->user;
+	ci.domain = n->domain;
+	ci.workstation = ws;
+	ci.nt_hash = n->nt_hash;
+	ci.negotiate = (struct ntlm_bytes){n->negotiate, n->negotiate_len};
+	ci.challenge = (struct ntlm_bytes){n->challenge, n->challenge_len};
+	ci.client_challenge = cc;
+	ci.random_key = key;
+	ci.now = (long long)time(NULL);
+	/* Windows always sends MsvAvChannelBindings, zeros for none. */
+	ci.cb_hash = cb_hash;
+	ci.spn = n->server;
+	ci.version = our_version;
+	s = ntlm_client_authenticate(&ci, &msg, &len, n->exported);
+	free(ws);
+	sg_wipe(key, sizeof(key));
+	sg_wipe(n->nt_hash, sizeof(n->nt_hash));
+	if (s != SEC_E_OK)
+		return s;
+	out->value = msg;
+	out->length = len;
+	ntlm_session_init(&n->session, n->flags, n->exported, 1);
+	n->leg = LEG_DONE;
+	return SEC_E_OK;
+}
+
+static SECURITY_STATUS ntlm_init(struct sg_ctx *ctx, struct sg_cred *cred, const char *target,
+				 OM_uint32 req_flags, gss_buffer_t in, gss_channel_bindings_t cb,
+				 gss_buffer_t out, OM_uint32 *gss_flags, OM_uint32 *lifetime)
+{
+	struct ntlm_state *n = ctx->mech;
+	SECURITY_STATUS s;
+
+	*lifetime = GSS_C_INDEFINITE;
+	if (n == NULL) {
+		s = client_first(ctx, cred, target, req_flags, out);
+		n = ctx->mech;
+	} else if (n->leg == LEG_SECOND) {
+		s = client_second(n, in, cb, out);
+	} else {
+		return SEC_E_OUT_OF_SEQUENCE;
+	}
+	if (n != NULL)
+		*gss_flags = gss_flags_of(n->flags);
+	return s;
+}
+
+/* The CHALLENGE's target info: who we are, and the time. */
+static uint8_t *server_target_info(size_t *len)
+{
+	char *nb = host_name(1), *dns = host_name(0);
+	const char *dot = dns != NULL ? strchr(dns, '.') : NULL;
+	const char *names[4];
+	const uint16_t ids[4] = {MSV_AV_NB_DOMAIN_NAME, MSV_AV_NB_COMPUTER_NAME,
+				 MSV_AV_DNS_DOMAIN_NAME, MSV_AV_DNS_COMPUTER_NAME};
+	uint8_t *wire[4] = {NULL}, *list = NULL, *p;
+	size_t wlen[4] = {0}, total = 4 + 12;
+	uint64_t t = ntlm_filetime((long long)time(NULL));
+
+	if (nb == NULL || dns == NULL)
+		goto out;
+	/* A stand-alone server is its own domain. */
+	names[0] = nb;
+	names[1] = nb;
+	names[2] = dot != NULL ? dot + 1 : dns;
+	names[3] = dns;
+	for (int i = 0; i < 4; i++) {
+		if (ntlm_string_to_wire(names[i], 1, &wire[i], &wlen[i]) != 0 || wlen[i] > 0xFFFF)
+			goto out;
+		total += 4 + wlen[i];
+	}
+	list = malloc(total);
+	if (list == NULL)
+		goto out;
+	p = list;
+	for (int i = 0; i < 4; i++) {
+		p[0] = (uint8_t)ids[i], p[1] = 0;
+		p[2] = (uint8_t)wlen[i], p[3] = (uint8_t)(wlen[i] >> 8);
+		memcpy(p + 4, wire[i], wlen[i]);
+		p += 4 + wlen[i];
+	}
+	p[0] = MSV_AV_TIMESTAMP, p[1] = 0, p[2] = 8, p[3] = 0;
+	for (int i = 0; i < 8; i++)
+		p[4 + i] = (uint8_t)(t >> (8 * i));
+	p += 12;
+	memset(p, 0, 4); /* MsvAvEOL */
+	*len = total;
+out:
+	for (int i = 0; i < 4; i++)
+		free(wire[i]);
+	free(nb);
+	free(dns);
+	return list;
+}
+
+static SECURITY_STATUS server_first(struct sg_ctx *ctx, struct sg_cred *cred, gss_buffer_t in,
+				    gss_buffer_t out)
+{
+	struct ntlm_cred *c = cred != NULL ? cred->mech : NULL;
+	struct ntlm_negotiate neg;
+	struct ntlm_challenge ch;
+	struct ntlm_state *n;
+	uint8_t *ti = NULL, *name = NULL;
+	size_t ti_len = 0, name_len = 0;
+	SECURITY_STATUS s;
+
+	if (c == NULL || c->user_file == NULL)
+		return SEC_E_NO_CREDENTIALS;
+	if (ntlm_decode_negotiate(in->value, in->length, &neg) != 0) {
+		sg_last_error_set(SEC_E_INVALID_TOKEN, "NTLM: the client's token is no NEGOTIATE");
+		return SEC_E_INVALID_TOKEN;
+	}
+	s = missing_flags(neg.flags, "client");
+	if (s != SEC_E_OK)
+		return s;
+	n = calloc(1, sizeof(*n));
+	if (n == NULL)
+		return SEC_E_INSUFFICIENT_MEMORY;
+	n->flags = (neg.flags & ECHOED_FLAGS) | NTLMSSP_NEGOTIATE_NTLM |
+		   NTLMSSP_NEGOTIATE_TARGET_INFO | NTLMSSP_TARGET_TYPE_SERVER;
+	n->user_file = strdup(c->user_file);
+	n->server = host_name(1);
+	n->negotiate = malloc(in->length);
+	ti = server_target_info(&ti_len);
+	if (n->user_file == NULL || n->server == NULL || n->negotiate == NULL || ti == NULL ||
+	    ntlm_string_to_wire(n->server, 1, &name, &name_len) != 0) {
+		s = SEC_E_INSUFFICIENT_MEMORY;
+		goto fail;
+	}
+	memcpy(n->negotiate, in->value, in->length);
+	n->negotiate_len = in->length;
+	if (ntlm_random(n->server_challenge, 8) != 0) {
+		s = SEC_E_INTERNAL_ERROR;
+		goto fail;
+	}
+	memset(&ch, 0, sizeof(ch));
+	ch.flags = n->flags;
+	ch.target_name = (struct ntlm_bytes){name, name_len};
+	memcpy(ch.server_challenge, n->server_challenge, 8);
+	ch.target_info = (struct ntlm_bytes){ti, ti_len};
+	ch.version = (n->flags & NTLMSSP_NEGOTIATE_VERSION) ? our_version : NULL;
+	n->challenge = ntlm_encode_challenge(&ch, &n->challenge_len);
+	if (n->challenge == NULL) {
+		s = SEC_E_INSUFFICIENT_MEMORY;
+		goto fail;
+	}
+	s = copy_out(n->challenge, n->challenge_len, out);
+	if (s != SEC_E_OK)
+		goto fail;
+	free(ti);
+	free(name);
+	n->leg = LEG_SECOND;
+	ctx->mech = n;
+	return SEC_I_CONTINUE_NEEDED;
+fail:
+	free(ti);
+	free(name);
+	state_free(n);
+	return s;
+}
+
+/* The user database backend (ntlm_validate_fn). */
+static SECURITY_STATUS file_validate(void *arg, const char *user, const char *domain,
+				     const uint8_t server_challenge[8],
+				     struct ntlm_bytes nt_response, uint8_t base_key[16])
+{
+	const char *path = arg;
+	const char *at = strrchr(user, '@');
+	uint8_t hash[16];
+	SECURITY_STATUS s;
+	int r;
+
+	r = ntlm_users_lookup(path, domain, user, hash, NULL, NULL);
+	if (r == 1 && domain[0] == '\0' && at != NULL) {
+		/* A UPN, user@domain, with no domain: the entry for that pair. */
+		char *u = strndup(user, (size_t)(at - user));
+
+		if (u == NULL)
+			return SEC_E_INSUFFICIENT_MEMORY;
+		r = ntlm_users_lookup(path, at + 1, u, hash, NULL, NULL);
+		free(u);
+	}
+	if (r < 0) {
+		sg_last_error_set(SEC_E_NO_AUTHENTICATING_AUTHORITY,
+				  "NTLM: cannot read the user file %s", path);
+		return SEC_E_NO_AUTHENTICATING_AUTHORITY;
+	}
+	if (r == 1) {
+		sg_last_error_set(SEC_E_LOGON_DENIED, "NTLM: no user %s%s%s in %s", domain,
+				  domain[0] ? "\\" : "", user, path);
+		return SEC_E_LOGON_DENIED;
+	}
+	s = ntlm_check_response(hash, user, domain, server_challenge, nt_response, base_key);
+	sg_wipe(hash, sizeof(hash));
+	if (s == SEC_E_LOGON_DENIED)
+		sg_last_error_set(s, "NTLM: wrong password for %s%s%s", domain, domain[0] ? "\\" : "",
+				  user);
+	return s;
+}
+
+static SECURITY_STATUS server_second(struct sg_ctx *ctx, struct ntlm_state *n, gss_buffer_t in,
+				     gss_channel_bindings_t cb)
+{
+	struct ntlm_server_input si;
+	struct ntlm_server_result r;
+	const char *why;
+	uint8_t cb_hash[16];
+	SECURITY_STATUS s;
+
+	(void)ctx;
+	if (cb != GSS_C_NO_CHANNEL_BINDINGS)
+		ntlm_channel_bindings_hash(cb, cb_hash);
+	memset(&si, 0, sizeof(si));
+	si.flags = n->flags;
+	si.negotiate = (struct ntlm_bytes){n->negotiate, n->negotiate_len};
+	si.challenge = (struct ntlm_bytes){n->challenge, n->challenge_len};
+	si.authenticate = (struct ntlm_bytes){in->value, in->length};
+	si.server_challenge = n->server_challenge;
+	si.now = (long long)time(NULL);
+	si.max_skew = MAX_SKEW;
+	si.cb_hash = cb != GSS_C_NO_CHANNEL_BINDINGS ? cb_hash : NULL;
+	si.validate = file_validate;
+	si.validate_arg = n->user_file;
+	s = ntlm_server_verify(&si, &r, &why);
+	if (s != SEC_E_OK) {
+		if (why != NULL)
+			sg_last_error_set(s, "NTLM: %s", why);
+		return s;
+	}
+	memcpy(n->exported, r.exported, 16);
+	n->user = r.user;
+	n->domain = r.domain;
+	r.user = r.domain = NULL;
+	ntlm_server_result_clear(&r);
+	ntlm_session_init(&n->session, n->flags, n->exported, 0);
+	n->leg = LEG_DONE;
+	return SEC_E_OK;
+}
+
+static SECURITY_STATUS ntlm_accept(struct sg_ctx *ctx, struct sg_cred *cred, gss_buffer_t in,
+				   gss_channel_bindings_t cb, gss_buffer_t out,
+				   OM_uint32 *gss_flags, OM_uint32 *lifetime)
+{
+	struct ntlm_state *n = ctx->mech;
+	SECURITY_STATUS s;
+
+	*lifetime = GSS_C_INDEFINITE;
+	if (n == NULL) {
+		s = server_first(ctx, cred, in, out);
+		n = ctx->mech;
+	} else if (n->leg == LEG_SECOND) {
+		s = server_second(ctx, n, in, cb);
+	} else {
+		return SEC_E_OUT_OF_SEQUENCE;
+	}
+	if (n != NULL)
+		*gss_flags = gss_flags_of(n->flags);
+	return s;
+}
+
+static SECURITY_STATUS ntlm_sizes(struct sg_ctx *ctx, SecPkgContext_Sizes *sizes)
+{
+	sizes->cbMaxToken = ctx->pkg->max_token;
+	sizes->cbMaxSignature = NTLM_SIGNATURE_SIZE;
+	sizes->cbBlockSize = 0; /* RC4 is a stream cipher */
+	sizes->cbSecurityTrailer = NTLM_SIGNATURE_SIZE;
+	return SEC_E_OK;
+}
+
+/* The signed parts of a message: every DATA and SIGN_ONLY buffer, in order
+ * (MS-NLMP 3.4.6.1: with NTLMv2 all data buffers are signed). */
+static size_t signed_parts(const gss_iov_buffer_desc *iov, int count, struct ntlm_part *parts)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < count; i++)
+		if (iov[i].type == GSS_IOV_BUFFER_TYPE_DATA ||
+		    iov[i].type == GSS_IOV_BUFFER_TYPE_SIGN_ONLY) {
+			parts[n].data = iov[i].buffer.value;
+			parts[n].len = iov[i].buffer.length;
+			n++;
+		}
+	return n;
+}
+
+static gss_iov_buffer_desc *find_header(gss_iov_buffer_desc *iov, int count)
+{
+	for (int i = 0; i < count; i++)
+		if (iov[i].type == GSS_IOV_BUFFER_TYPE_HEADER)
+			return &iov[i];
+	return NULL;
+}
+
+static void seal_data(struct ntlm_direction *d, gss_iov_buffer_desc *iov, int count)
+{
+	for (int i = 0; i < count; i++)
+		if (iov[i].type == GSS_IOV_BUFFER_TYPE_DATA)
+			ntlm_seal_bytes(d, iov[i].buffer.value, iov[i].buffer.length);
+}
+
+#define STACK_PARTS 16
+
+static SECURITY_STATUS ntlm_wrap_iov(struct sg_ctx *ctx, int conf, gss_iov_buffer_desc *iov,
+				     int count)
+{
+	struct ntlm_state *n = ctx->mech;
+	struct ntlm_part stack[STACK_PARTS], *parts = stack;
+	gss_iov_buffer_desc *hdr = find_header(iov, count);
+	uint8_t sig[16];
+	size_t np;
+
+	if (hdr == NULL || hdr->buffer.length < NTLM_SIGNATURE_SIZE)
+		return SEC_E_BUFFER_TOO_SMALL;
+	if (conf && !(n->flags & NTLMSSP_NEGOTIATE_SEAL))
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	if (count > STACK_PARTS && (parts = calloc((size_t)count, sizeof(*parts))) == NULL)
+		return SEC_E_INSUFFICIENT_MEMORY;
+	np = signed_parts(iov, count, parts);
+	/* SEAL (MS-NLMP 3.4.3): the data is encrypted first, then the
+	 * checksum of the plaintext, with the same RC4 stream. */
+	ntlm_signature_mac(&n->session.send, n->session.send.seq, parts, np, sig);
+	if (parts != stack)
+		free(parts);
+	if (conf)
+		seal_data(&n->session.send, iov, count);
+	ntlm_signature_finish(&n->session, &n->session.send, sig);
+	n->session.send.seq++;
+	memcpy(hdr->buffer.value, sig, NTLM_SIGNATURE_SIZE);
+	hdr->buffer.length = NTLM_SIGNATURE_SIZE;
+	for (int i = 0; i < count; i++)
+		if (iov[i].type == GSS_IOV_BUFFER_TYPE_PADDING)
+			iov[i].buffer.length = 0;
+	return SEC_E_OK;
+}
+
+/*
+ * Checks a received signature on a copy of the receive state and keeps
+ * the copy only when the message is authentic, so a forged, damaged or
+ * replayed message leaves the context as it was: the next genuine message
+ * still verifies. (Windows' own NTLM loses its RC4 position instead.)
+ */
+static SECURITY_STATUS check_received(struct ntlm_state *n, gss_iov_buffer_desc *iov, int count,
+				      const uint8_t *sig, size_t sig_len, int conf)
+{
+	struct ntlm_direction *d = &n->session.recv;
+	struct ntlm_direction trial;
+	struct ntlm_part stack[STACK_PARTS], *parts = stack;
+	uint8_t expect[16];
+	uint32_t seq;
+	size_t np;
+
+	if (sig_len < NTLM_SIGNATURE_SIZE || sig[0] != 1 || sig[1] != 0 || sig[2] != 0 ||
+	    sig[3] != 0)
+		return SEC_E_INVALID_TOKEN;
+	seq = (uint32_t)sig[12] | (uint32_t)sig[13] << 8 | (uint32_t)sig[14] << 16 |
+	      (uint32_t)sig[15] << 24;
+	if (seq != d->seq)
+		return SEC_E_OUT_OF_SEQUENCE;
+	if (count > STACK_PARTS && (parts = calloc((size_t)count, sizeof(*parts))) == NULL)
+		return SEC_E_INSUFFICIENT_MEMORY;
+	trial = *d;
+	if (conf)
+		seal_data(&trial, iov, count);
+	np = signed_parts(iov, count, parts);
+	ntlm_signature_mac(&trial, seq, parts, np, expect);
+	if (parts != stack)
+		free(parts);
+	ntlm_signature_finish(&n->session, &trial, expect);
+	if (!ntlm_equal(expect, sig, NTLM_SIGNATURE_SIZE)) {
+		if (conf) {
+			/* Put the caller's ciphertext back. */
+			trial = *d;
+			seal_data(&trial, iov, count);
+		}
+		sg_wipe(&trial, sizeof(trial));
+		return SEC_E_MESSAGE_ALTERED;
+	}
+	trial.seq++;
+	*d = trial;
+	sg_wipe(&trial, sizeof(trial));
+	return SEC_E_OK;
+}
+
+static SECURITY_STATUS ntlm_unwrap_iov(struct sg_ctx *ctx, gss_iov_buffer_desc *iov, int count,
+				       int *conf)
+{
+	struct ntlm_state *n = ctx->mech;
+	gss_iov_buffer_desc *hdr = find_header(iov, count);
+	int sealed = (n->flags & NTLMSSP_NEGOTIATE_SEAL) != 0;
+	SECURITY_STATUS s;
+
+	if (hdr == NULL)
+		return SEC_E_INVALID_TOKEN;
+	s = check_received(n, iov, count, hdr->buffer.value, hdr->buffer.length, sealed);
+	if (s == SEC_E_OK && conf != NULL)
+		*conf = sealed;
+	return s;
+}
+
+static SECURITY_STATUS ntlm_unwrap(struct sg_ctx *ctx, gss_buffer_t in, gss_buffer_t out,
+				   int *conf)
+{
+	gss_iov_buffer_desc iov[2];
+	SECURITY_STATUS s;
+
+	if (in->length < NTLM_SIGNATURE_SIZE)
+		return SEC_E_INCOMPLETE_MESSAGE;
+	out->length = in->length - NTLM_SIGNATURE_SIZE;
+	out->value = malloc(out->length + 1);
+	if (out->value == NULL)
+		return SEC_E_INSUFFICIENT_MEMORY;
+	memcpy(out->value, (uint8_t *)in->value + NTLM_SIGNATURE_SIZE, out->length);
+	iov[0].type = GSS_IOV_BUFFER_TYPE_HEADER;
+	iov[0].buffer.value = in->value;
+	iov[0].buffer.length = NTLM_SIGNATURE_SIZE;
+	iov[1].type = GSS_IOV_BUFFER_TYPE_DATA;
+	iov[1].buffer = *out;
+	s = ntlm_unwrap_iov(ctx, iov, 2, conf);
+	if (s != SEC_E_OK) {
+		free(out->value);
+		out->value = NULL;
+		out->length = 0;
+	}
+	return s;
+}
+
+static SECURITY_STATUS ntlm_get_mic(struct sg_ctx *ctx, gss_buffer_t msg, gss_buffer_t mic)
+{
+	struct ntlm_state *n = ctx->mech;
+	struct ntlm_part part = {msg->value, msg->length};
+
+	mic->value = malloc(NTLM_SIGNATURE_SIZE);
+	if (mic->value == NULL)
+		return SEC_E_INSUFFICIENT_MEMORY;
+	mic->length = NTLM_SIGNATURE_SIZE;
+	ntlm_signature_mac(&n->session.send, n->session.send.seq, &part, 1, mic->value);
+	ntlm_signature_finish(&n->session, &n->session.send, mic->value);
+	n->session.send.seq++;
+	return SEC_E_OK;
+}
+
+static SECURITY_STATUS ntlm_verify_mic(struct sg_ctx *ctx, gss_buffer_t msg, gss_buffer_t mic)
+{
+	gss_iov_buffer_desc iov = {GSS_IOV_BUFFER_TYPE_DATA, *msg};
+
+	return check_received(ctx->mech, &iov, 1, mic->value, mic->length, 0);
+}
+
+static char *join_name(const char *domain, const char *user)
+{
+	size_t n = strlen(domain) + strlen(user) + 2;
+	char *s = malloc(n);
+
+	if (s == NULL)
+		return NULL;
+	if (domain[0] != '\0')
+		snprintf(s, n, "%s\\%s", domain, user);
+	else
+		snprintf(s, n, "%s", user);
+	return s;
+}
+
+static SECURITY_STATUS ntlm_names(struct sg_ctx *ctx, char **client, char **server)
+{
+	struct ntlm_state *n = ctx->mech;
+
+	*client = *server = NULL;
+	if (n == NULL || n->user == NULL)
+		return SEC_E_OK;
+	*client = join_name(n->domain, n->user);
+	*server = n->server != NULL ? strdup(n->server) : NULL;
+	if (*client == NULL) {
+		free(*server);
+		*server = NULL;
+		return SEC_E_INSUFFICIENT_MEMORY;
+	}
+	return SEC_E_OK;
+}
+
+static SECURITY_STATUS ntlm_cred_name(struct sg_cred *cred, char **name)
+{
+	struct ntlm_cred *c = cred->mech;
+
+	*name = c->outbound ? join_name(c->domain, c->user) : host_name(1);
+	return *name != NULL ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
+}
+
+static SECURITY_STATUS ntlm_key_info(struct sg_ctx *ctx, struct sg_key_info *info)
+{
+	struct ntlm_state *n = ctx->mech;
+
+	memset(info, 0, sizeof(*info));
+	info->key = malloc(16);
+	info->encrypt_name = strdup("RC4");
+	info->signature_name = strdup("HMAC-MD5");
+	if (info->key == NULL || info->encrypt_name == NULL || info->signature_name == NULL) {
+		sg_key_info_clear(info);
+		return SEC_E_INSUFFICIENT_MEMORY;
+	}
+	memcpy(info->key, n->exported, 16);
+	info->key_len = 16;
+	info->key_bits = 128;
+	info->encrypt_alg = 0x6801;   /* CALG_RC4 */
+	info->signature_alg = 0x8009; /* CALG_HMAC */
+	return SEC_E_OK;
+}
+
+static SECURITY_STATUS ntlm_authority(struct sg_ctx *ctx, char **name)
+{
+	struct ntlm_state *n = ctx->mech;
+
+	*name = strdup(n->domain != NULL ? n->domain : "");
+	return *name != NULL ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
+}
+
+const struct sg_mech_ops sg_mech_ntlm_ops = {
+	.acquire = ntlm_acquire,
+	.release_cred = ntlm_release_cred,
+	.init = ntlm_init,
+	.accept = ntlm_accept,
+	.release_ctx = ntlm_release_ctx,
+	.sizes = ntlm_sizes,
+	.wrap_iov = ntlm_wrap_iov,
+	.unwrap_iov = ntlm_unwrap_iov,
+	.unwrap = ntlm_unwrap,
+	.get_mic = ntlm_get_mic,
+	.verify_mic = ntlm_verify_mic,
+	.names = ntlm_names,
+	.cred_name = ntlm_cred_name,
+	.key_info = ntlm_key_info,
+	.authority = ntlm_authority,
+};

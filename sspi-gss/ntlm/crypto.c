@@ -1,0 +1,300 @@
+/*
+ * crypto.c - NTLMv2 responses and keys (MS-NLMP 3.3.2), the MIC, channel
+ * binding hashes and session security (3.4), on Heimdal's libhcrypto.
+ *
+ * MD4, MD5, HMAC-MD5 and RC4 are what the protocol mandates; hcrypto marks
+ * them deprecated, which is right for new designs and beside the point here.
+ *
+ * Heimdal's libheimntlm is not used (docs/ntlm.md): Debian's build exports
+ * neither the HMAC helper nor the key exchange functions, and what it does
+ * export fixes the client nonce and clock itself (no known-answer tests),
+ * converts through UCS-2 and upper-cases ASCII only, where Windows hashes
+ * UTF-16 and upper-cases every character with a simple upper-case mapping.
+ */
+#define HC_DEPRECATED_CRYPTO
+#include <gssapi/gssapi.h>
+#include <hcrypto/evp.h>
+#include <hcrypto/hmac.h>
+#include <hcrypto/md4.h>
+#include <hcrypto/md5.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unicase.h>
+#include <unistr.h>
+
+#include "ntlm.h"
+#include "strings.h"
+
+/* UTF-8 to UTF-16LE bytes, optionally upper-cased as Windows does
+ * (RtlUpcaseUnicodeString: one character at a time, simple mapping). */
+static int utf16le(const char *s, int upper, uint8_t **out, size_t *len)
+{
+	size_t n32 = 0, n16 = 0;
+	uint32_t *u32;
+	uint16_t *u16;
+	uint8_t *b;
+
+	*out = NULL;
+	*len = 0;
+	if (u8_check((const uint8_t *)s, strlen(s)) != NULL)
+		return -1;
+	u32 = u8_to_u32((const uint8_t *)s, strlen(s), NULL, &n32);
+	if (u32 == NULL)
+		return -1;
+	if (upper)
+		for (size_t i = 0; i < n32; i++)
+			if (u32[i] < 0x10000)
+				u32[i] = uc_toupper(u32[i]);
+	u16 = u32_to_u16(u32, n32, NULL, &n16);
+	sg_wipe(u32, n32 * sizeof(*u32));
+	free(u32);
+	if (u16 == NULL && n32 != 0)
+		return -1;
+	b = malloc(n16 * 2 + 1);
+	if (b == NULL) {
+		free(u16);
+		return -1;
+	}
+	for (size_t i = 0; i < n16; i++) {
+		b[2 * i] = (uint8_t)u16[i];
+		b[2 * i + 1] = (uint8_t)(u16[i] >> 8);
+	}
+	if (u16 != NULL)
+		sg_wipe(u16, n16 * sizeof(*u16));
+	free(u16);
+	*out = b;
+	*len = n16 * 2;
+	return 0;
+}
+
+int ntlm_nt_hash(const char *password, uint8_t hash[16])
+{
+	uint8_t *pw;
+	size_t len;
+	MD4_CTX m;
+
+	if (utf16le(password, 0, &pw, &len) != 0)
+		return -1;
+	MD4_Init(&m);
+	MD4_Update(&m, pw, len);
+	MD4_Final(hash, &m);
+	sg_wipe(&m, sizeof(m));
+	sg_wipe(pw, len);
+	free(pw);
+	return 0;
+}
+
+static void hmac_md5(const uint8_t *key, size_t key_len, const struct ntlm_part *parts,
+		     size_t n, uint8_t out[16])
+{
+	unsigned int len = 16;
+	HMAC_CTX c;
+
+	HMAC_CTX_init(&c);
+	HMAC_Init_ex(&c, key, key_len, EVP_md5(), NULL);
+	for (size_t i = 0; i < n; i++)
+		if (parts[i].len != 0)
+			HMAC_Update(&c, parts[i].data, parts[i].len);
+	HMAC_Final(&c, out, &len);
+	HMAC_CTX_cleanup(&c);
+}
+
+int ntlm_ntowfv2(const uint8_t nt_hash[16], const char *user, const char *domain,
+		 uint8_t key[16])
+{
+	uint8_t *u, *d;
+	size_t ul, dl;
+
+	if (utf16le(user, 1, &u, &ul) != 0)
+		return -1;
+	if (utf16le(domain, 0, &d, &dl) != 0) {
+		free(u);
+		return -1;
+	}
+	{
+		struct ntlm_part parts[2] = {{u, ul}, {d, dl}};
+
+		hmac_md5(nt_hash, 16, parts, 2, key);
+	}
+	free(u);
+	free(d);
+	return 0;
+}
+
+void ntlm_proof(const uint8_t key[16], const uint8_t server_challenge[8], const uint8_t *blob,
+		size_t blob_len, uint8_t proof[16])
+{
+	struct ntlm_part parts[2] = {{server_challenge, 8}, {blob, blob_len}};
+
+	hmac_md5(key, 16, parts, 2, proof);
+}
+
+void ntlm_session_base_key(const uint8_t ntowfv2[16], const uint8_t proof[16], uint8_t key[16])
+{
+	struct ntlm_part part = {proof, 16};
+
+	hmac_md5(ntowfv2, 16, &part, 1, key);
+}
+
+void ntlm_rc4_key(const uint8_t key[16], const uint8_t in[16], uint8_t out[16])
+{
+	RC4_KEY k;
+
+	RC4_set_key(&k, 16, key);
+	RC4(&k, 16, in, out);
+	sg_wipe(&k, sizeof(k));
+}
+
+void ntlm_mic(const uint8_t exported_key[16], struct ntlm_bytes negotiate,
+	      struct ntlm_bytes challenge, struct ntlm_bytes authenticate, uint8_t mic[16])
+{
+	struct ntlm_part parts[3] = {{negotiate.data, negotiate.len},
+				     {challenge.data, challenge.len},
+				     {authenticate.data, authenticate.len}};
+
+	hmac_md5(exported_key, 16, parts, 3, mic);
+}
+
+static void md5_put32(MD5_CTX *m, uint32_t v)
+{
+	uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+
+	MD5_Update(m, b, 4);
+}
+
+void ntlm_channel_bindings_hash(const struct gss_channel_bindings_struct *cb, uint8_t hash[16])
+{
+	MD5_CTX m;
+
+	memset(hash, 0, 16);
+	if (cb == NULL)
+		return;
+	/* The flat gss_channel_bindings_struct of RFC 4121 4.1.1.2: each
+	 * address type and length as 32-bit little-endian, then the bytes. */
+	MD5_Init(&m);
+	md5_put32(&m, cb->initiator_addrtype);
+	md5_put32(&m, (uint32_t)cb->initiator_address.length);
+	MD5_Update(&m, cb->initiator_address.value, cb->initiator_address.length);
+	md5_put32(&m, cb->acceptor_addrtype);
+	md5_put32(&m, (uint32_t)cb->acceptor_address.length);
+	MD5_Update(&m, cb->acceptor_address.value, cb->acceptor_address.length);
+	md5_put32(&m, (uint32_t)cb->application_data.length);
+	MD5_Update(&m, cb->application_data.value, cb->application_data.length);
+	MD5_Final(hash, &m);
+}
+
+int ntlm_random(void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	while (len > 0) {
+		ssize_t n = getrandom(p, len, 0);
+
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+uint64_t ntlm_filetime(long long unix_time)
+{
+	/* 11644473600 seconds from 1601-01-01 to 1970-01-01. */
+	return (uint64_t)(unix_time + 11644473600LL) * 10000000u;
+}
+
+int ntlm_equal(const void *a, const void *b, size_t n)
+{
+	const volatile uint8_t *x = a, *y = b;
+	uint8_t d = 0;
+
+	for (size_t i = 0; i < n; i++)
+		d |= x[i] ^ y[i];
+	return d == 0;
+}
+
+static void derive(const uint8_t *key, size_t key_len, const char *magic, uint8_t out[16])
+{
+	MD5_CTX m;
+
+	MD5_Init(&m);
+	MD5_Update(&m, key, key_len);
+	MD5_Update(&m, magic, strlen(magic) + 1); /* the NUL is part of the constant */
+	MD5_Final(out, &m);
+	sg_wipe(&m, sizeof(m));
+}
+
+void ntlm_session_init(struct ntlm_session *s, uint32_t flags, const uint8_t exported[16],
+		       int initiator)
+{
+	static const char c2s_sign[] = "session key to client-to-server signing key magic constant";
+	static const char s2c_sign[] = "session key to server-to-client signing key magic constant";
+	static const char c2s_seal[] = "session key to client-to-server sealing key magic constant";
+	static const char s2c_seal[] = "session key to server-to-client sealing key magic constant";
+	/* SEALKEY: the whole key with 128-bit, 7 bytes with 56-bit, else 5. */
+	size_t seal_len = (flags & NTLMSSP_NEGOTIATE_128)  ? 16
+			  : (flags & NTLMSSP_NEGOTIATE_56) ? 7
+							   : 5;
+	struct ntlm_direction *c2s = initiator ? &s->send : &s->recv;
+	struct ntlm_direction *s2c = initiator ? &s->recv : &s->send;
+	uint8_t seal[16];
+
+	memset(s, 0, sizeof(*s));
+	s->flags = flags;
+	derive(exported, 16, c2s_sign, c2s->sign_key);
+	derive(exported, 16, s2c_sign, s2c->sign_key);
+	derive(exported, seal_len, c2s_seal, seal);
+	RC4_set_key(&c2s->seal, 16, seal);
+	derive(exported, seal_len, s2c_seal, seal);
+	RC4_set_key(&s2c->seal, 16, seal);
+	sg_wipe(seal, sizeof(seal));
+}
+
+void ntlm_session_wipe(struct ntlm_session *s)
+{
+	sg_wipe(s, sizeof(*s));
+}
+
+void ntlm_seal_bytes(struct ntlm_direction *d, uint8_t *data, size_t len)
+{
+	/* hcrypto's RC4 takes an int length. */
+	while (len > 0) {
+		int n = len > 0x40000000 ? 0x40000000 : (int)len;
+
+		RC4(&d->seal, n, data, data);
+		data += n;
+		len -= (size_t)n;
+	}
+}
+
+void ntlm_signature_mac(const struct ntlm_direction *d, uint32_t seq,
+			const struct ntlm_part *parts, size_t nparts, uint8_t sig[16])
+{
+	uint8_t seqb[4] = {(uint8_t)seq, (uint8_t)(seq >> 8), (uint8_t)(seq >> 16),
+			   (uint8_t)(seq >> 24)};
+	uint8_t mac[16];
+	unsigned int len = 16;
+	HMAC_CTX c;
+
+	HMAC_CTX_init(&c);
+	HMAC_Init_ex(&c, d->sign_key, 16, EVP_md5(), NULL);
+	HMAC_Update(&c, seqb, 4);
+	for (size_t i = 0; i < nparts; i++)
+		if (parts[i].len != 0)
+			HMAC_Update(&c, parts[i].data, parts[i].len);
+	HMAC_Final(&c, mac, &len);
+	HMAC_CTX_cleanup(&c);
+	sig[0] = 1;
+	sig[1] = sig[2] = sig[3] = 0;
+	memcpy(sig + 4, mac, 8);
+	memcpy(sig + 12, seqb, 4);
+}
+
+void ntlm_signature_finish(const struct ntlm_session *s, struct ntlm_direction *d,
+			   uint8_t sig[16])
+{
+	if (s->flags & NTLMSSP_NEGOTIATE_KEY_EXCH)
+		RC4(&d->seal, 8, sig + 4, sig + 4);
+}

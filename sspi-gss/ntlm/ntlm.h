@@ -1,0 +1,242 @@
+/*
+ * ntlm.h - the NTLM engine (MS-NLMP): message codec, NTLMv2 computations,
+ * session security, and the user database the acceptor validates against.
+ *
+ * Nothing here knows about SSPI handles or SecBuffers; mech_ntlm.c puts the
+ * engine behind the package interface (mech.h). Decoders never allocate and
+ * never read outside the message: they return views into it, so a message
+ * of any bytes gives either a result or -1 (docs/ntlm.md).
+ */
+#ifndef SG_NTLM_H
+#define SG_NTLM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hcrypto/rc4.h> /* no include guard: include it only through ntlm.h */
+
+#include <sspi.h>
+
+/* NEGOTIATE flags (MS-NLMP 2.2.2.5), spelled as the specification does. */
+#define NTLMSSP_NEGOTIATE_UNICODE 0x00000001u
+#define NTLMSSP_NEGOTIATE_OEM 0x00000002u
+#define NTLMSSP_REQUEST_TARGET 0x00000004u
+#define NTLMSSP_NEGOTIATE_SIGN 0x00000010u
+#define NTLMSSP_NEGOTIATE_SEAL 0x00000020u
+#define NTLMSSP_NEGOTIATE_DATAGRAM 0x00000040u
+#define NTLMSSP_NEGOTIATE_LM_KEY 0x00000080u
+#define NTLMSSP_NEGOTIATE_NTLM 0x00000200u
+#define NTLMSSP_ANONYMOUS 0x00000800u
+#define NTLMSSP_NEGOTIATE_OEM_DOMAIN_SUPPLIED 0x00001000u
+#define NTLMSSP_NEGOTIATE_OEM_WORKSTATION_SUPPLIED 0x00002000u
+#define NTLMSSP_NEGOTIATE_ALWAYS_SIGN 0x00008000u
+#define NTLMSSP_TARGET_TYPE_DOMAIN 0x00010000u
+#define NTLMSSP_TARGET_TYPE_SERVER 0x00020000u
+#define NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY 0x00080000u
+#define NTLMSSP_NEGOTIATE_IDENTIFY 0x00100000u
+#define NTLMSSP_REQUEST_NON_NT_SESSION_KEY 0x00400000u
+#define NTLMSSP_NEGOTIATE_TARGET_INFO 0x00800000u
+#define NTLMSSP_NEGOTIATE_VERSION 0x02000000u
+#define NTLMSSP_NEGOTIATE_128 0x20000000u
+#define NTLMSSP_NEGOTIATE_KEY_EXCH 0x40000000u
+#define NTLMSSP_NEGOTIATE_56 0x80000000u
+
+/* AV pair ids (MS-NLMP 2.2.2.1). */
+enum {
+	MSV_AV_EOL = 0,
+	MSV_AV_NB_COMPUTER_NAME = 1,
+	MSV_AV_NB_DOMAIN_NAME = 2,
+	MSV_AV_DNS_COMPUTER_NAME = 3,
+	MSV_AV_DNS_DOMAIN_NAME = 4,
+	MSV_AV_DNS_TREE_NAME = 5,
+	MSV_AV_FLAGS = 6,
+	MSV_AV_TIMESTAMP = 7,
+	MSV_AV_SINGLE_HOST = 8,
+	MSV_AV_TARGET_NAME = 9,
+	MSV_AV_CHANNEL_BINDINGS = 10,
+};
+#define MSV_AV_FLAG_MIC_PRESENT 0x00000002u
+
+#define NTLM_SIGNATURE_SIZE 16
+#define NTLM_MIC_OFFSET 72 /* after the fixed fields and the version */
+
+/* A view into a message: no ownership. */
+struct ntlm_bytes {
+	const uint8_t *data;
+	size_t len;
+};
+
+struct ntlm_negotiate {
+	uint32_t flags;
+	struct ntlm_bytes domain, workstation; /* OEM, as sent */
+};
+
+struct ntlm_challenge {
+	uint32_t flags;
+	struct ntlm_bytes target_name;
+	uint8_t server_challenge[8];
+	struct ntlm_bytes target_info;
+	const uint8_t *version; /* 8 bytes, or NULL */
+};
+
+struct ntlm_authenticate {
+	uint32_t flags;
+	struct ntlm_bytes lm, nt, domain, user, workstation, session_key;
+	const uint8_t *version; /* 8 bytes, or NULL */
+	const uint8_t *mic;     /* 16 bytes at NTLM_MIC_OFFSET, or NULL when no room */
+};
+
+/* wire.c: the three messages. Decoders return 0 or -1 (not this message, or
+ * a field that points outside it). Encoders return a malloc'ed message, or
+ * NULL when out of memory. */
+int ntlm_decode_negotiate(const uint8_t *msg, size_t len, struct ntlm_negotiate *out);
+int ntlm_decode_challenge(const uint8_t *msg, size_t len, struct ntlm_challenge *out);
+int ntlm_decode_authenticate(const uint8_t *msg, size_t len, struct ntlm_authenticate *out);
+/* The message type (1, 2, 3) of anything that starts with the NTLMSSP
+ * signature; 0 otherwise. */
+uint32_t ntlm_message_type(const uint8_t *msg, size_t len);
+
+uint8_t *ntlm_encode_negotiate(uint32_t flags, const uint8_t version[8], size_t *len);
+uint8_t *ntlm_encode_challenge(const struct ntlm_challenge *c, size_t *len);
+/* with_mic reserves the 16-byte MIC field (zeroed) at NTLM_MIC_OFFSET. */
+uint8_t *ntlm_encode_authenticate(const struct ntlm_authenticate *a, int with_mic, size_t *len);
+
+/* AV pairs. ntlm_av_find returns 1 and the value of the first pair with that
+ * id, 0 when absent, -1 when the list is malformed (runs past its end or has
+ * no MsvAvEOL). */
+int ntlm_av_find(struct ntlm_bytes list, uint16_t id, struct ntlm_bytes *value);
+/* Is list well formed? */
+int ntlm_av_valid(struct ntlm_bytes list);
+
+/* strings: UTF-8 <-> the wire form (UTF-16LE when unicode, else OEM, which
+ * we accept only as ASCII). Results are malloc'ed; -1 on malformed input
+ * or no memory. */
+int ntlm_string_from_wire(struct ntlm_bytes in, int unicode, char **out);
+int ntlm_string_to_wire(const char *in, int unicode, uint8_t **out, size_t *len);
+
+/* crypto.c: MS-NLMP 3.3.2 and 3.4. All keys are 16 bytes. Return 0 or -1. */
+int ntlm_nt_hash(const char *password, uint8_t hash[16]);
+int ntlm_ntowfv2(const uint8_t nt_hash[16], const char *user, const char *domain,
+		 uint8_t key[16]);
+/* HMAC_MD5(key, server_challenge || blob): NTProofStr when blob is the
+ * NTLMv2 client challenge structure, the LMv2 response when it is the
+ * 8-byte client challenge. */
+void ntlm_proof(const uint8_t key[16], const uint8_t server_challenge[8], const uint8_t *blob,
+		size_t blob_len, uint8_t proof[16]);
+/* HMAC_MD5(ntowfv2, NTProofStr). */
+void ntlm_session_base_key(const uint8_t ntowfv2[16], const uint8_t proof[16],
+			   uint8_t key[16]);
+/* RC4 of 16 bytes under a 16-byte key: EncryptedRandomSessionKey both ways. */
+void ntlm_rc4_key(const uint8_t key[16], const uint8_t in[16], uint8_t out[16]);
+/* MIC = HMAC_MD5(exported_key, NEGOTIATE || CHALLENGE || AUTHENTICATE),
+ * the AUTHENTICATE message with its MIC field zeroed by the caller. */
+void ntlm_mic(const uint8_t exported_key[16], struct ntlm_bytes negotiate,
+	      struct ntlm_bytes challenge, struct ntlm_bytes authenticate, uint8_t mic[16]);
+/* MD5 of a gss_channel_bindings_struct in its RFC 4121 flat form, the value
+ * of MsvAvChannelBindings; all zeros for no bindings. */
+struct gss_channel_bindings_struct;
+void ntlm_channel_bindings_hash(const struct gss_channel_bindings_struct *cb, uint8_t hash[16]);
+/* Cryptographically random bytes; -1 if the system has none to give. */
+int ntlm_random(void *buf, size_t len);
+/* 100 ns ticks since 1601, the NTLM timestamp of a Unix time. */
+uint64_t ntlm_filetime(long long unix_time);
+/* Constant-time equality of n bytes. */
+int ntlm_equal(const void *a, const void *b, size_t n);
+
+/* Session security with extended session security (MS-NLMP 3.4.4.2, 3.4.5). */
+struct ntlm_direction {
+	uint8_t sign_key[16];
+	RC4_KEY seal;
+	uint32_t seq;
+};
+
+struct ntlm_session {
+	uint32_t flags; /* negotiated */
+	struct ntlm_direction send, recv;
+};
+
+/* Derives both directions' keys from the exported session key. */
+void ntlm_session_init(struct ntlm_session *s, uint32_t flags, const uint8_t exported[16],
+		       int initiator);
+void ntlm_session_wipe(struct ntlm_session *s);
+
+/* The NTLMSSP_MESSAGE_SIGNATURE (16 bytes) of the concatenated parts,
+ * in two steps because sealing encrypts the data between them (3.4.3):
+ * _mac puts version, HMAC_MD5(SignKey, seq || parts)[0..7] and seq into
+ * sig; _finish encrypts the checksum with the direction's RC4 state when
+ * key exchange was negotiated. */
+struct ntlm_part {
+	const uint8_t *data;
+	size_t len;
+};
+void ntlm_signature_mac(const struct ntlm_direction *d, uint32_t seq,
+			const struct ntlm_part *parts, size_t nparts, uint8_t sig[16]);
+void ntlm_signature_finish(const struct ntlm_session *s, struct ntlm_direction *d,
+			   uint8_t sig[16]);
+/* RC4 in place with one direction's sealing state (lengths of any size). */
+void ntlm_seal_bytes(struct ntlm_direction *d, uint8_t *data, size_t len);
+
+/* users.c: the user database, lines "DOMAIN:user:password" or
+ * "DOMAIN:user:<32 hex digits of the NT hash>"; '#' starts a comment. An
+ * empty DOMAIN matches any domain; names compare case-insensitively.
+ * user NULL takes the file's first entry (an initiator with no identity).
+ * Returns 0 and fills the hash (and, for user NULL, malloc'ed names), 1 when
+ * no entry matches, -1 when the file cannot be read. */
+int ntlm_users_lookup(const char *path, const char *domain, const char *user,
+		      uint8_t nt_hash[16], char **found_domain, char **found_user);
+
+/* exchange.c: the NTLMv2 AUTHENTICATE message, built by the client and
+ * checked by the server (MS-NLMP 3.1.5.1.2, 3.2.5.1.2). */
+struct ntlm_client_input {
+	uint32_t flags; /* the flags this message carries */
+	const char *user, *domain, *workstation;
+	const uint8_t *nt_hash;          /* 16 */
+	struct ntlm_bytes negotiate;     /* our NEGOTIATE message, for the MIC */
+	struct ntlm_bytes challenge;     /* the server's CHALLENGE message */
+	const uint8_t *client_challenge; /* 8 random bytes */
+	const uint8_t *random_key;       /* 16 random bytes, sent with key exchange */
+	long long now;                   /* Unix time, used when the server sent none */
+	const uint8_t *cb_hash;          /* MsvAvChannelBindings, or NULL for none */
+	const char *spn;                 /* MsvAvTargetName, or NULL for none */
+	const uint8_t *version;          /* 8 bytes, or NULL */
+};
+
+/* Builds the AUTHENTICATE message (malloc'ed) and the exported session key. */
+SECURITY_STATUS ntlm_client_authenticate(const struct ntlm_client_input *in, uint8_t **msg,
+					 size_t *len, uint8_t exported[16]);
+
+/* A validation backend: given the names as the client sent them, the
+ * server challenge and the NTLMv2 response, SEC_E_OK and the session base
+ * key, or SEC_E_LOGON_DENIED (unknown user or wrong password alike). */
+typedef SECURITY_STATUS (*ntlm_validate_fn)(void *arg, const char *user, const char *domain,
+					    const uint8_t server_challenge[8],
+					    struct ntlm_bytes nt_response, uint8_t base_key[16]);
+
+/* Checks an NTLMv2 response against an NT hash: the user database backends
+ * share this. */
+SECURITY_STATUS ntlm_check_response(const uint8_t nt_hash[16], const char *user,
+				    const char *domain, const uint8_t server_challenge[8],
+				    struct ntlm_bytes nt_response, uint8_t base_key[16]);
+
+struct ntlm_server_input {
+	uint32_t flags; /* negotiated, as sent in the CHALLENGE */
+	struct ntlm_bytes negotiate, challenge, authenticate;
+	const uint8_t *server_challenge; /* 8 */
+	long long now, max_skew;         /* Unix seconds */
+	const uint8_t *cb_hash;          /* ours, or NULL when the server has none */
+	ntlm_validate_fn validate;
+	void *validate_arg;
+};
+
+struct ntlm_server_result {
+	char *user, *domain, *workstation; /* malloc'ed UTF-8, as the client sent them */
+	uint8_t exported[16];
+};
+
+/* On failure *why says what was wrong, unless the backend said it (then
+ * NULL: the backend set the thread's last error text itself). */
+SECURITY_STATUS ntlm_server_verify(const struct ntlm_server_input *in,
+				   struct ntlm_server_result *out, const char **why);
+void ntlm_server_result_clear(struct ntlm_server_result *r);
+
+#endif
