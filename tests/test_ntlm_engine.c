@@ -1,0 +1,542 @@
+/*
+ * test_ntlm_engine.c - the NTLM engine against MS-NLMP's published examples
+ * (section 4.2.4, NTLMv2 authentication), byte for byte, and its decoders
+ * against truncated, flipped and random input.
+ *
+ * The example inputs: user "User", domain "Domain", password "Password",
+ * server "Server", workstation "COMPUTER", RandomSessionKey 0x55 x 16, time
+ * 0, client challenge 0xaa x 8, server challenge 0123456789abcdef.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_main.h"
+#include "ntlm/ntlm.h"
+
+static const uint8_t server_challenge[8] = {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef};
+static const uint8_t client_challenge[8] = {0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa};
+static const uint8_t random_key[16] = {0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55,
+				       0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55};
+/* Filetime 0 as a Unix time: the examples' timestamp. */
+#define EXAMPLE_NOW (-11644473600LL)
+
+/* 4.2.4: the challenge's target info, MsvAvNbDomainName "Domain" and
+ * MsvAvNbComputerName "Server". */
+static const uint8_t target_info[36] = {
+	0x02, 0x00, 0x0c, 0x00, 'D', 0, 'o', 0, 'm', 0, 'a', 0, 'i', 0, 'n', 0,
+	0x01, 0x00, 0x0c, 0x00, 'S', 0, 'e', 0, 'r', 0, 'v', 0, 'e', 0, 'r', 0,
+	0x00, 0x00, 0x00, 0x00};
+
+/* 4.2.4.3: the CHALLENGE_MESSAGE. */
+static const uint8_t challenge_msg[] = {
+	0x4e, 0x54, 0x4c, 0x4d, 0x53, 0x53, 0x50, 0x00, 0x02, 0x00, 0x00, 0x00, 0x0c, 0x00,
+	0x0c, 0x00, 0x38, 0x00, 0x00, 0x00, 0x33, 0x82, 0x8a, 0xe2, 0x01, 0x23, 0x45, 0x67,
+	0x89, 0xab, 0xcd, 0xef, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x24, 0x00,
+	0x24, 0x00, 0x44, 0x00, 0x00, 0x00, 0x06, 0x00, 0x70, 0x17, 0x00, 0x00, 0x00, 0x0f,
+	0x53, 0x00, 0x65, 0x00, 0x72, 0x00, 0x76, 0x00, 0x65, 0x00, 0x72, 0x00, 0x02, 0x00,
+	0x0c, 0x00, 0x44, 0x00, 0x6f, 0x00, 0x6d, 0x00, 0x61, 0x00, 0x69, 0x00, 0x6e, 0x00,
+	0x01, 0x00, 0x0c, 0x00, 0x53, 0x00, 0x65, 0x00, 0x72, 0x00, 0x76, 0x00, 0x65, 0x00,
+	0x72, 0x00, 0x00, 0x00, 0x00, 0x00};
+
+/* 4.2.4.3: the AUTHENTICATE_MESSAGE. */
+static const uint8_t authenticate_msg[] = {
+	0x4e, 0x54, 0x4c, 0x4d, 0x53, 0x53, 0x50, 0x00, 0x03, 0x00, 0x00, 0x00, 0x18, 0x00,
+	0x18, 0x00, 0x6c, 0x00, 0x00, 0x00, 0x54, 0x00, 0x54, 0x00, 0x84, 0x00, 0x00, 0x00,
+	0x0c, 0x00, 0x0c, 0x00, 0x48, 0x00, 0x00, 0x00, 0x08, 0x00, 0x08, 0x00, 0x54, 0x00,
+	0x00, 0x00, 0x10, 0x00, 0x10, 0x00, 0x5c, 0x00, 0x00, 0x00, 0x10, 0x00, 0x10, 0x00,
+	0xd8, 0x00, 0x00, 0x00, 0x35, 0x82, 0x88, 0xe2, 0x05, 0x01, 0x28, 0x0a, 0x00, 0x00,
+	0x00, 0x0f, 0x44, 0x00, 0x6f, 0x00, 0x6d, 0x00, 0x61, 0x00, 0x69, 0x00, 0x6e, 0x00,
+	0x55, 0x00, 0x73, 0x00, 0x65, 0x00, 0x72, 0x00, 0x43, 0x00, 0x4f, 0x00, 0x4d, 0x00,
+	0x50, 0x00, 0x55, 0x00, 0x54, 0x00, 0x45, 0x00, 0x52, 0x00, 0x86, 0xc3, 0x50, 0x97,
+	0xac, 0x9c, 0xec, 0x10, 0x25, 0x54, 0x76, 0x4a, 0x57, 0xcc, 0xcc, 0x19, 0xaa, 0xaa,
+	0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0x68, 0xcd, 0x0a, 0xb8, 0x51, 0xe5, 0x1c, 0x96,
+	0xaa, 0xbc, 0x92, 0x7b, 0xeb, 0xef, 0x6a, 0x1c, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xaa, 0xaa, 0xaa, 0xaa,
+	0xaa, 0xaa, 0xaa, 0xaa, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x0c, 0x00, 0x44, 0x00,
+	0x6f, 0x00, 0x6d, 0x00, 0x61, 0x00, 0x69, 0x00, 0x6e, 0x00, 0x01, 0x00, 0x0c, 0x00,
+	0x53, 0x00, 0x65, 0x00, 0x72, 0x00, 0x76, 0x00, 0x65, 0x00, 0x72, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc5, 0xda, 0xd2, 0x54, 0x4f, 0xc9, 0x79, 0x90,
+	0x94, 0xce, 0x1c, 0xe9, 0x0b, 0xc9, 0xd0, 0x3e};
+
+static const uint8_t nt_hash_password[16] = {0xa4, 0xf4, 0x9c, 0x40, 0x65, 0x10, 0xbd, 0xca,
+					     0xb6, 0x82, 0x4e, 0xe7, 0xc3, 0x0f, 0xd8, 0x52};
+
+#define ck_bytes(got, want, n)                                                        \
+	ck_assert_msg(memcmp((got), (want), (n)) == 0, "%s differs from %s", #got, #want)
+
+START_TEST(owf_and_responses)
+{
+	static const uint8_t ntowfv2[16] = {0x0c, 0x86, 0x8a, 0x40, 0x3b, 0xfd, 0x7a, 0x93,
+					    0xa3, 0x00, 0x1e, 0xf2, 0x2e, 0xf0, 0x2e, 0x3f};
+	static const uint8_t lmv2[16] = {0x86, 0xc3, 0x50, 0x97, 0xac, 0x9c, 0xec, 0x10,
+					 0x25, 0x54, 0x76, 0x4a, 0x57, 0xcc, 0xcc, 0x19};
+	static const uint8_t base_key[16] = {0x8d, 0xe4, 0x0c, 0xca, 0xdb, 0xc1, 0x4a, 0x82,
+					     0xf1, 0x5c, 0xb0, 0xad, 0x0d, 0xe9, 0x5c, 0xa3};
+	static const uint8_t enc_key[16] = {0xc5, 0xda, 0xd2, 0x54, 0x4f, 0xc9, 0x79, 0x90,
+					    0x94, 0xce, 0x1c, 0xe9, 0x0b, 0xc9, 0xd0, 0x3e};
+	uint8_t hash[16], key[16], out[16], base[16];
+
+	ck_assert_int_eq(ntlm_nt_hash("Password", hash), 0);
+	ck_bytes(hash, nt_hash_password, 16);
+	ck_assert_int_eq(ntlm_ntowfv2(hash, "User", "Domain", key), 0);
+	ck_bytes(key, ntowfv2, 16);
+	/* The user name is upper-cased, the domain is not. */
+	ck_assert_int_eq(ntlm_ntowfv2(hash, "USER", "Domain", out), 0);
+	ck_bytes(out, ntowfv2, 16);
+	ck_assert_int_eq(ntlm_ntowfv2(hash, "User", "DOMAIN", out), 0);
+	ck_assert(memcmp(out, ntowfv2, 16) != 0);
+	ntlm_proof(key, server_challenge, client_challenge, 8, out);
+	ck_bytes(out, lmv2, 16);
+	/* NTProofStr over the example's blob (in the AUTHENTICATE message). */
+	ntlm_proof(key, server_challenge, authenticate_msg + 0x84 + 16, 0x54 - 16, out);
+	ck_bytes(out, authenticate_msg + 0x84, 16);
+	ntlm_session_base_key(key, out, base);
+	ck_bytes(base, base_key, 16);
+	ntlm_rc4_key(base, random_key, out);
+	ck_bytes(out, enc_key, 16);
+	ntlm_rc4_key(base, enc_key, out);
+	ck_bytes(out, random_key, 16);
+}
+END_TEST
+
+START_TEST(unicode_names)
+{
+	uint8_t hash[16], a[16], b[16];
+
+	/* Windows upper-cases every character with a simple mapping: "müller"
+	 * and "MÜLLER" are one user. Characters outside the BMP hash too. */
+	ck_assert_int_eq(ntlm_nt_hash("p\xc3\xa4ss \xf0\x9f\x94\x91", hash), 0);
+	ck_assert_int_eq(ntlm_ntowfv2(hash, "m\xc3\xbcller", "D", a), 0);
+	ck_assert_int_eq(ntlm_ntowfv2(hash, "M\xc3\x9cLLER", "D", b), 0);
+	ck_bytes(a, b, 16);
+	ck_assert_int_eq(ntlm_nt_hash("\xff", hash), -1); /* not UTF-8 */
+}
+END_TEST
+
+START_TEST(challenge_codec)
+{
+	static const uint8_t version[8] = {0x06, 0x00, 0x70, 0x17, 0x00, 0x00, 0x00, 0x0f};
+	static const uint8_t server_wire[12] = {'S', 0, 'e', 0, 'r', 0, 'v', 0, 'e', 0, 'r', 0};
+	struct ntlm_challenge c = {0}, d;
+	struct ntlm_bytes v;
+	uint8_t *msg;
+	size_t len;
+
+	c.flags = 0xe28a8233;
+	c.target_name = (struct ntlm_bytes){server_wire, sizeof(server_wire)};
+	memcpy(c.server_challenge, server_challenge, 8);
+	c.target_info = (struct ntlm_bytes){target_info, sizeof(target_info)};
+	c.version = version;
+	msg = ntlm_encode_challenge(&c, &len);
+	ck_assert_ptr_nonnull(msg);
+	ck_assert_uint_eq(len, sizeof(challenge_msg));
+	ck_bytes(msg, challenge_msg, len);
+	free(msg);
+
+	ck_assert_int_eq(ntlm_decode_challenge(challenge_msg, sizeof(challenge_msg), &d), 0);
+	ck_assert_uint_eq(d.flags, 0xe28a8233);
+	ck_bytes(d.server_challenge, server_challenge, 8);
+	ck_assert_uint_eq(d.target_info.len, sizeof(target_info));
+	ck_bytes(d.target_info.data, target_info, sizeof(target_info));
+	ck_assert_ptr_nonnull(d.version);
+	ck_assert_int_eq(ntlm_av_find(d.target_info, MSV_AV_NB_COMPUTER_NAME, &v), 1);
+	ck_assert_uint_eq(v.len, 12);
+	ck_assert_int_eq(ntlm_av_find(d.target_info, MSV_AV_TIMESTAMP, &v), 0);
+}
+END_TEST
+
+static SECURITY_STATUS example_validate(void *arg, const char *user, const char *domain,
+					const uint8_t chal[8], struct ntlm_bytes nt,
+					uint8_t base[16])
+{
+	const uint8_t *hash = arg;
+
+	return ntlm_check_response(hash, user, domain, chal, nt, base);
+}
+
+START_TEST(authenticate_example)
+{
+	static const uint8_t version[8] = {0x05, 0x01, 0x28, 0x0a, 0x00, 0x00, 0x00, 0x0f};
+	struct ntlm_client_input in = {0};
+	struct ntlm_server_input si = {0};
+	struct ntlm_server_result r;
+	const char *why;
+	uint8_t exported[16], *msg;
+	size_t len;
+
+	in.flags = 0xe2888235;
+	in.user = "User";
+	in.domain = "Domain";
+	in.workstation = "COMPUTER";
+	in.nt_hash = nt_hash_password;
+	in.challenge = (struct ntlm_bytes){challenge_msg, sizeof(challenge_msg)};
+	in.client_challenge = client_challenge;
+	in.random_key = random_key;
+	in.now = EXAMPLE_NOW;
+	in.version = version;
+	ck_assert_int_eq(ntlm_client_authenticate(&in, &msg, &len, exported), SEC_E_OK);
+	ck_assert_uint_eq(len, sizeof(authenticate_msg));
+	ck_bytes(msg, authenticate_msg, len);
+	ck_bytes(exported, random_key, 16);
+	free(msg);
+
+	/* The server side of the same exchange. */
+	si.flags = 0xe2888235;
+	si.challenge = in.challenge;
+	si.authenticate = (struct ntlm_bytes){authenticate_msg, sizeof(authenticate_msg)};
+	si.server_challenge = server_challenge;
+	si.now = EXAMPLE_NOW + 3600;
+	si.max_skew = 7200;
+	si.validate = example_validate;
+	si.validate_arg = (void *)nt_hash_password;
+	ck_assert_int_eq(ntlm_server_verify(&si, &r, &why), SEC_E_OK);
+	ck_assert_str_eq(r.user, "User");
+	ck_assert_str_eq(r.domain, "Domain");
+	ck_assert_str_eq(r.workstation, "COMPUTER");
+	ck_bytes(r.exported, random_key, 16);
+	ntlm_server_result_clear(&r);
+
+	/* A day later the same response is refused. */
+	si.now = EXAMPLE_NOW + 86400;
+	ck_assert_int_eq(ntlm_server_verify(&si, &r, &why), SEC_E_TIME_SKEW);
+	ck_assert_ptr_nonnull(why);
+	/* The wrong password. */
+	{
+		uint8_t other[16];
+
+		ck_assert_int_eq(ntlm_nt_hash("password", other), 0);
+		si.now = EXAMPLE_NOW;
+		si.validate_arg = other;
+		ck_assert_int_eq(ntlm_server_verify(&si, &r, &why), SEC_E_LOGON_DENIED);
+	}
+}
+END_TEST
+
+START_TEST(client_mic_and_pairs)
+{
+	/* A challenge with a timestamp gets a MIC, Z(24) for LM, and our AV
+	 * pairs; the server finds them and checks the MIC. */
+	uint8_t ti[sizeof(target_info) + 12], chal[sizeof(challenge_msg) + 12], *msg;
+	uint8_t neg_dummy[40] = "NTLMSSP", cb[16], exported[16];
+	struct ntlm_client_input in = {0};
+	struct ntlm_server_input si = {0};
+	struct ntlm_server_result r;
+	struct ntlm_authenticate a;
+	struct ntlm_bytes avs, v;
+	const char *why;
+	size_t len;
+
+	memcpy(ti, target_info, 32);
+	memcpy(ti + 32, "\x07\x00\x08\x00\x01\x02\x03\x04\x05\x06\xd0\x01", 12);
+	memset(ti + 44, 0, 4);
+	memcpy(chal, challenge_msg, 0x44);
+	memcpy(chal + 0x44, ti, sizeof(ti));
+	chal[40] = chal[42] = sizeof(ti);
+	memset(cb, 0x11, sizeof(cb));
+	in.flags = 0xe2888235;
+	in.user = "User";
+	in.domain = "Domain";
+	in.workstation = "COMPUTER";
+	in.nt_hash = nt_hash_password;
+	in.negotiate = (struct ntlm_bytes){neg_dummy, sizeof(neg_dummy)};
+	in.challenge = (struct ntlm_bytes){chal, sizeof(chal)};
+	in.client_challenge = client_challenge;
+	in.random_key = random_key;
+	in.cb_hash = cb;
+	in.spn = "HTTP/server.example";
+	ck_assert_int_eq(ntlm_client_authenticate(&in, &msg, &len, exported), SEC_E_OK);
+	ck_assert_int_eq(ntlm_decode_authenticate(msg, len, &a), 0);
+	ck_assert_ptr_nonnull(a.mic);
+	ck_assert_uint_eq(a.lm.len, 24);
+	for (int i = 0; i < 24; i++)
+		ck_assert_uint_eq(a.lm.data[i], 0);
+	avs = (struct ntlm_bytes){a.nt.data + 16 + 28, a.nt.len - 16 - 28};
+	ck_assert_int_eq(ntlm_av_find(avs, MSV_AV_FLAGS, &v), 1);
+	ck_assert_uint_eq(v.data[0], MSV_AV_FLAG_MIC_PRESENT);
+	ck_assert_int_eq(ntlm_av_find(avs, MSV_AV_CHANNEL_BINDINGS, &v), 1);
+	ck_bytes(v.data, cb, 16);
+	ck_assert_int_eq(ntlm_av_find(avs, MSV_AV_TARGET_NAME, &v), 1);
+	ck_assert_uint_eq(v.len, 2 * strlen("HTTP/server.example"));
+	ck_assert_int_eq(ntlm_av_find(avs, MSV_AV_TIMESTAMP, &v), 1);
+	ck_bytes(a.nt.data + 16 + 8, v.data, 8); /* the server's time is used */
+
+	si.flags = in.flags;
+	si.negotiate = in.negotiate;
+	si.challenge = in.challenge;
+	si.authenticate = (struct ntlm_bytes){msg, len};
+	si.server_challenge = server_challenge;
+	si.now = 1700000000; /* the timestamp above is 2021-ish */
+	si.max_skew = 10LL * 365 * 86400;
+	si.cb_hash = cb;
+	si.validate = example_validate;
+	si.validate_arg = (void *)nt_hash_password;
+	ck_assert_int_eq(ntlm_server_verify(&si, &r, &why), SEC_E_OK);
+	ntlm_server_result_clear(&r);
+	/* Other bindings: refused. No bindings on our side: accepted. */
+	{
+		uint8_t other[16];
+
+		memset(other, 0x22, sizeof(other));
+		si.cb_hash = other;
+		ck_assert_int_eq(ntlm_server_verify(&si, &r, &why), SEC_E_BAD_BINDINGS);
+		si.cb_hash = NULL;
+		ck_assert_int_eq(ntlm_server_verify(&si, &r, &why), SEC_E_OK);
+		ntlm_server_result_clear(&r);
+	}
+	/* A changed NEGOTIATE (a downgrade) breaks the MIC. */
+	neg_dummy[20] ^= 1;
+	ck_assert_int_eq(ntlm_server_verify(&si, &r, &why), SEC_E_MESSAGE_ALTERED);
+	neg_dummy[20] ^= 1;
+	/* A changed MIC too. */
+	msg[NTLM_MIC_OFFSET] ^= 1;
+	ck_assert_int_eq(ntlm_server_verify(&si, &r, &why), SEC_E_MESSAGE_ALTERED);
+	free(msg);
+}
+END_TEST
+
+START_TEST(sealing_example)
+{
+	/* 4.2.4.4: GSS_WrapEx with the example's session key. */
+	static const uint8_t sign_key[16] = {0x47, 0x88, 0xdc, 0x86, 0x1b, 0x47, 0x82, 0xf3,
+					     0x5d, 0x43, 0xfd, 0x98, 0xfe, 0x1a, 0x2d, 0x39};
+	static const uint8_t sealed[18] = {0x54, 0xe5, 0x01, 0x65, 0xbf, 0x19, 0x36, 0xdc, 0x99,
+					   0x60, 0x20, 0xc1, 0x81, 0x1b, 0x0f, 0x06, 0xfb, 0x5f};
+	static const uint8_t signature[16] = {0x01, 0x00, 0x00, 0x00, 0x7f, 0xb3, 0x8e, 0xc5,
+					      0xc5, 0x5d, 0x49, 0x76, 0x00, 0x00, 0x00, 0x00};
+	static const uint8_t plain[18] = {'P', 0, 'l', 0, 'a', 0, 'i', 0, 'n',
+					  0,   't', 0, 'e', 0, 'x', 0, 't', 0};
+	uint32_t flags = 0xe2888235;
+	struct ntlm_session c, s;
+	uint8_t data[18], sig[16];
+	struct ntlm_part part = {plain, sizeof(plain)};
+
+	ntlm_session_init(&c, flags, random_key, 1);
+	ck_bytes(c.send.sign_key, sign_key, 16);
+	memcpy(data, plain, sizeof(data));
+	ntlm_signature_mac(&c.send, 0, &part, 1, sig);
+	ntlm_seal_bytes(&c.send, data, sizeof(data));
+	ntlm_signature_finish(&c, &c.send, sig);
+	ck_bytes(data, sealed, sizeof(sealed));
+	ck_bytes(sig, signature, 16);
+
+	/* The server opens it with its receive state. */
+	ntlm_session_init(&s, flags, random_key, 0);
+	ck_bytes(s.recv.sign_key, sign_key, 16);
+	ntlm_seal_bytes(&s.recv, data, sizeof(data));
+	ck_bytes(data, plain, sizeof(plain));
+	ntlm_signature_mac(&s.recv, 0, &part, 1, sig);
+	ntlm_signature_finish(&s, &s.recv, sig);
+	ck_bytes(sig, signature, 16);
+	ntlm_session_wipe(&c);
+	ntlm_session_wipe(&s);
+}
+END_TEST
+
+static void decode_all(const uint8_t *m, size_t len)
+{
+	struct ntlm_negotiate n;
+	struct ntlm_challenge c;
+	struct ntlm_authenticate a;
+	struct ntlm_bytes v;
+
+	(void)ntlm_decode_negotiate(m, len, &n);
+	if (ntlm_decode_challenge(m, len, &c) == 0)
+		(void)ntlm_av_find(c.target_info, MSV_AV_TIMESTAMP, &v);
+	if (ntlm_decode_authenticate(m, len, &a) == 0) {
+		char *s = NULL;
+
+		if (ntlm_string_from_wire(a.user, 1, &s) == 0)
+			free(s);
+	}
+}
+
+/* Every prefix, every single-byte change: decoders return, reading only
+ * inside the buffer (a copy of exactly len bytes, so ASan and valgrind see
+ * any overrun). */
+START_TEST(decoders_hold_on_damage)
+{
+	const struct {
+		const uint8_t *m;
+		size_t len;
+	} msgs[] = {{challenge_msg, sizeof(challenge_msg)},
+		    {authenticate_msg, sizeof(authenticate_msg)}};
+
+	for (size_t k = 0; k < 2; k++) {
+		for (size_t len = 0; len <= msgs[k].len; len++) {
+			uint8_t *copy = malloc(len ? len : 1);
+
+			memcpy(copy, msgs[k].m, len);
+			decode_all(copy, len);
+			free(copy);
+		}
+		for (size_t i = 0; i < msgs[k].len; i++) {
+			for (int bit = 0; bit < 8; bit++) {
+				uint8_t *copy = malloc(msgs[k].len);
+
+				memcpy(copy, msgs[k].m, msgs[k].len);
+				copy[i] ^= (uint8_t)(1u << bit);
+				decode_all(copy, msgs[k].len);
+				free(copy);
+			}
+		}
+	}
+}
+END_TEST
+
+/* What NTLMv2 without a MIC does not protect (the example has no MIC):
+ * MaxLen halves of the field headers, the LM response and its field, the
+ * flags and version, the workstation name, and the encrypted session key
+ * with its field (a changed key only gives the two sides different keys). */
+static int unprotected(size_t i)
+{
+	static const size_t maxlen[] = {0x0e, 0x16, 0x1e, 0x26, 0x2e, 0x36};
+
+	for (size_t k = 0; k < sizeof(maxlen) / sizeof(maxlen[0]); k++)
+		if (i == maxlen[k] || i == maxlen[k] + 1)
+			return 1;
+	return (i >= 0x0c && i < 0x14) || (i >= 0x34 && i < 0x48) || (i >= 0x5c && i < 0x84) ||
+	       (i >= 0xd8 && i < 0xe8);
+}
+
+START_TEST(server_holds_on_damage)
+{
+	/* Each byte of the example AUTHENTICATE changed: the server answers
+	 * with a documented code, and accepts only changes to what the
+	 * protocol leaves unprotected. */
+	struct ntlm_server_input si = {0};
+	struct ntlm_server_result r;
+	const char *why;
+	int accepted = 0;
+
+	si.flags = 0xe2888235;
+	si.challenge = (struct ntlm_bytes){challenge_msg, sizeof(challenge_msg)};
+	si.server_challenge = server_challenge;
+	si.now = EXAMPLE_NOW;
+	si.max_skew = 7200;
+	si.validate = example_validate;
+	si.validate_arg = (void *)nt_hash_password;
+	for (size_t i = 0; i < sizeof(authenticate_msg); i++) {
+		uint8_t copy[sizeof(authenticate_msg)];
+		SECURITY_STATUS s;
+
+		memcpy(copy, authenticate_msg, sizeof(copy));
+		copy[i] ^= 0x40;
+		si.authenticate = (struct ntlm_bytes){copy, sizeof(copy)};
+		s = ntlm_server_verify(&si, &r, &why);
+		ck_assert_msg(s == SEC_E_OK || s == SEC_E_INVALID_TOKEN || s == SEC_E_LOGON_DENIED ||
+				      s == SEC_E_TIME_SKEW,
+			      "byte %zu: 0x%08X", i, (unsigned)s);
+		if (s == SEC_E_OK) {
+			ck_assert_msg(unprotected(i), "byte 0x%zx changed and still accepted", i);
+			accepted++;
+			ntlm_server_result_clear(&r);
+		}
+	}
+	ck_assert_int_gt(accepted, 0);
+}
+END_TEST
+
+START_TEST(random_bytes)
+{
+	uint8_t buf[512];
+	unsigned seed = 12345;
+
+	for (int i = 0; i < 20000; i++) {
+		size_t len = (size_t)(rand_r(&seed) % sizeof(buf));
+
+		for (size_t j = 0; j < len; j++)
+			buf[j] = (uint8_t)rand_r(&seed);
+		if (len >= 12) {
+			memcpy(buf, "NTLMSSP", 8);
+			buf[8] = (uint8_t)(1 + i % 3);
+			buf[9] = buf[10] = buf[11] = 0;
+		}
+		{
+			uint8_t *copy = malloc(len ? len : 1);
+
+			memcpy(copy, buf, len);
+			decode_all(copy, len);
+			free(copy);
+		}
+	}
+}
+END_TEST
+
+START_TEST(wire_strings)
+{
+	static const uint8_t odd[3] = {'a', 0, 'b'}, nul[4] = {'a', 0, 0, 0},
+			     lone[2] = {0x00, 0xd8};
+	uint8_t *w;
+	size_t n;
+	char *s;
+
+	ck_assert_int_eq(ntlm_string_from_wire((struct ntlm_bytes){odd, 3}, 1, &s), -1);
+	ck_assert_int_eq(ntlm_string_from_wire((struct ntlm_bytes){nul, 4}, 1, &s), -1);
+	ck_assert_int_eq(ntlm_string_from_wire((struct ntlm_bytes){lone, 2}, 1, &s), -1);
+	ck_assert_int_eq(ntlm_string_to_wire("\xc3\xa9t\xc3\xa9", 1, &w, &n), 0);
+	ck_assert_uint_eq(n, 6);
+	ck_assert_int_eq(ntlm_string_from_wire((struct ntlm_bytes){w, n}, 1, &s), 0);
+	ck_assert_str_eq(s, "\xc3\xa9t\xc3\xa9");
+	free(s);
+	free(w);
+	ck_assert_int_eq(ntlm_string_to_wire("\xc3\xa9", 0, &w, &n), -1); /* OEM: ASCII only */
+}
+END_TEST
+
+START_TEST(user_file)
+{
+	char path[] = "/tmp/sspi-gss-users-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	uint8_t hash[16], want[16];
+	char *d, *u;
+
+	fputs("# comment\n\nSSPI:alice:Alice:Pass:1\r\n"
+	      ":bob:A4F49C406510BDCAB6824EE7C30FD852\n"
+	      "OTHER:carol:x\n",
+	      f);
+	fclose(f);
+	ck_assert_int_eq(ntlm_users_lookup(path, "sspi", "ALICE", hash, NULL, NULL), 0);
+	ck_assert_int_eq(ntlm_nt_hash("Alice:Pass:1", want), 0);
+	ck_bytes(hash, want, 16);
+	ck_assert_int_eq(ntlm_users_lookup(path, "ELSEWHERE", "alice", hash, NULL, NULL), 1);
+	ck_assert_int_eq(ntlm_users_lookup(path, "", "alice", hash, NULL, NULL), 0);
+	/* An empty domain in the file matches every domain; a hash line. */
+	ck_assert_int_eq(ntlm_users_lookup(path, "ANY", "Bob", hash, NULL, NULL), 0);
+	ck_bytes(hash, nt_hash_password, 16);
+	ck_assert_int_eq(ntlm_users_lookup(path, "OTHER", "dave", hash, NULL, NULL), 1);
+	ck_assert_int_eq(ntlm_users_lookup(path, NULL, NULL, hash, &d, &u), 0);
+	ck_assert_str_eq(d, "SSPI");
+	ck_assert_str_eq(u, "alice");
+	free(d);
+	free(u);
+	unlink(path);
+	ck_assert_int_eq(ntlm_users_lookup(path, "", "alice", hash, NULL, NULL), -1);
+	ck_assert_int_eq(ntlm_users_lookup(NULL, "", "alice", hash, NULL, NULL), -1);
+}
+END_TEST
+
+static Suite *ntlm_engine_suite(void)
+{
+	Suite *s = suite_create("ntlm_engine");
+	TCase *t = tcase_create("ms-nlmp");
+
+	tcase_add_test(t, owf_and_responses);
+	tcase_add_test(t, unicode_names);
+	tcase_add_test(t, challenge_codec);
+	tcase_add_test(t, authenticate_example);
+	tcase_add_test(t, client_mic_and_pairs);
+	tcase_add_test(t, sealing_example);
+	tcase_add_test(t, decoders_hold_on_damage);
+	tcase_add_test(t, server_holds_on_damage);
+	tcase_add_test(t, random_bytes);
+	tcase_add_test(t, wire_strings);
+	tcase_add_test(t, user_file);
+	tcase_set_timeout(t, 60);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+SG_CHECK_MAIN(ntlm_engine_suite)
