@@ -8,6 +8,10 @@
  * per message a DATA|WRAPPED|ENCRYPTED|SEND_MIC token (EncryptMessage's
  * TOKEN||DATA||PADDING, one RFC 4121 wrap token) and gets back a MIC of the
  * plaintext (MakeSignature), checked with VerifySignature; a NOOP ends.
+ * With -nm the client asks for no MIC; a server started with -echo then
+ * answers with the message sealed in its direction (EncryptMessage), which
+ * the client opens and compares: both directions of sealing, for peers
+ * (WinPR's NTLM) that have no MakeSignature.
  *
  * Written against the public SSPI API only, as a user's program would be.
  */
@@ -191,6 +195,9 @@ struct options {
 	int port, once, inetd, mcount, wrap, encrypt, mic, dce;
 };
 
+/* Server: answer a message sent without SEND_MIC with its sealed echo. */
+static int echo_replies;
+
 /* ---- client ---- */
 
 static int client_context(int fd, const struct options *o, CredHandle *cred, CtxtHandle *ctx,
@@ -295,6 +302,20 @@ static int client_message(int fd, const struct options *o, CtxtHandle *ctx,
 		}
 		printf("VerifySignature: %zu-byte MIC from the server\n", mic_len);
 		printf("Signature verified.\n");
+	} else if (flags & TOKEN_WRAPPED) {
+		SecBuffer v[2] = {{(ULONG)mic_len, SECBUFFER_STREAM, mic}, {0, SECBUFFER_DATA, NULL}};
+		SecBufferDesc vd = {SECBUFFER_VERSION, 2, v};
+
+		s = DecryptMessage(ctx, &vd, 0, NULL);
+		if (s != SEC_E_OK) {
+			fail("DecryptMessage", s);
+			goto out;
+		}
+		if (v[1].cbBuffer != len || memcmp(v[1].pvBuffer, o->message, len) != 0) {
+			fprintf(stderr, "sspi-gss-sample: the echo differs from the message\n");
+			goto out;
+		}
+		printf("Echo verified.\n");
 	} else {
 		printf("Response received.\n");
 	}
@@ -431,6 +452,38 @@ static int server_context(int in, int out, CredHandle *cred, CtxtHandle *ctx, UL
 	return -1;
 }
 
+/* TOKEN || DATA of the plaintext, sealed by the server. */
+static int seal_echo(int out, CtxtHandle *ctx, const SecPkgContext_Sizes *sizes,
+		     const unsigned char *plain, size_t len)
+{
+	size_t trailer = sizes->cbSecurityTrailer;
+	unsigned char *m = malloc(trailer + len + sizes->cbBlockSize + 1);
+	SecBuffer b[3];
+	SecBufferDesc d = {SECBUFFER_VERSION, 3, b};
+	SECURITY_STATUS s;
+	int r;
+
+	if (m == NULL)
+		return -1;
+	b[0] = (SecBuffer){(ULONG)trailer, SECBUFFER_TOKEN, m};
+	b[1] = (SecBuffer){(ULONG)len, SECBUFFER_DATA, m + trailer};
+	b[2] = (SecBuffer){sizes->cbBlockSize, SECBUFFER_PADDING, m + trailer + len};
+	memcpy(m + trailer, plain, len);
+	s = EncryptMessage(ctx, 0, &d, 0);
+	if (s != SEC_E_OK) {
+		free(m);
+		return fail("EncryptMessage", s);
+	}
+	memmove(m + b[0].cbBuffer, b[1].pvBuffer, len);
+	memmove(m + b[0].cbBuffer + len, b[2].pvBuffer, b[2].cbBuffer);
+	r = send_token(out, TOKEN_DATA | TOKEN_WRAPPED | TOKEN_ENCRYPTED, m,
+		       b[0].cbBuffer + len + b[2].cbBuffer);
+	if (r == 0)
+		printf("EncryptMessage: sealed echo sent back\n");
+	free(m);
+	return r;
+}
+
 static int server_messages(int in, int out, CtxtHandle *ctx, const SecPkgContext_Sizes *sizes)
 {
 	for (;;) {
@@ -466,6 +519,13 @@ static int server_messages(int in, int out, CtxtHandle *ctx, const SecPkgContext
 		}
 		printf("Received message: \"%.*s\"\n", (int)plain_len, (const char *)plain);
 		fflush(stdout);
+		if (!(flags & TOKEN_SEND_MIC) && echo_replies) {
+			r = seal_echo(out, ctx, sizes, plain, plain_len);
+			free(tok);
+			if (r != 0)
+				return -1;
+			continue;
+		}
 		if (!(flags & TOKEN_SEND_MIC)) {
 			free(tok);
 			if (send_token(out, TOKEN_NOOP, NULL, 0) != 0)
@@ -563,7 +623,7 @@ static int usage(void)
 		"usage: sspi-gss-sample client [-port N] [-package NAME] [-user U [-domain D] -pass P]\n"
 		"                              [-mcount N] [-nw] [-nx] [-nm] [-dce] host target message\n"
 		"       sspi-gss-sample server [-port N] [-once | -inetd] [-package NAME]\n"
-		"                              [-principal NAME]\n");
+		"                              [-principal NAME] [-echo]\n");
 	return 2;
 }
 
@@ -597,6 +657,8 @@ int main(int argc, char **argv)
 			o.mic = 0;
 		else if (strcmp(opt, "-dce") == 0)
 			o.dce = 1;
+		else if (strcmp(opt, "-echo") == 0)
+			echo_replies = 1;
 		else if (val == NULL)
 			return usage();
 		else if (strcmp(opt, "-port") == 0)
