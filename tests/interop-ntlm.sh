@@ -23,6 +23,10 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# WinPR 2.11 never frees the SAM file name it copies (ntlm_ContextFree):
+# its leak, not ours, so LeakSanitizer is off for the WinPR peer only.
+winpr_env="ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+
 # alice's NT hash (MD4 of "Alice-Pass-1" in UTF-16LE) for WinPR's SAM.
 printf 'SSPI:alice:Alice-Pass-1\n' >"$dir/users"
 printf 'alice:SSPI::be2929b503cf53fe397f467acb5f2501:::\n' >"$dir/sam"
@@ -83,7 +87,7 @@ fi
 # 2. WinPR's client to our server.
 p=$(port)
 start_server "$dir/s2.log" $wrap "$sample" server -port "$p" -once -package NTLM -echo || exit 1
-"$peer" client "$p" HTTP/localhost alice SSPI Alice-Pass-1 "from winpr" >"$dir/c2.log" 2>&1
+env "$winpr_env" "$peer" client "$p" HTTP/localhost alice SSPI Alice-Pass-1 "from winpr" >"$dir/c2.log" 2>&1
 rc=$?
 stop_server
 check "WinPR client -> our server: exit codes" test "$rc" -eq 0 -a "$server_rc" -eq 0
@@ -93,7 +97,7 @@ check "WinPR client -> our server: WinPR opened our sealed echo" \
 
 # 3. Our client to WinPR's server.
 p=$(port)
-start_server "$dir/s3.log" "$peer" server "$p" "$dir/sam" || exit 1
+start_server "$dir/s3.log" env "$winpr_env" "$peer" server "$p" "$dir/sam" || exit 1
 $wrap "$sample" client -port "$p" -package NTLM -nm -user alice -domain SSPI -pass Alice-Pass-1 \
 	127.0.0.1 HTTP/localhost "to winpr" >"$dir/c3.log" 2>&1
 rc=$?
@@ -106,11 +110,11 @@ check "our client -> WinPR server: we opened WinPR's sealed echo" has "$dir/c3.l
 # 4. Wrong passwords are refused both ways.
 p=$(port)
 start_server "$dir/s4.log" $wrap "$sample" server -port "$p" -once -package NTLM || exit 1
-"$peer" client "$p" HTTP/localhost alice SSPI wrong "x" >"$dir/c4.log" 2>&1
+env "$winpr_env" "$peer" client "$p" HTTP/localhost alice SSPI wrong "x" >"$dir/c4.log" 2>&1
 stop_server
 check "WinPR client, wrong password: our server refuses" has "$dir/s4.log" 'SEC_E_LOGON_DENIED'
 p=$(port)
-start_server "$dir/s5.log" "$peer" server "$p" "$dir/sam" || exit 1
+start_server "$dir/s5.log" env "$winpr_env" "$peer" server "$p" "$dir/sam" || exit 1
 $wrap "$sample" client -port "$p" -package NTLM -nm -user alice -domain SSPI -pass wrong \
 	127.0.0.1 HTTP/localhost "x" >"$dir/c5.log" 2>&1
 rc=$?
