@@ -80,6 +80,26 @@ else
 	echo "sanitizer build failed"; failed=$((failed + 1))
 fi
 
+# Fuzz targets: clang's libFuzzer with ASan and UBSan, the library itself
+# instrumented for coverage; a bounded, seeded run per target
+# (-Dfuzz_runs, docs/fuzzing.md for longer campaigns).
+fuzz_build() {
+	command -v clang >/dev/null 2>&1 || return 1
+	export CC=clang
+	setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
+		-Dc_args=-fsanitize=fuzzer-no-link
+	rc=$?
+	unset CC
+	return $rc
+}
+if fuzz_build; then
+	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+	run "Fuzz targets (libFuzzer, ASan, UBSan)" meson test -C build-fuzz --suite fuzz --print-errorlogs
+	unset UBSAN_OPTIONS
+else
+	echo "fuzz build failed (clang with libFuzzer needed)"; failed=$((failed + 1))
+fi
+
 echo "== install and pkg-config"
 if tests/install-check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
