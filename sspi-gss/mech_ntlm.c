@@ -54,7 +54,9 @@ struct ntlm_cred {
 	char *user_file; /* inbound: the database, fixed at acquire time */
 };
 
-enum { LEG_FIRST, LEG_SECOND, LEG_DONE };
+/* LEG_FAILED: the second leg failed; the context stays until deleted, but
+ * takes no further token, so one challenge cannot be answered twice. */
+enum { LEG_FIRST, LEG_SECOND, LEG_DONE, LEG_FAILED };
 
 struct ntlm_state {
 	int leg;
@@ -353,6 +355,8 @@ static SECURITY_STATUS ntlm_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 		n = ctx->mech;
 	} else if (n->leg == LEG_SECOND) {
 		s = client_second(n, in, cb, out);
+		if (s != SEC_E_OK)
+			n->leg = LEG_FAILED;
 	} else {
 		return SEC_E_OUT_OF_SEQUENCE;
 	}
@@ -566,6 +570,8 @@ static SECURITY_STATUS ntlm_accept(struct sg_ctx *ctx, struct sg_cred *cred, gss
 		n = ctx->mech;
 	} else if (n->leg == LEG_SECOND) {
 		s = server_second(ctx, n, in, cb);
+		if (s != SEC_E_OK)
+			n->leg = LEG_FAILED;
 	} else {
 		return SEC_E_OUT_OF_SEQUENCE;
 	}

@@ -433,6 +433,8 @@ START_TEST(malformed_tokens)
 	FreeContextBuffer(ctok.pvBuffer);
 	memcpy(junk, "NTLMSSP\0\3\0\0\0", 12);
 	ck_status(accept_token(&s, &sctx, &sctx, junk, sizeof(junk)), SEC_E_INVALID_TOKEN);
+	/* The challenge is used up: no second answer to it. */
+	ck_status(accept_token(&s, &sctx, &sctx, junk, sizeof(junk)), SEC_E_OUT_OF_SEQUENCE);
 	ck_status(DeleteSecurityContext(&sctx), SEC_E_OK);
 	/* The client fed junk instead of a CHALLENGE. */
 	ck_status(InitializeSecurityContextA(&c, &cctx, "HTTP/x", NREQ | ISC_REQ_ALLOCATE_MEMORY, 0,
