@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "strings.h"
+#include "trace.h"
 
 #define BUCKETS 1024u
 
@@ -90,9 +91,12 @@ size_t sg_buffer_count(void)
 
 SECURITY_STATUS SEC_ENTRY FreeContextBuffer(void *pvContextBuffer)
 {
-	if (pvContextBuffer == NULL)
-		return SEC_E_OK;
-	return sg_buffer_free(pvContextBuffer);
+	SECURITY_STATUS s = pvContextBuffer == NULL ? SEC_E_OK : sg_buffer_free(pvContextBuffer);
+
+	/* Only whether it was ours: the address says nothing to a reader. */
+	if (SG_TRACING())
+		sg_trace_call("FreeContextBuffer", s, "%s", pvContextBuffer ? "buffer" : "null");
+	return s;
 }
 
 PSecBuffer sg_secbuffer_find(PSecBufferDesc desc, ULONG type)

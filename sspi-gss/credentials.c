@@ -151,16 +151,32 @@ static SECURITY_STATUS query_cred(PCredHandle h, ULONG attribute, void *buffer, 
 	return s;
 }
 
+static SECURITY_STATUS traced_query_cred(const char *fn, PCredHandle h, ULONG attribute,
+					 void *buffer, int wide)
+{
+	SECURITY_STATUS s = query_cred(h, attribute, buffer, wide);
+
+	if (SG_TRACING()) {
+		const struct sg_cred *cred = sg_handle_get(h, SG_HANDLE_CREDENTIAL);
+
+		sg_trace_call(fn, s, "%s, %s", cred ? cred->pkg->name : "no credential",
+			      attribute == SECPKG_CRED_ATTR_NAMES ? "NAMES" : "other");
+	}
+	return s;
+}
+
 SECURITY_STATUS SEC_ENTRY QueryCredentialsAttributesA(PCredHandle phCredential, ULONG ulAttribute,
 						      void *pBuffer)
 {
-	return query_cred(phCredential, ulAttribute, pBuffer, 0);
+	return traced_query_cred("QueryCredentialsAttributesA", phCredential, ulAttribute, pBuffer,
+				 0);
 }
 
 SECURITY_STATUS SEC_ENTRY QueryCredentialsAttributesW(PCredHandle phCredential, ULONG ulAttribute,
 						      void *pBuffer)
 {
-	return query_cred(phCredential, ulAttribute, pBuffer, 1);
+	return traced_query_cred("QueryCredentialsAttributesW", phCredential, ulAttribute, pBuffer,
+				 1);
 }
 
 SECURITY_STATUS SEC_ENTRY AcquireCredentialsHandleA(SEC_CHAR *pszPrincipal, SEC_CHAR *pszPackage,

@@ -27,6 +27,7 @@
 #include "handles.h"
 #include "mech.h"
 #include "strings.h"
+#include "trace.h"
 
 #define EXPORT_MAGIC 0x31584753u /* "SGX1" read little-endian */
 #define FIXED_LEN 52
@@ -111,8 +112,8 @@ static SECURITY_STATUS pack(const struct sg_ctx *ctx, const gss_buffer_t state, 
 	return SEC_E_OK;
 }
 
-SECURITY_STATUS SEC_ENTRY ExportSecurityContext(PCtxtHandle phContext, ULONG fFlags,
-						PSecBuffer pPackedContext, void **pToken)
+static SECURITY_STATUS export_context(PCtxtHandle phContext, ULONG fFlags,
+				      PSecBuffer pPackedContext, void **pToken)
 {
 	struct sg_ctx *ctx = sg_handle_get(phContext, SG_HANDLE_CONTEXT);
 	gss_buffer_desc state = GSS_C_EMPTY_BUFFER;
@@ -248,11 +249,38 @@ static SECURITY_STATUS import(const char *package, PSecBuffer packed, PCtxtHandl
 	return s;
 }
 
+/* One trace line for an import: the package and the record's size. */
+static SECURITY_STATUS traced_import(const char *fn, const char *package, PSecBuffer packed,
+				     PCtxtHandle phContext)
+{
+	SECURITY_STATUS s = import(package, packed, phContext);
+
+	if (SG_TRACING())
+		sg_trace_call(fn, s, "%.64s, %lu bytes", package ? package : "null",
+			      packed ? (unsigned long)packed->cbBuffer : 0ul);
+	return s;
+}
+
+SECURITY_STATUS SEC_ENTRY ExportSecurityContext(PCtxtHandle phContext, ULONG fFlags,
+						PSecBuffer pPackedContext, void **pToken)
+{
+	/* Read before the call: DELETE_OLD frees the context. */
+	struct sg_ctx *ctx = sg_handle_get(phContext, SG_HANDLE_CONTEXT);
+	const char *pkg = ctx != NULL ? ctx->pkg->name : "no context";
+	SECURITY_STATUS s = export_context(phContext, fFlags, pPackedContext, pToken);
+
+	if (SG_TRACING())
+		sg_trace_call("ExportSecurityContext", s, "%s, flags 0x%lX, %lu bytes", pkg,
+			      (unsigned long)fFlags,
+			      s == SEC_E_OK ? (unsigned long)pPackedContext->cbBuffer : 0ul);
+	return s;
+}
+
 SECURITY_STATUS SEC_ENTRY ImportSecurityContextA(SEC_CHAR *pszPackage, PSecBuffer pPackedContext,
 						 void *Token, PCtxtHandle phContext)
 {
 	(void)Token;
-	return import(pszPackage, pPackedContext, phContext);
+	return traced_import("ImportSecurityContextA", pszPackage, pPackedContext, phContext);
 }
 
 SECURITY_STATUS SEC_ENTRY ImportSecurityContextW(SEC_WCHAR *pszPackage, PSecBuffer pPackedContext,
@@ -266,7 +294,7 @@ SECURITY_STATUS SEC_ENTRY ImportSecurityContextW(SEC_WCHAR *pszPackage, PSecBuff
 		return SEC_E_INVALID_PARAMETER;
 	if (sg_utf16_to_cstr(pszPackage, sg_utf16_len(pszPackage), &package) != SEC_E_OK)
 		return SEC_E_SECPKG_NOT_FOUND;
-	s = import(package, pPackedContext, phContext);
+	s = traced_import("ImportSecurityContextW", package, pPackedContext, phContext);
 	free(package);
 	return s;
 }

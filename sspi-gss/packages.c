@@ -14,6 +14,7 @@
 #include "buffers.h"
 #include "mech.h"
 #include "strings.h"
+#include "trace.h"
 
 /* Windows' capability sets, spelled out so they can be read against the docs. */
 #define NEGOTIATE_CAPS                                                                    \
@@ -163,8 +164,7 @@ _Static_assert(sizeof(all_packages) / sizeof(all_packages[0]) ==
 		       sizeof(packages) / sizeof(packages[0]),
 	       "all_packages lists every package");
 
-SECURITY_STATUS SEC_ENTRY EnumerateSecurityPackagesA(ULONG *pcPackages,
-						     PSecPkgInfoA *ppPackageInfo)
+static SECURITY_STATUS enumerate_a(ULONG *pcPackages, PSecPkgInfoA *ppPackageInfo)
 {
 	SECURITY_STATUS status;
 
@@ -178,8 +178,7 @@ SECURITY_STATUS SEC_ENTRY EnumerateSecurityPackagesA(ULONG *pcPackages,
 	return status;
 }
 
-SECURITY_STATUS SEC_ENTRY EnumerateSecurityPackagesW(ULONG *pcPackages,
-						     PSecPkgInfoW *ppPackageInfo)
+static SECURITY_STATUS enumerate_w(ULONG *pcPackages, PSecPkgInfoW *ppPackageInfo)
 {
 	SECURITY_STATUS status;
 
@@ -193,8 +192,7 @@ SECURITY_STATUS SEC_ENTRY EnumerateSecurityPackagesW(ULONG *pcPackages,
 	return status;
 }
 
-SECURITY_STATUS SEC_ENTRY QuerySecurityPackageInfoA(SEC_CHAR *pszPackageName,
-						    PSecPkgInfoA *ppPackageInfo)
+static SECURITY_STATUS query_a(SEC_CHAR *pszPackageName, PSecPkgInfoA *ppPackageInfo)
 {
 	const struct sg_package *pkg;
 
@@ -207,8 +205,7 @@ SECURITY_STATUS SEC_ENTRY QuerySecurityPackageInfoA(SEC_CHAR *pszPackageName,
 	return sg_package_info_a(&pkg, 1, ppPackageInfo);
 }
 
-SECURITY_STATUS SEC_ENTRY QuerySecurityPackageInfoW(SEC_WCHAR *pszPackageName,
-						    PSecPkgInfoW *ppPackageInfo)
+static SECURITY_STATUS query_w(SEC_WCHAR *pszPackageName, PSecPkgInfoW *ppPackageInfo)
 {
 	const struct sg_package *pkg;
 	char *name = NULL;
@@ -226,4 +223,54 @@ SECURITY_STATUS SEC_ENTRY QuerySecurityPackageInfoW(SEC_WCHAR *pszPackageName,
 	if (pkg == NULL)
 		return SEC_E_SECPKG_NOT_FOUND;
 	return sg_package_info_w(&pkg, 1, ppPackageInfo);
+}
+
+/* The traced entry points (trace.c). */
+SECURITY_STATUS SEC_ENTRY EnumerateSecurityPackagesA(ULONG *pcPackages,
+						     PSecPkgInfoA *ppPackageInfo)
+{
+	SECURITY_STATUS s = enumerate_a(pcPackages, ppPackageInfo);
+
+	if (SG_TRACING())
+		sg_trace_call("EnumerateSecurityPackagesA", s, "%lu packages",
+			      s == SEC_E_OK ? (unsigned long)*pcPackages : 0ul);
+	return s;
+}
+
+SECURITY_STATUS SEC_ENTRY EnumerateSecurityPackagesW(ULONG *pcPackages,
+						     PSecPkgInfoW *ppPackageInfo)
+{
+	SECURITY_STATUS s = enumerate_w(pcPackages, ppPackageInfo);
+
+	if (SG_TRACING())
+		sg_trace_call("EnumerateSecurityPackagesW", s, "%lu packages",
+			      s == SEC_E_OK ? (unsigned long)*pcPackages : 0ul);
+	return s;
+}
+
+SECURITY_STATUS SEC_ENTRY QuerySecurityPackageInfoA(SEC_CHAR *pszPackageName,
+						    PSecPkgInfoA *ppPackageInfo)
+{
+	SECURITY_STATUS s = query_a(pszPackageName, ppPackageInfo);
+
+	if (SG_TRACING())
+		sg_trace_call("QuerySecurityPackageInfoA", s, "%.64s",
+			      pszPackageName ? (const char *)pszPackageName : "null");
+	return s;
+}
+
+SECURITY_STATUS SEC_ENTRY QuerySecurityPackageInfoW(SEC_WCHAR *pszPackageName,
+						    PSecPkgInfoW *ppPackageInfo)
+{
+	SECURITY_STATUS s = query_w(pszPackageName, ppPackageInfo);
+
+	if (SG_TRACING()) {
+		char *name = NULL;
+
+		if (pszPackageName != NULL)
+			(void)sg_utf16_to_cstr(pszPackageName, sg_utf16_len(pszPackageName), &name);
+		sg_trace_call("QuerySecurityPackageInfoW", s, "%.64s", name ? name : "null");
+		free(name);
+	}
+	return s;
 }
