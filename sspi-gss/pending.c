@@ -6,7 +6,17 @@
  */
 #include <sspi.h>
 
-#define NOT_YET return SEC_E_UNSUPPORTED_FUNCTION
+#include "trace.h"
+
+/* Traced too: a trace then shows which missing function a program needs. */
+static SECURITY_STATUS not_yet(const char *fn)
+{
+	if (SG_TRACING())
+		sg_trace_call(fn, SEC_E_UNSUPPORTED_FUNCTION, "%s", "not implemented");
+	return SEC_E_UNSUPPORTED_FUNCTION;
+}
+
+#define NOT_YET return not_yet(__func__)
 
 SECURITY_STATUS SEC_ENTRY AddCredentialsA(PCredHandle h, SEC_CHAR *p, SEC_CHAR *pkg, ULONG use,
 					  void *auth, SEC_GET_KEY_FN fn, void *arg, PTimeStamp exp)
