@@ -264,10 +264,16 @@ static SECURITY_STATUS traced_import(const char *fn, const char *package, PSecBu
 SECURITY_STATUS SEC_ENTRY ExportSecurityContext(PCtxtHandle phContext, ULONG fFlags,
 						PSecBuffer pPackedContext, void **pToken)
 {
-	/* Read before the call: DELETE_OLD frees the context. */
-	struct sg_ctx *ctx = sg_handle_get(phContext, SG_HANDLE_CONTEXT);
-	const char *pkg = ctx != NULL ? ctx->pkg->name : "no context";
-	SECURITY_STATUS s = export_context(phContext, fFlags, pPackedContext, pToken);
+	const char *pkg = NULL;
+	SECURITY_STATUS s;
+
+	if (SG_TRACING()) {
+		/* Read before the call: DELETE_OLD frees the context. */
+		struct sg_ctx *ctx = sg_handle_get(phContext, SG_HANDLE_CONTEXT);
+
+		pkg = ctx != NULL ? ctx->pkg->name : "no context";
+	}
+	s = export_context(phContext, fFlags, pPackedContext, pToken);
 
 	if (SG_TRACING())
 		sg_trace_call("ExportSecurityContext", s, "%s, flags 0x%lX, %lu bytes", pkg,
