@@ -102,6 +102,8 @@ fi
 
 echo "== install and pkg-config"
 if tests/install-check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+echo "== as a meson subproject"
+if tests/subproject-check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 echo
 echo "all: $passed passed, $failed failed"
