@@ -365,19 +365,20 @@ static SECURITY_STATUS ntlm_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 	return s;
 }
 
-/* The CHALLENGE's target info: who we are, and the time. */
-static uint8_t *server_target_info(size_t *len)
+/* The CHALLENGE's target info: who we are (nb: our NetBIOS name), and the
+ * time. */
+static uint8_t *server_target_info(const char *nb, size_t *len)
 {
-	char *nb = host_name(1), *dns = host_name(0);
+	char *dns = host_name(0);
 	const char *dot = dns != NULL ? strchr(dns, '.') : NULL;
 	const char *names[4];
 	const uint16_t ids[4] = {MSV_AV_NB_DOMAIN_NAME, MSV_AV_NB_COMPUTER_NAME,
 				 MSV_AV_DNS_DOMAIN_NAME, MSV_AV_DNS_COMPUTER_NAME};
-	uint8_t *wire[4] = {NULL}, *list = NULL, *p;
+	uint8_t *wire[4] = {NULL}, *list = NULL, *p, stamp[8];
 	size_t wlen[4] = {0}, total = 4 + 12;
 	uint64_t t = ntlm_filetime((long long)time(NULL));
 
-	if (nb == NULL || dns == NULL)
+	if (dns == NULL)
 		goto out;
 	/* A stand-alone server is its own domain. */
 	names[0] = nb;
@@ -393,22 +394,15 @@ static uint8_t *server_target_info(size_t *len)
 	if (list == NULL)
 		goto out;
 	p = list;
-	for (int i = 0; i < 4; i++) {
-		p[0] = (uint8_t)ids[i], p[1] = 0;
-		p[2] = (uint8_t)wlen[i], p[3] = (uint8_t)(wlen[i] >> 8);
-		memcpy(p + 4, wire[i], wlen[i]);
-		p += 4 + wlen[i];
-	}
-	p[0] = MSV_AV_TIMESTAMP, p[1] = 0, p[2] = 8, p[3] = 0;
-	for (int i = 0; i < 8; i++)
-		p[4 + i] = (uint8_t)(t >> (8 * i));
-	p += 12;
-	memset(p, 0, 4); /* MsvAvEOL */
+	for (int i = 0; i < 4; i++)
+		p = ntlm_av_put(p, ids[i], wire[i], wlen[i]);
+	ntlm_put_le64(stamp, t);
+	p = ntlm_av_put(p, MSV_AV_TIMESTAMP, stamp, sizeof(stamp));
+	ntlm_av_put(p, MSV_AV_EOL, NULL, 0);
 	*len = total;
 out:
 	for (int i = 0; i < 4; i++)
 		free(wire[i]);
-	free(nb);
 	free(dns);
 	return list;
 }
@@ -441,7 +435,7 @@ static SECURITY_STATUS server_first(struct sg_ctx *ctx, struct sg_cred *cred, gs
 	n->user_file = strdup(c->user_file);
 	n->server = host_name(1);
 	n->negotiate = malloc(in->length);
-	ti = server_target_info(&ti_len);
+	ti = n->server != NULL ? server_target_info(n->server, &ti_len) : NULL;
 	if (n->user_file == NULL || n->server == NULL || n->negotiate == NULL || ti == NULL ||
 	    ntlm_string_to_wire(n->server, 1, &name, &name_len) != 0) {
 		s = SEC_E_INSUFFICIENT_MEMORY;

@@ -26,9 +26,9 @@
 #include "ntlm.h"
 #include "strings.h"
 
-/* UTF-8 to UTF-16LE bytes, optionally upper-cased as Windows does
- * (RtlUpcaseUnicodeString: one character at a time, simple mapping). */
-static int utf16le(const char *s, int upper, uint8_t **out, size_t *len)
+/* Upper-casing as RtlUpcaseUnicodeString: one character at a time, simple
+ * mapping. */
+int ntlm_utf16le(const char *s, int upper, uint8_t **out, size_t *len)
 {
 	size_t n32 = 0, n16 = 0;
 	uint32_t *u32;
@@ -56,10 +56,8 @@ static int utf16le(const char *s, int upper, uint8_t **out, size_t *len)
 		free(u16);
 		return -1;
 	}
-	for (size_t i = 0; i < n16; i++) {
-		b[2 * i] = (uint8_t)u16[i];
-		b[2 * i + 1] = (uint8_t)(u16[i] >> 8);
-	}
+	for (size_t i = 0; i < n16; i++)
+		ntlm_put_le16(b + 2 * i, u16[i]);
 	if (u16 != NULL)
 		sg_wipe(u16, n16 * sizeof(*u16));
 	free(u16);
@@ -74,7 +72,7 @@ int ntlm_nt_hash(const char *password, uint8_t hash[16])
 	size_t len;
 	MD4_CTX m;
 
-	if (utf16le(password, 0, &pw, &len) != 0)
+	if (ntlm_utf16le(password, 0, &pw, &len) != 0)
 		return -1;
 	MD4_Init(&m);
 	MD4_Update(&m, pw, len);
@@ -106,9 +104,9 @@ int ntlm_ntowfv2(const uint8_t nt_hash[16], const char *user, const char *domain
 	uint8_t *u, *d;
 	size_t ul, dl;
 
-	if (utf16le(user, 1, &u, &ul) != 0)
+	if (ntlm_utf16le(user, 1, &u, &ul) != 0)
 		return -1;
-	if (utf16le(domain, 0, &d, &dl) != 0) {
+	if (ntlm_utf16le(domain, 0, &d, &dl) != 0) {
 		free(u);
 		return -1;
 	}
@@ -158,8 +156,9 @@ void ntlm_mic(const uint8_t exported_key[16], struct ntlm_bytes negotiate,
 
 static void md5_put32(MD5_CTX *m, uint32_t v)
 {
-	uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+	uint8_t b[4];
 
+	ntlm_put_le32(b, v);
 	MD5_Update(m, b, 4);
 }
 
@@ -272,12 +271,11 @@ void ntlm_seal_bytes(struct ntlm_direction *d, uint8_t *data, size_t len)
 void ntlm_signature_mac(const struct ntlm_direction *d, uint32_t seq,
 			const struct ntlm_part *parts, size_t nparts, uint8_t sig[16])
 {
-	uint8_t seqb[4] = {(uint8_t)seq, (uint8_t)(seq >> 8), (uint8_t)(seq >> 16),
-			   (uint8_t)(seq >> 24)};
-	uint8_t mac[16];
+	uint8_t seqb[4], mac[16];
 	unsigned int len = 16;
 	HMAC_CTX c;
 
+	ntlm_put_le32(seqb, seq);
 	HMAC_CTX_init(&c);
 	HMAC_Init_ex(&c, d->sign_key, 16, EVP_md5(), NULL);
 	HMAC_Update(&c, seqb, 4);

@@ -18,31 +18,6 @@
 #define BLOB_HEADER 28
 #define FILETIME_PER_SECOND 10000000LL
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static uint8_t *put_av(uint8_t *p, uint16_t id, const void *value, size_t len)
-{
-	p[0] = (uint8_t)id;
-	p[1] = (uint8_t)(id >> 8);
-	p[2] = (uint8_t)len;
-	p[3] = (uint8_t)(len >> 8);
-	if (len != 0)
-		memcpy(p + 4, value, len);
-	return p + 4 + len;
-}
-
 /*
  * The client's AV pairs: the server's, in its order, then MsvAvFlags (MIC
  * present, when we send one), MsvAvChannelBindings and MsvAvTargetName.
@@ -69,37 +44,32 @@ static SECURITY_STATUS client_av_pairs(struct ntlm_bytes server, int mic,
 	}
 	p = list;
 	while (pos + 4 <= server.len) {
-		uint16_t id = get16(server.data + pos), n = get16(server.data + pos + 2);
+		uint16_t id = ntlm_le16(server.data + pos), n = ntlm_le16(server.data + pos + 2);
 		const uint8_t *v = server.data + pos + 4;
 
 		if (id == MSV_AV_EOL)
 			break;
 		pos += 4u + n;
 		if (id == MSV_AV_FLAGS && n == 4) {
-			uint32_t f = (uint32_t)v[0] | (uint32_t)v[1] << 8 | (uint32_t)v[2] << 16 |
-				     (uint32_t)v[3] << 24;
 			uint8_t b[4];
 
-			if (mic)
-				f |= MSV_AV_FLAG_MIC_PRESENT;
-			b[0] = (uint8_t)f, b[1] = (uint8_t)(f >> 8), b[2] = (uint8_t)(f >> 16),
-			b[3] = (uint8_t)(f >> 24);
-			p = put_av(p, id, b, 4);
+			ntlm_put_le32(b, ntlm_le32(v) | (mic ? MSV_AV_FLAG_MIC_PRESENT : 0));
+			p = ntlm_av_put(p, id, b, 4);
 			flags_done = 1;
 		} else if (id != MSV_AV_CHANNEL_BINDINGS && id != MSV_AV_TARGET_NAME) {
-			p = put_av(p, id, v, n);
+			p = ntlm_av_put(p, id, v, n);
 		}
 	}
 	if (mic && !flags_done) {
 		uint8_t b[4] = {MSV_AV_FLAG_MIC_PRESENT, 0, 0, 0};
 
-		p = put_av(p, MSV_AV_FLAGS, b, 4);
+		p = ntlm_av_put(p, MSV_AV_FLAGS, b, 4);
 	}
 	if (cb_hash != NULL)
-		p = put_av(p, MSV_AV_CHANNEL_BINDINGS, cb_hash, 16);
+		p = ntlm_av_put(p, MSV_AV_CHANNEL_BINDINGS, cb_hash, 16);
 	if (spn != NULL)
-		p = put_av(p, MSV_AV_TARGET_NAME, spn_wire, spn_len);
-	p = put_av(p, MSV_AV_EOL, NULL, 0);
+		p = ntlm_av_put(p, MSV_AV_TARGET_NAME, spn_wire, spn_len);
+	p = ntlm_av_put(p, MSV_AV_EOL, NULL, 0);
 	free(spn_wire);
 	*out = list;
 	*len = (size_t)(p - list);
@@ -127,7 +97,7 @@ SECURITY_STATUS ntlm_client_authenticate(const struct ntlm_client_input *in, uin
 	has_ts = ntlm_av_find(ch.target_info, MSV_AV_TIMESTAMP, &ts) == 1 && ts.len == 8;
 	/* With the server's timestamp the client uses it, sends no LMv2
 	 * response, and protects the three messages with a MIC. */
-	t = has_ts ? get64(ts.data) : ntlm_filetime(in->now);
+	t = has_ts ? ntlm_le64(ts.data) : ntlm_filetime(in->now);
 	s = client_av_pairs(ch.target_info, has_ts, in->cb_hash, in->spn, &avs, &avs_len);
 	if (s != SEC_E_OK)
 		return s;
@@ -143,8 +113,7 @@ SECURITY_STATUS ntlm_client_authenticate(const struct ntlm_client_input *in, uin
 
 		b[0] = 1; /* RespType */
 		b[1] = 1; /* HiRespType */
-		for (int i = 0; i < 8; i++)
-			b[8 + i] = (uint8_t)(t >> (8 * i));
+		ntlm_put_le64(b + 8, t);
 		memcpy(b + 16, in->client_challenge, 8);
 		memcpy(b + BLOB_HEADER, avs, avs_len);
 		/* The trailing Z(4) follows the AV pairs, as Windows sends it. */
@@ -295,7 +264,7 @@ SECURITY_STATUS ntlm_server_verify(const struct ntlm_server_input *in,
 
 	/* Only an authentic response gets its timestamp looked at, so the
 	 * answer to a guess never depends on the clock. */
-	t = get64(blob.data + 8);
+	t = ntlm_le64(blob.data + 8);
 	now = ntlm_filetime(in->now);
 	skew = (int64_t)(now - t);
 	if (skew > in->max_skew * FILETIME_PER_SECOND || -skew > in->max_skew * FILETIME_PER_SECOND)
@@ -310,8 +279,7 @@ SECURITY_STATUS ntlm_server_verify(const struct ntlm_server_input *in,
 	}
 
 	if (ntlm_av_find(avs, MSV_AV_FLAGS, &v) == 1 && v.len == 4)
-		av_flags = (uint32_t)v.data[0] | (uint32_t)v.data[1] << 8 |
-			   (uint32_t)v.data[2] << 16 | (uint32_t)v.data[3] << 24;
+		av_flags = ntlm_le32(v.data);
 	if (av_flags & MSV_AV_FLAG_MIC_PRESENT) {
 		uint8_t *copy, mic[16];
 

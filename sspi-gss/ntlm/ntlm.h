@@ -60,6 +60,40 @@ enum {
 #define NTLM_SIGNATURE_SIZE 16
 #define NTLM_MIC_OFFSET 72 /* after the fixed fields and the version */
 
+/* Little-endian fields, as every NTLM structure stores them. */
+static inline uint16_t ntlm_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline uint32_t ntlm_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t ntlm_le64(const uint8_t *p)
+{
+	return (uint64_t)ntlm_le32(p) | (uint64_t)ntlm_le32(p + 4) << 32;
+}
+
+static inline void ntlm_put_le16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static inline void ntlm_put_le32(uint8_t *p, uint32_t v)
+{
+	ntlm_put_le16(p, (uint16_t)v);
+	ntlm_put_le16(p + 2, (uint16_t)(v >> 16));
+}
+
+static inline void ntlm_put_le64(uint8_t *p, uint64_t v)
+{
+	ntlm_put_le32(p, (uint32_t)v);
+	ntlm_put_le32(p + 4, (uint32_t)(v >> 32));
+}
+
 /* A view into a message: no ownership. */
 struct ntlm_bytes {
 	const uint8_t *data;
@@ -107,6 +141,8 @@ uint8_t *ntlm_encode_authenticate(const struct ntlm_authenticate *a, int with_mi
 int ntlm_av_find(struct ntlm_bytes list, uint16_t id, struct ntlm_bytes *value);
 /* Is list well formed? */
 int ntlm_av_valid(struct ntlm_bytes list);
+/* Writes one pair (id, length, value) at p; returns the byte after it. */
+uint8_t *ntlm_av_put(uint8_t *p, uint16_t id, const void *value, size_t len);
 
 /* strings: UTF-8 <-> the wire form (UTF-16LE when unicode, else OEM, which
  * we accept only as ASCII). Results are malloc'ed; -1 on malformed input
@@ -115,6 +151,9 @@ int ntlm_string_from_wire(struct ntlm_bytes in, int unicode, char **out);
 int ntlm_string_to_wire(const char *in, int unicode, uint8_t **out, size_t *len);
 
 /* crypto.c: MS-NLMP 3.3.2 and 3.4. All keys are 16 bytes. Return 0 or -1. */
+/* UTF-8 to UTF-16LE bytes (malloc'ed; the temporaries are wiped, as the
+ * text may be a password), upper-cased as Windows does when upper is set. */
+int ntlm_utf16le(const char *s, int upper, uint8_t **out, size_t *len);
 int ntlm_nt_hash(const char *password, uint8_t hash[16]);
 int ntlm_ntowfv2(const uint8_t nt_hash[16], const char *user, const char *domain,
 		 uint8_t key[16]);

@@ -25,35 +25,11 @@ static const uint8_t signature[8] = {'N', 'T', 'L', 'M', 'S', 'S', 'P', 0};
 #define VERSION_SIZE 8
 #define MIC_SIZE 16
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
 uint32_t ntlm_message_type(const uint8_t *msg, size_t len)
 {
 	if (msg == NULL || len < 12 || memcmp(msg, signature, sizeof(signature)) != 0)
 		return 0;
-	return get32(msg + 8);
+	return ntlm_le32(msg + 8);
 }
 
 /* A payload field (Len, MaxLen, Offset) at p. *low tracks the smallest
@@ -62,8 +38,8 @@ uint32_t ntlm_message_type(const uint8_t *msg, size_t len)
 static int get_field(const uint8_t *msg, size_t len, const uint8_t *p, struct ntlm_bytes *out,
 		     uint64_t *low)
 {
-	uint16_t n = get16(p);
-	uint32_t off = get32(p + 4);
+	uint16_t n = ntlm_le16(p);
+	uint32_t off = ntlm_le32(p + 4);
 
 	out->data = msg;
 	out->len = 0;
@@ -85,7 +61,7 @@ int ntlm_decode_negotiate(const uint8_t *msg, size_t len, struct ntlm_negotiate 
 	memset(out, 0, sizeof(*out));
 	if (ntlm_message_type(msg, len) != 1 || len < 16)
 		return -1;
-	out->flags = get32(msg + 12);
+	out->flags = ntlm_le32(msg + 12);
 	/* Old clients end the message after the flags. */
 	if (len < HEADER_NEGOTIATE)
 		return 0;
@@ -108,7 +84,7 @@ int ntlm_decode_challenge(const uint8_t *msg, size_t len, struct ntlm_challenge 
 		return -1;
 	if (get_field(msg, len, msg + 12, &out->target_name, &low) != 0)
 		return -1;
-	out->flags = get32(msg + 20);
+	out->flags = ntlm_le32(msg + 20);
 	memcpy(out->server_challenge, msg + 24, 8);
 	out->target_info.data = msg;
 	if (len >= HEADER_CHALLENGE &&
@@ -134,7 +110,7 @@ int ntlm_decode_authenticate(const uint8_t *msg, size_t len, struct ntlm_authent
 	    get_field(msg, len, msg + 44, &out->workstation, &low) != 0 ||
 	    get_field(msg, len, msg + 52, &out->session_key, &low) != 0)
 		return -1;
-	out->flags = get32(msg + 60);
+	out->flags = ntlm_le32(msg + 60);
 	if (low >= HEADER_AUTHENTICATE + VERSION_SIZE)
 		out->version = msg + HEADER_AUTHENTICATE;
 	if (low >= NTLM_MIC_OFFSET + MIC_SIZE)
@@ -145,9 +121,9 @@ int ntlm_decode_authenticate(const uint8_t *msg, size_t len, struct ntlm_authent
 /* Writes a field header and copies its bytes to the payload at *off. */
 static void put_field(uint8_t *msg, uint8_t *hdr, struct ntlm_bytes b, size_t *off)
 {
-	put16(hdr, (uint16_t)b.len);
-	put16(hdr + 2, (uint16_t)b.len);
-	put32(hdr + 4, (uint32_t)*off);
+	ntlm_put_le16(hdr, (uint16_t)b.len);
+	ntlm_put_le16(hdr + 2, (uint16_t)b.len);
+	ntlm_put_le32(hdr + 4, (uint32_t)*off);
 	if (b.len != 0)
 		memcpy(msg + *off, b.data, b.len);
 	*off += b.len;
@@ -169,12 +145,12 @@ uint8_t *ntlm_encode_negotiate(uint32_t flags, const uint8_t version[8], size_t 
 	if (msg == NULL)
 		return NULL;
 	memcpy(msg, signature, sizeof(signature));
-	put32(msg + 8, 1);
-	put32(msg + 12, flags);
+	ntlm_put_le32(msg + 8, 1);
+	ntlm_put_le32(msg + 12, flags);
 	/* Domain and workstation fields stay empty, pointing at the payload
 	 * start, as Windows clients send them. */
-	put32(msg + 20, (uint32_t)n);
-	put32(msg + 28, (uint32_t)n);
+	ntlm_put_le32(msg + 20, (uint32_t)n);
+	ntlm_put_le32(msg + 28, (uint32_t)n);
 	if (version != NULL)
 		memcpy(msg + HEADER_NEGOTIATE, version, VERSION_SIZE);
 	*len = n;
@@ -193,9 +169,9 @@ uint8_t *ntlm_encode_challenge(const struct ntlm_challenge *c, size_t *len)
 	if (msg == NULL)
 		return NULL;
 	memcpy(msg, signature, sizeof(signature));
-	put32(msg + 8, 2);
+	ntlm_put_le32(msg + 8, 2);
 	put_field(msg, msg + 12, c->target_name, &off);
-	put32(msg + 20, c->flags);
+	ntlm_put_le32(msg + 20, c->flags);
 	memcpy(msg + 24, c->server_challenge, 8);
 	put_field(msg, msg + 40, c->target_info, &off);
 	if (c->version != NULL)
@@ -222,7 +198,7 @@ uint8_t *ntlm_encode_authenticate(const struct ntlm_authenticate *a, int with_mi
 	if (msg == NULL)
 		return NULL;
 	memcpy(msg, signature, sizeof(signature));
-	put32(msg + 8, 3);
+	ntlm_put_le32(msg + 8, 3);
 	/* Payload order as Windows writes it: names, then responses, then
 	 * the session key. */
 	put_field(msg, msg + 28, a->domain, &off);
@@ -231,7 +207,7 @@ uint8_t *ntlm_encode_authenticate(const struct ntlm_authenticate *a, int with_mi
 	put_field(msg, msg + 12, a->lm, &off);
 	put_field(msg, msg + 20, a->nt, &off);
 	put_field(msg, msg + 52, a->session_key, &off);
-	put32(msg + 60, a->flags);
+	ntlm_put_le32(msg + 60, a->flags);
 	if (a->version != NULL)
 		memcpy(msg + HEADER_AUTHENTICATE, a->version, VERSION_SIZE);
 	*len = off;
@@ -244,7 +220,7 @@ int ntlm_av_find(struct ntlm_bytes list, uint16_t id, struct ntlm_bytes *value)
 	int found = 0;
 
 	while (pos + 4 <= list.len) {
-		uint16_t av = get16(list.data + pos), n = get16(list.data + pos + 2);
+		uint16_t av = ntlm_le16(list.data + pos), n = ntlm_le16(list.data + pos + 2);
 
 		pos += 4;
 		if (av == MSV_AV_EOL)
@@ -259,6 +235,15 @@ int ntlm_av_find(struct ntlm_bytes list, uint16_t id, struct ntlm_bytes *value)
 		pos += n;
 	}
 	return -1;
+}
+
+uint8_t *ntlm_av_put(uint8_t *p, uint16_t id, const void *value, size_t len)
+{
+	ntlm_put_le16(p, id);
+	ntlm_put_le16(p + 2, (uint16_t)len);
+	if (len != 0)
+		memcpy(p + 4, value, len);
+	return p + 4 + len;
 }
 
 int ntlm_av_valid(struct ntlm_bytes list)
@@ -282,7 +267,7 @@ int ntlm_string_from_wire(struct ntlm_bytes in, int unicode, char **out)
 		if (u16 == NULL)
 			return -1;
 		for (size_t i = 0; i < n; i++)
-			u16[i] = get16(in.data + 2 * i);
+			u16[i] = ntlm_le16(in.data + 2 * i);
 		s = sg_utf16_to_cstr(u16, n, out);
 		free(u16);
 		return s == SEC_E_OK ? 0 : -1;
@@ -305,25 +290,8 @@ int ntlm_string_to_wire(const char *in, int unicode, uint8_t **out, size_t *len)
 
 	*out = NULL;
 	*len = 0;
-	if (unicode) {
-		SEC_WCHAR *u16;
-		size_t units;
-		uint8_t *b;
-
-		if (sg_utf8_to_utf16(in, n, &u16, &units) != SEC_E_OK)
-			return -1;
-		b = malloc(units * 2 + 1);
-		if (b == NULL) {
-			free(u16);
-			return -1;
-		}
-		for (size_t i = 0; i < units; i++)
-			put16(b + 2 * i, u16[i]);
-		free(u16);
-		*out = b;
-		*len = units * 2;
-		return 0;
-	}
+	if (unicode)
+		return ntlm_utf16le(in, 0, out, len);
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)in[i] >= 0x80)
 			return -1;
