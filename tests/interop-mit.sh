@@ -23,8 +23,8 @@ for tool in gss-client gss-server faketime python3; do
 	fi
 done
 
+. "$here/interop-lib.sh"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/sspi-gss-interop-XXXXXX")
-server_pid=""
 cleanup() {
 	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
 	sh "$here/realm.sh" stop "$dir"
@@ -32,49 +32,9 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-free_port() { sh "$here/realm.sh" port; }
-
 sh "$here/realm.sh" up "$dir" || exit 1
 for line in $(sh "$here/realm.sh" env "$dir"); do export "$line"; done
 export KRB5CCNAME="FILE:$dir/ccache"
-
-# start_server LOG CMD...: runs a server in the background and waits for its
-# "listening"/"starting" line (a probe connection would use up a -once
-# server's only accept).
-start_server() {
-	log=$1; shift
-	"$@" >"$log" 2>&1 &
-	server_pid=$!
-	for _ in $(seq 200); do
-		grep -q -e '^listening on' -e '^starting' "$log" 2>/dev/null && return 0
-		kill -0 "$server_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "--- server did not start:"; cat "$log"
-	return 1
-}
-# stop_server: gives the server 20 s to finish, then stops it; sets server_rc.
-stop_server() {
-	for _ in $(seq 200); do
-		kill -0 "$server_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill "$server_pid" 2>/dev/null
-	wait "$server_pid"
-	server_rc=$?
-	server_pid=""
-}
-
-failed=0
-check() { # name, then a command that must succeed
-	name=$1; shift
-	if "$@"; then echo "ok: $name"; else echo "FAILED: $name"; failed=1; fi
-}
-has() {
-	grep -q -- "$2" "$1" && return 0
-	echo "--- $1 lacks: $2"; cat "$1"; return 1
-}
-count() { grep -c -- "$2" "$1"; }
 
 # 1. Our client to MIT's gss-server.
 port=$(free_port)

@@ -15,8 +15,8 @@ peer=${2:-}
 wrap=${SSPI_GSS_SAMPLE_WRAPPER:-}
 here=$(cd "$(dirname "$0")" && pwd)
 
+. "$here/interop-lib.sh"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/sspi-gss-ntlm-XXXXXX")
-server_pid=""
 cleanup() {
 	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
 	rm -rf "$dir"
@@ -32,42 +32,8 @@ printf 'SSPI:alice:Alice-Pass-1\n' >"$dir/users"
 printf 'alice:SSPI::be2929b503cf53fe397f467acb5f2501:::\n' >"$dir/sam"
 export NTLM_USER_FILE="$dir/users"
 
-start_server() { # LOG CMD...: start in the background, wait for it to listen
-	log=$1; shift
-	"$@" >"$log" 2>&1 &
-	server_pid=$!
-	for _ in $(seq 200); do
-		grep -q -e 'listening' -e '^starting' "$log" 2>/dev/null && return 0
-		kill -0 "$server_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "--- server did not start:"; cat "$log"
-	return 1
-}
-stop_server() { # waits up to 20 s for the server to end; sets server_rc
-	for _ in $(seq 200); do
-		kill -0 "$server_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill "$server_pid" 2>/dev/null
-	wait "$server_pid"
-	server_rc=$?
-	server_pid=""
-}
-failed=0
-check() {
-	name=$1; shift
-	if "$@"; then echo "ok: $name"; else echo "FAILED: $name"; failed=1; fi
-}
-has() {
-	grep -q -- "$2" "$1" && return 0
-	echo "--- $1 lacks: $2"; cat "$1"; return 1
-}
-count() { grep -c -- "$2" "$1"; }
-port() { sh "$here/realm.sh" port; }
-
 # 1. Ours to ours.
-p=$(port)
+p=$(free_port)
 start_server "$dir/s1.log" $wrap "$sample" server -port "$p" -once -package NTLM || exit 1
 $wrap "$sample" client -port "$p" -package NTLM -mcount 3 -user alice -domain SSPI \
 	-pass Alice-Pass-1 127.0.0.1 HTTP/localhost "ntlm hello" >"$dir/c1.log" 2>&1
@@ -85,7 +51,7 @@ if [ -z "$peer" ] || [ ! -x "$peer" ]; then
 fi
 
 # 2. WinPR's client to our server.
-p=$(port)
+p=$(free_port)
 start_server "$dir/s2.log" $wrap "$sample" server -port "$p" -once -package NTLM -echo || exit 1
 env "$winpr_env" "$peer" client "$p" HTTP/localhost alice SSPI Alice-Pass-1 "from winpr" >"$dir/c2.log" 2>&1
 rc=$?
@@ -96,7 +62,7 @@ check "WinPR client -> our server: WinPR opened our sealed echo" \
 	has "$dir/c2.log" "sealed echo opened"
 
 # 3. Our client to WinPR's server.
-p=$(port)
+p=$(free_port)
 start_server "$dir/s3.log" env "$winpr_env" "$peer" server "$p" "$dir/sam" || exit 1
 $wrap "$sample" client -port "$p" -package NTLM -nm -user alice -domain SSPI -pass Alice-Pass-1 \
 	127.0.0.1 HTTP/localhost "to winpr" >"$dir/c3.log" 2>&1
@@ -108,12 +74,12 @@ check "our client -> WinPR server: WinPR opened our sealed message" \
 check "our client -> WinPR server: we opened WinPR's sealed echo" has "$dir/c3.log" 'Echo verified'
 
 # 4. Wrong passwords are refused both ways.
-p=$(port)
+p=$(free_port)
 start_server "$dir/s4.log" $wrap "$sample" server -port "$p" -once -package NTLM || exit 1
 env "$winpr_env" "$peer" client "$p" HTTP/localhost alice SSPI wrong "x" >"$dir/c4.log" 2>&1
 stop_server
 check "WinPR client, wrong password: our server refuses" has "$dir/s4.log" 'SEC_E_LOGON_DENIED'
-p=$(port)
+p=$(free_port)
 start_server "$dir/s5.log" env "$winpr_env" "$peer" server "$p" "$dir/sam" || exit 1
 $wrap "$sample" client -port "$p" -package NTLM -nm -user alice -domain SSPI -pass wrong \
 	127.0.0.1 HTTP/localhost "x" >"$dir/c5.log" 2>&1

@@ -195,7 +195,7 @@ static int server(int port, const char *sam)
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(lfd, 1) != 0)
 		return fail("listen", 0);
-	printf("winpr server: listening\n");
+	printf("listening on 127.0.0.1:%d\n", port);
 	fflush(stdout);
 	fd = accept(lfd, NULL, NULL);
 	if (fd < 0 || recv_token(fd, &flags, &tok, &len) != 0 || !(flags & TOKEN_CONTEXT_NEXT))
