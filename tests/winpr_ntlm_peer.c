@@ -28,54 +28,10 @@
 
 #include <winpr/sspi.h>
 
-enum {
-	TOKEN_NOOP = 1 << 0,
-	TOKEN_CONTEXT = 1 << 1,
-	TOKEN_DATA = 1 << 2,
-	TOKEN_MIC = 1 << 3,
-	TOKEN_CONTEXT_NEXT = 1 << 4,
-	TOKEN_WRAPPED = 1 << 5,
-	TOKEN_ENCRYPTED = 1 << 6,
-	TOKEN_SEND_MIC = 1 << 7,
-};
+#define FRAMING_PROGRAM "winpr peer"
+#include "sample-framing.h"
 
 static SecurityFunctionTableA *t;
-
-static int io_all(int fd, void *p, size_t n, int writing)
-{
-	unsigned char *b = p;
-
-	while (n > 0) {
-		ssize_t r = writing ? write(fd, b, n) : read(fd, b, n);
-
-		if (r <= 0)
-			return -1;
-		b += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-static int send_token(int fd, int flags, const void *data, size_t len)
-{
-	unsigned char hdr[5] = {(unsigned char)flags, (unsigned char)(len >> 24),
-				(unsigned char)(len >> 16), (unsigned char)(len >> 8),
-				(unsigned char)len};
-
-	return io_all(fd, hdr, 5, 1) || (len && io_all(fd, (void *)data, len, 1)) ? -1 : 0;
-}
-
-static int recv_token(int fd, int *flags, unsigned char **data, size_t *len)
-{
-	unsigned char hdr[5];
-
-	if (io_all(fd, hdr, 5, 0) != 0)
-		return -1;
-	*flags = hdr[0];
-	*len = (size_t)hdr[1] << 24 | (size_t)hdr[2] << 16 | (size_t)hdr[3] << 8 | hdr[4];
-	*data = malloc(*len + 1);
-	return *data == NULL || (*len && io_all(fd, *data, *len, 0)) ? -1 : 0;
-}
 
 static int fail(const char *what, SECURITY_STATUS s)
 {
