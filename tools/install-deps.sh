@@ -2,7 +2,7 @@
 # Installs what sspi-gss needs to build and test on Debian or Ubuntu.
 # Runs apt-get directly as root, through sudo otherwise.
 set -eu
-packages="build-essential meson ninja-build pkg-config heimdal-dev heimdal-kdc heimdal-clients
+packages="build-essential meson ninja-build pkg-config heimdal-dev heimdal-kdc heimdal-clients libssl-dev
 libunistring-dev check libwinpr2-dev valgrind python3
 krb5-gss-samples faketime clang libclang-rt-14-dev"
 if [ "$(id -u)" -eq 0 ]; then as_root=""; else as_root="sudo"; fi

@@ -1,0 +1,67 @@
+/*
+ * bench.h - what sspi-gss-bench and its WinPR companion share: the clock,
+ * the timing loop, heap measurement and the NTLM test user.
+ *
+ * Both programs time the same way, so their figures can stand side by
+ * side: an operation runs in batches on CLOCK_MONOTONIC until a batch lasts
+ * the time asked for, and the batch's mean is the figure. Callers repeat a
+ * measurement and keep the best, interleaving the two sides of a
+ * comparison so that a slow moment of the machine hits both.
+ */
+#ifndef SG_BENCH_H
+#define SG_BENCH_H
+
+#include <malloc.h>
+#include <stddef.h>
+#include <time.h>
+
+/* The user both NTLM engines log on as (the throwaway realm's alice). */
+#define BENCH_USER "alice"
+#define BENCH_DOMAIN "SSPI"
+#define BENCH_PASSWORD "Alice-Pass-1"
+
+/* Message sizes, in bytes, of the per-message rows. */
+static const size_t bench_sizes[] = {64, 1024, 16384, 1048576};
+#define BENCH_NSIZES (sizeof(bench_sizes) / sizeof(bench_sizes[0]))
+
+/* How many context pairs the memory figure is the mean of. */
+#define BENCH_MEMORY_PAIRS 64
+
+/* One operation: 0 on success. */
+typedef int (*bench_op)(void *arg);
+
+static inline double bench_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Nanoseconds per call of op, from a batch lasting at least `seconds`
+ * (batches grow until one does); -1 when op fails. */
+static inline double bench_time(bench_op op, void *arg, double seconds)
+{
+	double n = 1;
+
+	for (;;) {
+		double t0 = bench_now(), elapsed;
+
+		for (double i = 0; i < n; i++)
+			if (op(arg) != 0)
+				return -1;
+		elapsed = bench_now() - t0;
+		if (elapsed >= seconds)
+			return elapsed * 1e9 / n;
+		/* Too short to trust: aim the next batch just past the goal. */
+		n = elapsed < seconds / 64 ? n * 16 : n * seconds * 1.1 / elapsed + 1;
+	}
+}
+
+/* Bytes the heap holds now (glibc). */
+static inline size_t bench_heap_bytes(void)
+{
+	return mallinfo2().uordblks;
+}
+
+#endif
