@@ -49,12 +49,18 @@ static ULONG base_type(const SecBuffer *b)
 }
 
 /* The DATA buffers of a message, end to end, for MIC computation: Windows
- * signs them all, read-only ones included, in order. */
-static SECURITY_STATUS concat_data(PSecBufferDesc msg, unsigned char *stack, gss_buffer_t out)
+ * signs them all, read-only ones included, in order. A lone DATA buffer
+ * (the usual case) is signed where it is; only several are copied, since
+ * gss_get_mic takes one buffer. *owned gets what the caller must free. */
+static SECURITY_STATUS concat_data(PSecBufferDesc msg, unsigned char *stack, gss_buffer_t out,
+				   void **owned)
 {
 	size_t total = 0;
+	const SecBuffer *last = NULL;
+	ULONG count = 0;
 	unsigned char *p;
 
+	*owned = NULL;
 	for (ULONG i = 0; i < msg->cBuffers; i++) {
 		const SecBuffer *b = &msg->pBuffers[i];
 
@@ -63,10 +69,19 @@ static SECURITY_STATUS concat_data(PSecBufferDesc msg, unsigned char *stack, gss
 		if (b->cbBuffer != 0 && b->pvBuffer == NULL)
 			return SEC_E_INVALID_PARAMETER;
 		total += b->cbBuffer;
+		last = b;
+		count++;
+	}
+	if (count == 1) {
+		out->value = last->pvBuffer;
+		out->length = last->cbBuffer;
+		return SEC_E_OK;
 	}
 	p = total <= STACK_CONCAT ? stack : malloc(total);
 	if (p == NULL)
 		return SEC_E_INSUFFICIENT_MEMORY;
+	if (p != stack)
+		*owned = p;
 	out->value = p;
 	out->length = total;
 	for (ULONG i = 0; i < msg->cBuffers; i++) {
@@ -80,17 +95,12 @@ static SECURITY_STATUS concat_data(PSecBufferDesc msg, unsigned char *stack, gss
 	return SEC_E_OK;
 }
 
-static void concat_free(gss_buffer_t buf, unsigned char *stack)
-{
-	if (buf->value != stack)
-		free(buf->value);
-}
-
 static SECURITY_STATUS make_signature(PCtxtHandle phContext, ULONG fQOP, PSecBufferDesc pMessage,
 				      ULONG MessageSeqNo)
 {
 	unsigned char stack[STACK_CONCAT];
 	gss_buffer_desc msg, mic = GSS_C_EMPTY_BUFFER;
+	void *owned;
 	struct sg_ctx *ctx;
 	PSecBuffer tok;
 	SECURITY_STATUS s;
@@ -111,11 +121,11 @@ static SECURITY_STATUS make_signature(PCtxtHandle phContext, ULONG fQOP, PSecBuf
 	 * would use up a sequence number. */
 	if (tok->pvBuffer == NULL || tok->cbBuffer < ctx->sizes.cbMaxSignature)
 		return SEC_E_BUFFER_TOO_SMALL;
-	s = concat_data(pMessage, stack, &msg);
+	s = concat_data(pMessage, stack, &msg, &owned);
 	if (s != SEC_E_OK)
 		return s;
 	s = ctx->pkg->ops->get_mic(ctx, &msg, &mic);
-	concat_free(&msg, stack);
+	free(owned);
 	if (s != SEC_E_OK)
 		return s;
 	if (mic.length > tok->cbBuffer) {
@@ -133,6 +143,7 @@ static SECURITY_STATUS verify_signature(PCtxtHandle phContext, PSecBufferDesc pM
 {
 	unsigned char stack[STACK_CONCAT];
 	gss_buffer_desc msg, mic;
+	void *owned;
 	struct sg_ctx *ctx;
 	PSecBuffer tok;
 	SECURITY_STATUS s;
@@ -148,11 +159,11 @@ static SECURITY_STATUS verify_signature(PCtxtHandle phContext, PSecBufferDesc pM
 		return SEC_E_INVALID_TOKEN;
 	mic.value = tok->pvBuffer;
 	mic.length = tok->cbBuffer;
-	s = concat_data(pMessage, stack, &msg);
+	s = concat_data(pMessage, stack, &msg, &owned);
 	if (s != SEC_E_OK)
 		return s;
 	s = ctx->pkg->ops->verify_mic(ctx, &msg, &mic);
-	concat_free(&msg, stack);
+	free(owned);
 	if (s == SEC_E_OK && pfQOP != NULL)
 		*pfQOP = 0;
 	return s;
