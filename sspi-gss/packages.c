@@ -66,7 +66,7 @@ static const struct sg_package packages[] = {
 		.rpcid = RPC_C_AUTHN_WINNT,
 		.max_token = 2888,
 		.mech_oid = "1.3.6.1.4.1.311.2.2.10",
-		.backend = "sspi-gss NTLMv2 engine on Heimdal libhcrypto",
+		.backend = "sspi-gss NTLMv2 engine on OpenSSL libcrypto",
 		.ops = &sg_mech_ntlm_ops,
 	},
 };

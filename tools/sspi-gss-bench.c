@@ -1,7 +1,7 @@
 /*
  * sspi-gss-bench - what the SSPI layer costs over the mechanism beneath it.
  *
- *   sspi-gss-bench [--seconds S] [--reps N] [--json] [--winpr PATH]
+ *   sspi-gss-bench [--seconds S] [--reps N] [--json] [--winpr PATH] [--package NAME]
  *
  * Starts a throwaway realm on 127.0.0.1 (tests/realm.sh), then measures in
  * one process, client and server contexts side by side, each figure the
@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "bench-limit.h"
@@ -211,7 +212,7 @@ static int compare(bench_op a, void *a_arg, double *a_ns, bench_op b, void *b_ar
 
 struct sspi_pkg {
 	const char *name;
-	ULONG req;
+	ULONG req, asc_req;
 	CredHandle client, server;
 };
 
@@ -244,7 +245,7 @@ static int sspi_establish(struct sspi_pair *p)
 				goto fail;
 		} else {
 			ss = AcceptSecurityContext(&p->pkg->server, first_s ? NULL : &p->s, &in,
-						   p->pkg->req, SECURITY_NATIVE_DREP, &p->s, &out,
+						   p->pkg->asc_req, SECURITY_NATIVE_DREP, &p->s, &out,
 						   &attrs, &exp);
 			first_s = 0;
 			if (ss != SEC_E_OK && ss != SEC_I_CONTINUE_NEEDED)
@@ -348,7 +349,7 @@ static void sspi_free(struct sspi_pkg *pkg)
 
 struct gss_side {
 	gss_OID mech;
-	gss_cred_id_t client;
+	gss_cred_id_t client, server;
 };
 
 struct gss_pair {
@@ -380,7 +381,7 @@ static int gss_establish(struct gss_pair *p)
 						    0, GSS_C_NO_CHANNEL_BINDINGS, &tok, NULL, &next,
 						    NULL, NULL);
 		else
-			smaj = gss_accept_sec_context(&minor, &p->s, GSS_C_NO_CREDENTIAL, &tok,
+			smaj = gss_accept_sec_context(&minor, &p->s, p->side->server, &tok,
 						      GSS_C_NO_CHANNEL_BINDINGS, NULL, NULL, &next,
 						      NULL, NULL, NULL);
 		gss_release_buffer(&minor, &tok);
@@ -525,8 +526,10 @@ static int bench_gss_package(const char *package, gss_OID mech, int messages)
 	struct sspi_pkg pkg = {package,
 			       ISC_REQ_MUTUAL_AUTH | ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY |
 				       ISC_REQ_REPLAY_DETECT | ISC_REQ_SEQUENCE_DETECT,
+			       ASC_REQ_MUTUAL_AUTH | ASC_REQ_CONFIDENTIALITY | ASC_REQ_INTEGRITY |
+				       ASC_REQ_REPLAY_DETECT | ASC_REQ_SEQUENCE_DETECT,
 			       {0, 0}, {0, 0}};
-	struct gss_side side = {mech, GSS_C_NO_CREDENTIAL};
+	struct gss_side side = {mech, GSS_C_NO_CREDENTIAL, GSS_C_NO_CREDENTIAL};
 	gss_buffer_desc pw = {strlen(BENCH_PASSWORD), (void *)BENCH_PASSWORD};
 	gss_buffer_desc user = {strlen(BENCH_USER "@SSPI.TEST"), (void *)BENCH_USER "@SSPI.TEST"};
 	gss_OID_set_desc krb5 = {1, GSS_KRB5_MECHANISM};
@@ -551,8 +554,10 @@ static int bench_gss_package(const char *package, gss_OID mech, int messages)
 	if (gss_import_name(&minor, &user, GSS_C_NT_USER_NAME, &name) != GSS_S_COMPLETE ||
 	    gss_acquire_cred_with_password(&minor, name, &pw, GSS_C_INDEFINITE, &krb5,
 					   GSS_C_INITIATE, &side.client, NULL,
-					   NULL) != GSS_S_COMPLETE) {
-		fprintf(stderr, "sspi-gss-bench: gss_acquire_cred_with_password failed\n");
+					   NULL) != GSS_S_COMPLETE ||
+	    gss_acquire_cred(&minor, GSS_C_NO_NAME, GSS_C_INDEFINITE, &krb5, GSS_C_ACCEPT,
+			     &side.server, NULL, NULL) != GSS_S_COMPLETE) {
+		fprintf(stderr, "sspi-gss-bench: Heimdal GSS credentials failed\n");
 		goto out;
 	}
 	gss_release_name(&minor, &name);
@@ -611,6 +616,7 @@ out_sp:
 	sspi_release(&sp);
 out:
 	gss_release_cred(&minor, &side.client);
+	gss_release_cred(&minor, &side.server);
 	sspi_free(&pkg);
 	return rc;
 }
@@ -654,6 +660,8 @@ static int bench_ntlm(const char *winpr, const char *dir)
 	struct sspi_pkg pkg = {"NTLM",
 			       ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_REPLAY_DETECT |
 				       ISC_REQ_SEQUENCE_DETECT,
+			       ASC_REQ_CONFIDENTIALITY | ASC_REQ_INTEGRITY | ASC_REQ_REPLAY_DETECT |
+				       ASC_REQ_SEQUENCE_DETECT,
 			       {0, 0}, {0, 0}};
 	struct sspi_pair sp = {.pkg = &pkg};
 	struct winpr_figures w;
@@ -758,13 +766,14 @@ static int write_user_file(const char *dir)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: sspi-gss-bench [--seconds S] [--reps N] [--json] [--winpr PATH]\n");
+	fprintf(stderr, "usage: sspi-gss-bench [--seconds S] [--reps N] [--json] [--winpr PATH] "
+			"[--package NAME]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	const char *winpr = NULL;
+	const char *winpr = NULL, *only = NULL;
 	struct realm realm;
 	double started = bench_now();
 	int json = 0, rc = 0;
@@ -778,6 +787,8 @@ int main(int argc, char **argv)
 			reps = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--winpr") == 0 && i + 1 < argc)
 			winpr = argv[++i];
+		else if (strcmp(argv[i], "--package") == 0 && i + 1 < argc)
+			only = argv[++i];
 		else
 			usage();
 	}
@@ -796,11 +807,12 @@ int main(int argc, char **argv)
 			strerror(errno));
 		rc = 1;
 	}
-	if (rc == 0 && bench_gss_package("Kerberos", GSS_KRB5_MECHANISM, 1) != 0)
+#define WANTED(name) (rc == 0 && (only == NULL || strcasecmp(only, name) == 0))
+	if (WANTED("Kerberos") && bench_gss_package("Kerberos", GSS_KRB5_MECHANISM, 1) != 0)
 		rc = 1;
-	if (rc == 0 && bench_gss_package("Negotiate", GSS_SPNEGO_MECHANISM, 0) != 0)
+	if (WANTED("Negotiate") && bench_gss_package("Negotiate", GSS_SPNEGO_MECHANISM, 0) != 0)
 		rc = 1;
-	if (rc == 0 && bench_ntlm(winpr_program(winpr), realm.dir) != 0)
+	if (WANTED("NTLM") && bench_ntlm(winpr_program(winpr), realm.dir) != 0)
 		rc = 1;
 	realm_stop(&realm);
 

@@ -13,7 +13,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <hcrypto/rc4.h> /* no include guard: include it only through ntlm.h */
+/* MD4 and RC4 exist in OpenSSL 3 outside the legacy provider only as these
+ * low-level functions, deprecated in 3.0 for new designs; MS-NLMP mandates
+ * them. Declaring the 1.1.0 API keeps them without warnings, and loads no
+ * provider into the host process (docs/ntlm.md). */
+#ifndef OPENSSL_API_COMPAT
+#define OPENSSL_API_COMPAT 0x10100000L
+#endif
+#include <openssl/md5.h>
+#include <openssl/rc4.h>
 
 #include <sspi.h>
 
@@ -182,9 +190,16 @@ uint64_t ntlm_filetime(long long unix_time);
 /* Constant-time equality of n bytes. */
 int ntlm_equal(const void *a, const void *b, size_t n);
 
+/* HMAC-MD5 (RFC 2104) with the key's inner and outer pads already hashed:
+ * each message then costs two MD5 context copies, no allocation. */
+struct ntlm_hmac_md5 {
+	MD5_CTX inner, outer;
+};
+
 /* Session security with extended session security (MS-NLMP 3.4.4.2, 3.4.5). */
 struct ntlm_direction {
 	uint8_t sign_key[16];
+	struct ntlm_hmac_md5 sign; /* keyed with sign_key */
 	RC4_KEY seal;
 	uint32_t seq;
 };
