@@ -39,7 +39,7 @@ struct sg_ctx {
 	ULONG req;   /* ISC_REQ_* or ASC_REQ_* asked for */
 	ULONG attrs; /* ISC_RET_* or ASC_RET_* in effect */
 	gss_ctx_id_t gss;
-	void *mech;        /* a package's own context state (NTLM) */
+	void *mech;        /* a package's own context state (NTLM; Kerberos: the target name) */
 	char *target;      /* initiator: the target as the caller gave it */
 	gss_buffer_desc pending; /* output token not yet delivered (buffer too small) */
 	SECURITY_STATUS pending_status;

@@ -88,20 +88,20 @@ static SECURITY_STATUS krb5_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 				 gss_buffer_t out, OM_uint32 *gss_flags, OM_uint32 *lifetime)
 {
 	OM_uint32 major, minor;
-	gss_name_t name = GSS_C_NO_NAME;
+	/* The target, imported on the first leg and kept for the later ones
+	 * (context.c passes the first call's target on every leg). */
+	gss_name_t name = ctx->mech;
 	SECURITY_STATUS status;
 
-	status = sg_name_import(target, &name);
-	if (status != SEC_E_OK)
-		return status;
+	if (name == GSS_C_NO_NAME) {
+		status = sg_name_import(target, &name);
+		if (status != SEC_E_OK)
+			return status;
+		ctx->mech = name;
+	}
 	major = gss_init_sec_context(&minor, cred ? cred->gss : GSS_C_NO_CREDENTIAL, &ctx->gss,
 				     name, GSS_KRB5_MECHANISM, req_flags, GSS_C_INDEFINITE, cb, in,
 				     NULL, out, gss_flags, lifetime);
-	{
-		OM_uint32 ignored;
-
-		gss_release_name(&ignored, &name);
-	}
 	return sg_status_from_gss(major, minor);
 }
 
@@ -119,9 +119,12 @@ static SECURITY_STATUS krb5_accept(struct sg_ctx *ctx, struct sg_cred *cred, gss
 static void krb5_release_ctx(struct sg_ctx *ctx)
 {
 	OM_uint32 minor;
+	gss_name_t target = ctx->mech;
 
 	if (ctx->gss != GSS_C_NO_CONTEXT)
 		gss_delete_sec_context(&minor, &ctx->gss, GSS_C_NO_BUFFER);
+	gss_release_name(&minor, &target);
+	ctx->mech = NULL;
 }
 
 /*

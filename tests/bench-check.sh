@@ -1,0 +1,75 @@
+#!/bin/sh
+# sspi-gss-bench runs end to end and reports every row: a brief run whose
+# figures are not judged here (timing is the benchmark's business, not the
+# test suite's), only that each measurement was made.
+#
+#   bench-check.sh SSPI_GSS_BENCH winpr|no-winpr
+set -eu
+bench=$1
+winpr=$2
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT INT TERM
+
+"$bench" --seconds 0.002 --reps 1 --json >"$out"
+python3 - "$out" "$winpr" <<'PY'
+import json
+import sys
+
+rows = json.load(open(sys.argv[1]))["rows"]
+winpr = sys.argv[2] == "winpr"
+sizes = [64, 1024, 16384, 1048576]
+failures = []
+
+
+def row(package, operation, size=0):
+    found = [r for r in rows if (r["package"], r["operation"], r["size"]) == (package, operation, size)]
+    if len(found) != 1:
+        failures.append(f"{package} {operation} {size}: {len(found)} rows")
+        return None
+    return found[0]
+
+
+def positive(r, key):
+    if r is not None and not (isinstance(r[key], (int, float)) and r[key] > 0):
+        failures.append(f"{r['package']} {r['operation']} {r['size']}: {key} = {r[key]}")
+
+
+def present(r, key):
+    if r is not None and not (isinstance(r[key], (int, float)) and r[key] >= 0):
+        failures.append(f"{r['package']} {r['operation']} {r['size']}: {key} = {r[key]}")
+
+
+k = row("Kerberos", "handshake")
+positive(k, "sspi_gss")
+positive(k, "baseline")
+m = row("Kerberos", "memory/context")
+present(m, "sspi_gss")
+present(m, "baseline")
+for size in sizes:
+    for op in ("Encrypt+Decrypt", "Make+VerifySig"):
+        r = row("Kerberos", op, size)
+        for key in ("sspi_gss", "baseline", "limit"):
+            positive(r, key)
+
+n = row("Negotiate", "handshake")
+positive(n, "baseline")
+if n is not None and n["unavailable"] is None:
+    positive(n, "sspi_gss")
+
+h = row("NTLM", "handshake")
+positive(h, "sspi_gss")
+present(row("NTLM", "memory/context"), "sspi_gss")
+for size in sizes:
+    seal = row("NTLM", "Encrypt+Decrypt", size)
+    positive(seal, "sspi_gss")
+    if winpr:
+        positive(seal, "baseline")
+    positive(row("NTLM", "Make+VerifySig", size), "sspi_gss")
+if winpr:
+    positive(h, "baseline")
+
+if failures:
+    print("bench-check: missing figures:", *failures, sep="\n  ")
+    sys.exit(1)
+print(f"bench-check: {len(rows)} rows, every figure measured")
+PY
