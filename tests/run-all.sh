@@ -1,7 +1,8 @@
 #!/bin/sh
 # The whole test suite: the Check suites in a normal build, again under
-# valgrind memcheck, again built with AddressSanitizer and UBSan, and the
-# install + pkg-config check. Ends with one "N passed, N failed" line.
+# valgrind memcheck, again built with AddressSanitizer and UBSan, the fuzz
+# targets, the install + pkg-config check, the subproject build and the
+# Debian packages. Ends with one "N passed, N failed" line.
 set -u
 cd "$(dirname "$0")/.."
 passed=0
@@ -104,6 +105,8 @@ echo "== install and pkg-config"
 if tests/install-check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 echo "== as a meson subproject"
 if tests/subproject-check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+echo "== Debian packages"
+if tests/deb-check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 echo
 echo "all: $passed passed, $failed failed"
