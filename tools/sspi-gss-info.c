@@ -2,7 +2,11 @@
  * sspi-gss-info - list the SSPI packages sspi-gss provides and check that
  * Heimdal can carry them.
  *
- * Exit status: 0 all is well; 1 usage error; 2 Heimdal is not usable.
+ *   sspi-gss-info [--json] [--verbose]
+ *   sspi-gss-info --check [PACKAGE] [--target SPN]     (info-check.c)
+ *
+ * Exit status: 0 all is well; 1 usage error; 2 Heimdal is not usable;
+ * 3 --check found a problem.
  */
 #define SECURITY_WIN32
 #include <security.h>
@@ -10,6 +14,8 @@
 
 #include <stdio.h>
 #include <string.h>
+
+#include "info-check.h"
 
 struct flag_name {
 	ULONG flag;
@@ -48,7 +54,10 @@ static const struct flag_name capability_names[] = {
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: sspi-gss-info [--json] [--verbose] [--version] [--help]\n"
-		   "List the SSPI security packages of sspi-gss and check Heimdal GSS-API.\n");
+		   "       sspi-gss-info --check [PACKAGE] [--target SPN]\n"
+		   "List the SSPI security packages of sspi-gss and check Heimdal GSS-API;\n"
+		   "with --check, diagnose what PACKAGE (default: all) needs on this machine\n"
+		   "and, with --target, try a handshake with SPN in this process.\n");
 }
 
 /* Writes s as a JSON string; our strings are ASCII, but escape what JSON needs. */
@@ -149,7 +158,8 @@ static void print_json(const SecPkgInfoA *info, ULONG count, SECURITY_STATUS che
 
 int main(int argc, char **argv)
 {
-	int json = 0, verbose = 0;
+	int json = 0, verbose = 0, check_mode = 0;
+	const char *check_package = NULL, *target = NULL;
 	ULONG count = 0;
 	PSecPkgInfoA info = NULL;
 	SECURITY_STATUS status, check;
@@ -160,6 +170,12 @@ int main(int argc, char **argv)
 			json = 1;
 		} else if (strcmp(argv[i], "--verbose") == 0 || strcmp(argv[i], "-v") == 0) {
 			verbose = 1;
+		} else if (strcmp(argv[i], "--check") == 0) {
+			check_mode = 1;
+			if (i + 1 < argc && argv[i + 1][0] != '-')
+				check_package = argv[++i];
+		} else if (strcmp(argv[i], "--target") == 0 && i + 1 < argc) {
+			target = argv[++i];
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf("sspi-gss-info %s\n", SspiGssVersion());
 			return 0;
@@ -172,6 +188,14 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+
+	if (target != NULL && !check_mode) {
+		fprintf(stderr, "sspi-gss-info: --target goes with --check\n");
+		usage(stderr);
+		return 1;
+	}
+	if (check_mode)
+		return info_check(check_package, target);
 
 	status = EnumerateSecurityPackagesA(&count, &info);
 	if (status != SEC_E_OK) {

@@ -1,0 +1,91 @@
+#!/bin/sh
+# sspi-gss-info --check against a throwaway realm: what it reports for a
+# working setup, and that each broken piece (unknown target, KDC down, no
+# tickets, unreadable user file, missing configuration) is named, with the
+# exit status scripts rely on (0 fine, 3 a problem, 1 usage).
+#
+#   info-check.sh SSPI_GSS_INFO
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+info=$1
+dir=$(mktemp -d)
+cleanup() {
+	sh "$here/realm.sh" stop "$dir" 2>/dev/null
+	rm -rf "$dir"
+}
+trap cleanup EXIT INT TERM
+. "$here/interop-lib.sh"
+
+sh "$here/realm.sh" up "$dir" || exit 1
+eval "$(sh "$here/realm.sh" env "$dir" | sed 's/^/export /')"
+printf 'SSPI:alice:Alice-Pass-1\n# a comment\nnot a user line\n' >"$dir/users"
+export NTLM_USER_FILE="$dir/users"
+port=$(cat "$dir/port")
+for _ in $(seq 50); do
+	"$info" --check Kerberos >/dev/null 2>&1 && break
+	sleep 0.1
+done
+
+# run NAME STATUS ARGS...: the tool's output goes to $dir/NAME.
+run() {
+	out=$1 want=$2
+	shift 2
+	"$info" "$@" >"$dir/$out" 2>&1
+	rc=$?
+	[ "$rc" -eq "$want" ] && return 0
+	echo "--- sspi-gss-info $*: exit $rc, expected $want"; cat "$dir/$out"; return 1
+}
+
+check "all packages, no tickets: warnings only" run all 0 --check
+check "  the realm's configuration" has "$dir/all" "ok    Kerberos configuration file $dir/krb5.conf"
+check "  the default realm" has "$dir/all" "ok    default realm SSPI.TEST"
+check "  the KDC answers" has "$dir/all" "ok    KDC 127.0.0.1:$port of SSPI.TEST accepts connections"
+check "  no tickets, and what to do" has "$dir/all" "warn  no tickets in FILE:$dir/ccache"
+check "  the keytab's principals" has "$dir/all" "keytab FILE:$dir/service.keytab: 9 keys for HTTP/localhost@SSPI.TEST"
+check "  the NTLM user file" has "$dir/all" "ok    NTLM user file $dir/users: 1 user"
+check "  its bad line" has "$dir/all" "1 line is not DOMAIN:user:password (first: line 3)"
+
+kinit --password-file="$dir/alice.password" alice@SSPI.TEST || exit 1
+check "Kerberos handshake with HTTP/localhost" run krb 0 --check Kerberos --target HTTP/localhost
+check "  the tickets" has "$dir/krb" "ok    tickets for alice@SSPI.TEST in FILE:$dir/ccache, valid until"
+check "  a service ticket" has "$dir/krb" "a service ticket was issued"
+check "  the loopback handshake" has "$dir/krb" "loopback handshake with HTTP/localhost completed"
+check "  the client's name" has "$dir/krb" "the server sees the client as alice@SSPI.TEST"
+check "  no NTLM section" sh -c "! grep -q '^NTLM' '$dir/krb'"
+
+check "NTLM handshake" run ntlm 0 --check ntlm --target HTTP/localhost
+check "  as the domain's user" has "$dir/ntlm" 'the server sees the client as SSPI\\alice'
+check "  no Kerberos section" sh -c "! grep -q '^Kerberos' '$dir/ntlm'"
+
+check "unknown target: a problem" run unknown 3 --check Kerberos --target HTTP/nowhere
+check "  named, with the fix" has "$dir/unknown" "SEC_E_TARGET_UNKNOWN: Server (HTTP/nowhere@SSPI.TEST) unknown"
+check "  register it" has "$dir/unknown" "fix: the KDC does not know the target"
+
+check "Negotiate: not provided yet" run nego 3 --check Negotiate --target HTTP/localhost
+check "  said so" has "$dir/nego" "this package is not provided by sspi-gss yet"
+
+printf 'only-a-name\n' >"$dir/badusers"
+NTLM_USER_FILE=$dir/badusers
+check "a user file with no user: a problem" run badusers 3 --check NTLM
+check "  named" has "$dir/badusers" "FAIL  NTLM user file $dir/badusers names no user"
+NTLM_USER_FILE=$dir/none
+check "a missing user file: a problem" run nousers 3 --check NTLM
+check "  named" has "$dir/nousers" "FAIL  NTLM_USER_FILE $dir/none cannot be read: No such file or directory"
+NTLM_USER_FILE=$dir/users
+
+sh "$here/realm.sh" stop "$dir"
+check "KDC stopped: a problem" run down 3 --check Kerberos
+check "  the refused connection" has "$dir/down" "KDC 127.0.0.1:$port of SSPI.TEST: Connection refused"
+check "  and its consequence" has "$dir/down" "FAIL  no KDC of SSPI.TEST answers"
+
+KRB5_CONFIG=$dir/missing.conf
+check "no configuration file: a problem" run noconf 3 --check Kerberos
+check "  named" has "$dir/noconf" "warn  no Kerberos configuration file could be read (looked at $dir/missing.conf)"
+check "  and so no realm" has "$dir/noconf" "FAIL  no default realm"
+
+check "usage: --target alone" run usage1 1 --target HTTP/localhost
+check "usage: unknown package" run usage2 1 --check Bogus
+check "  named" has "$dir/usage2" "no package named 'Bogus'"
+
+if [ "$failed" -eq 0 ]; then echo "info-check: all passed"; else echo "info-check: FAILED"; fi
+exit "$failed"
