@@ -33,6 +33,8 @@ has libsspi-gss0 '/libsspi-gss\.so\.0$'
 has libsspi-gss-dev '/usr/include/sspi-gss/security\.h$'
 has libsspi-gss-dev '/pkgconfig/sspi-gss\.pc$'
 has libsspi-gss-dev '/libsspi-gss\.so$'
+has libsspi-gss-dev '/man7/sspi-gss\.7\.gz$'
+has libsspi-gss-dev '/usr/share/doc/libsspi-gss-dev/porting\.md'
 has sspi-gss-tools '/usr/bin/sspi-gss-info$'
 has sspi-gss-tools '/man1/sspi-gss-info\.1\.gz$'
 

@@ -18,5 +18,6 @@ LD_LIBRARY_PATH=$libdir "$tmp/consumer" | tee "$tmp/out"
 test -x "$tmp/usr/bin/sspi-gss-info"
 LD_LIBRARY_PATH=$libdir "$tmp/usr/bin/sspi-gss-info" >/dev/null
 test -f "$tmp/usr/share/man/man1/sspi-gss-info.1"
+test -f "$tmp/usr/share/man/man7/sspi-gss.7"
 test -f "$tmp/usr/include/sspi-gss/security.h"
 echo "1 passed, 0 failed"
