@@ -87,16 +87,7 @@ static double run(size_t size, bench_op op, double seconds, int reps)
 	    EVP_EncryptInit_ex(l.enc, EVP_aes_256_cbc(), NULL, l.key, l.iv) == 1 &&
 	    EVP_DecryptInit_ex(l.dec, EVP_aes_256_cbc(), NULL, l.key, l.iv) == 1 &&
 	    EVP_CIPHER_CTX_set_padding(l.enc, 0) == 1 && EVP_CIPHER_CTX_set_padding(l.dec, 0) == 1)
-		for (int r = 0; r < reps; r++) {
-			double ns = bench_time(op, &l, seconds);
-
-			if (ns < 0) {
-				best = -1;
-				break;
-			}
-			if (best < 0 || ns < best)
-				best = ns;
-		}
+		best = bench_best(op, &l, seconds, reps);
 	EVP_CIPHER_CTX_free(l.enc);
 	EVP_CIPHER_CTX_free(l.dec);
 	EVP_MAC_CTX_free(l.mac);

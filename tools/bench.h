@@ -58,6 +58,22 @@ static inline double bench_time(bench_op op, void *arg, double seconds)
 	}
 }
 
+/* The best (lowest) of reps runs of bench_time; -1 when op fails. */
+static inline double bench_best(bench_op op, void *arg, double seconds, int reps)
+{
+	double best = -1;
+
+	for (int r = 0; r < reps; r++) {
+		double ns = bench_time(op, arg, seconds);
+
+		if (ns < 0)
+			return -1;
+		if (best < 0 || ns < best)
+			best = ns;
+	}
+	return best;
+}
+
 /* Bytes the heap holds now (glibc). */
 static inline size_t bench_heap_bytes(void)
 {

@@ -119,21 +119,6 @@ static int seal_op(void *arg)
 	return t->DecryptMessage(&m->p->s, &d, 0, &qop) == SEC_E_OK ? 0 : -1;
 }
 
-static double best(bench_op op, void *arg, double seconds, int reps)
-{
-	double min = -1;
-
-	for (int r = 0; r < reps; r++) {
-		double ns = bench_time(op, arg, seconds);
-
-		if (ns < 0)
-			return -1;
-		if (min < 0 || ns < min)
-			min = ns;
-	}
-	return min;
-}
-
 static int write_sam(const char *dir)
 {
 	BYTE hash[16];
@@ -179,7 +164,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	ns = best(handshake_op, NULL, seconds, reps);
+	ns = bench_best(handshake_op, NULL, seconds, reps);
 	printf("handshake 0 %.1f\n", ns);
 
 	before = bench_heap_bytes();
@@ -196,7 +181,7 @@ int main(int argc, char **argv)
 
 		if (m.buf == NULL)
 			return 1;
-		ns = best(seal_op, &m, seconds, reps);
+		ns = bench_best(seal_op, &m, seconds, reps);
 		printf("seal %zu %.1f\n", bench_sizes[i], ns);
 		free(m.buf);
 	}
