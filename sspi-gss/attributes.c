@@ -128,12 +128,31 @@ static SECURITY_STATUS query(PCtxtHandle h, ULONG attribute, void *buffer, int w
 
 	switch (attribute) {
 	case SECPKG_ATTR_PACKAGE_INFO: {
-		const struct sg_package *pkgs[1] = {ctx->pkg};
+		/* A Negotiate context, once established, is the package it
+		 * chose. */
+		const struct sg_package *chosen = sg_mech_negotiate_chosen(ctx);
+		const struct sg_package *pkgs[1] = {chosen ? chosen : ctx->pkg};
 
 		if (wide)
 			return sg_package_info_w(pkgs, 1,
 						 &((SecPkgContext_PackageInfoW *)buffer)->PackageInfo);
 		return sg_package_info_a(pkgs, 1, &((SecPkgContext_PackageInfoA *)buffer)->PackageInfo);
+	}
+	case SECPKG_ATTR_NEGOTIATION_INFO: {
+		const struct sg_package *chosen = sg_mech_negotiate_chosen(ctx);
+		const struct sg_package *pkgs[1] = {chosen ? chosen : ctx->pkg};
+		SecPkgContext_NegotiationInfoA *info = buffer;
+		SECURITY_STATUS st;
+
+		if (ctx->pkg->ops != &sg_mech_negotiate_ops)
+			return SEC_E_UNSUPPORTED_FUNCTION;
+		/* The W form differs only in the PackageInfo pointer's target. */
+		st = wide ? sg_package_info_w(pkgs, 1, &((SecPkgContext_NegotiationInfoW *)buffer)->PackageInfo)
+			  : sg_package_info_a(pkgs, 1, &info->PackageInfo);
+		if (st == SEC_E_OK)
+			info->NegotiationState = chosen ? SECPKG_NEGOTIATION_COMPLETE
+							: SECPKG_NEGOTIATION_IN_PROGRESS;
+		return st;
 	}
 	case SECPKG_ATTR_FLAGS:
 		((SecPkgContext_Flags *)buffer)->Flags = ctx->attrs;

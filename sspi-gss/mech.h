@@ -113,6 +113,14 @@ struct sg_mech_ops {
 
 extern const struct sg_mech_ops sg_mech_krb5_ops;
 extern const struct sg_mech_ops sg_mech_ntlm_ops;
+extern const struct sg_mech_ops sg_mech_negotiate_ops;
+
+/* Negotiate: the package an established Negotiate context chose; NULL
+ * before that (and for contexts of other packages). */
+const struct sg_package *sg_mech_negotiate_chosen(struct sg_ctx *ctx);
+/* NTLM: restarts one direction's RC4 state from its sealing key, which
+ * Windows does after the SPNEGO mechListMIC (send: our direction). */
+void sg_mech_ntlm_restart_rc4(struct sg_ctx *ctx, int send);
 
 /* 100 ns ticks since 1601 for a Unix time; "never" for time_t values past
  * what TimeStamp holds. */

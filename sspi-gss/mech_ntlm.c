@@ -829,6 +829,14 @@ static SECURITY_STATUS ntlm_authority(struct sg_ctx *ctx, char **name)
 	return *name != NULL ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
 }
 
+void sg_mech_ntlm_restart_rc4(struct sg_ctx *ctx, int send)
+{
+	struct ntlm_state *n = ctx->mech;
+
+	if (n != NULL && n->leg == LEG_DONE)
+		ntlm_session_restart_seal(send ? &n->session.send : &n->session.recv);
+}
+
 const struct sg_mech_ops sg_mech_ntlm_ops = {
 	.acquire = ntlm_acquire,
 	.release_cred = ntlm_release_cred,

@@ -45,7 +45,7 @@ static const struct sg_package packages[] = {
 		.max_token = 65791,
 		.mech_oid = "1.3.6.1.5.5.2",
 		.backend = "sspi-gss SPNEGO over Kerberos and NTLM",
-		.not_yet = "not implemented yet",
+		.ops = &sg_mech_negotiate_ops,
 	},
 	{
 		.name = "Kerberos",

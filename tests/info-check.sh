@@ -61,8 +61,9 @@ check "unknown target: a problem" run unknown 3 --check Kerberos --target HTTP/n
 check "  named, with the fix" has "$dir/unknown" "SEC_E_TARGET_UNKNOWN: Server (HTTP/nowhere@SSPI.TEST) unknown"
 check "  register it" has "$dir/unknown" "fix: the KDC does not know the target"
 
-check "Negotiate: not provided yet" run nego 3 --check Negotiate --target HTTP/localhost
-check "  said so" has "$dir/nego" "this package is not provided by sspi-gss yet"
+check "Negotiate handshake" run nego 0 --check Negotiate --target HTTP/localhost
+check "  both packages checked" has "$dir/nego" "ok    NTLM user file"
+check "  completed" has "$dir/nego" "Negotiate: loopback handshake with HTTP/localhost completed"
 
 printf 'only-a-name\n' >"$dir/badusers"
 NTLM_USER_FILE=$dir/badusers

@@ -271,7 +271,6 @@ void ntlm_session_init(struct ntlm_session *s, uint32_t flags, const uint8_t exp
 							   : 5;
 	struct ntlm_direction *c2s = initiator ? &s->send : &s->recv;
 	struct ntlm_direction *s2c = initiator ? &s->recv : &s->send;
-	uint8_t seal[16];
 
 	memset(s, 0, sizeof(*s));
 	s->flags = flags;
@@ -279,11 +278,15 @@ void ntlm_session_init(struct ntlm_session *s, uint32_t flags, const uint8_t exp
 	derive(exported, 16, s2c_sign, s2c->sign_key);
 	hmac_md5_key(&c2s->sign, c2s->sign_key, 16);
 	hmac_md5_key(&s2c->sign, s2c->sign_key, 16);
-	derive(exported, seal_len, c2s_seal, seal);
-	RC4_set_key(&c2s->seal, 16, seal);
-	derive(exported, seal_len, s2c_seal, seal);
-	RC4_set_key(&s2c->seal, 16, seal);
-	sg_wipe(seal, sizeof(seal));
+	derive(exported, seal_len, c2s_seal, c2s->seal_key);
+	RC4_set_key(&c2s->seal, 16, c2s->seal_key);
+	derive(exported, seal_len, s2c_seal, s2c->seal_key);
+	RC4_set_key(&s2c->seal, 16, s2c->seal_key);
+}
+
+void ntlm_session_restart_seal(struct ntlm_direction *d)
+{
+	RC4_set_key(&d->seal, 16, d->seal_key);
 }
 
 void ntlm_session_wipe(struct ntlm_session *s)

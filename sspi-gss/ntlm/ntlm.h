@@ -200,6 +200,7 @@ struct ntlm_hmac_md5 {
 struct ntlm_direction {
 	uint8_t sign_key[16];
 	struct ntlm_hmac_md5 sign; /* keyed with sign_key */
+	uint8_t seal_key[16];
 	RC4_KEY seal;
 	uint32_t seq;
 };
@@ -213,6 +214,9 @@ struct ntlm_session {
 void ntlm_session_init(struct ntlm_session *s, uint32_t flags, const uint8_t exported[16],
 		       int initiator);
 void ntlm_session_wipe(struct ntlm_session *s);
+/* Starts a direction's RC4 state again from its sealing key (MS-SPNG:
+ * after the mechListMIC); the sequence number goes on. */
+void ntlm_session_restart_seal(struct ntlm_direction *d);
 
 /* The NTLMSSP_MESSAGE_SIGNATURE (16 bytes) of the concatenated parts,
  * in two steps because sealing encrypts the data between them (3.4.3):

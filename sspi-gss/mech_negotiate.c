@@ -1,0 +1,833 @@
+/*
+ * mech_negotiate.c - the Negotiate package: SPNEGO (RFC 4178, MS-SPNG) over
+ * our Kerberos and NTLM packages, reached through their sg_mech_ops like
+ * any caller would, with the tokens of sspi-gss/spnego/.
+ *
+ * Credentials: a Negotiate credential holds a Kerberos and an NTLM
+ * credential, each acquired with the same principal and identity; either
+ * may be missing, and SEC_WINNT_AUTH_IDENTITY_EX's PackageList ("Kerberos",
+ * "NTLM", "!NTLM", comma-separated) restricts them.
+ *
+ * Initiator: Kerberos first, NTLM second, with an optimistic first token of
+ * the first mechanism. Kerberos is passed over, as Windows does, when the
+ * target's host is an IP address, or when its first step fails for want of
+ * credentials, an unknown target or an unreachable KDC; a wrong password or
+ * clock skew is reported, not hidden behind NTLM.
+ *
+ * Acceptor: the first mechanism of the client's list that this credential
+ * can accept; its optimistic token is used when it is the client's first
+ * mechanism. A raw Kerberos AP-REQ or NTLM NEGOTIATE (clients that skip
+ * SPNEGO) is accepted as that package, and the answers are raw too.
+ *
+ * mechListMIC (RFC 4178 5, MS-SPNG 3.1.5.1): exchanged both ways when the
+ * mechanism is NTLM (as Windows always does), when it is not the client's
+ * first choice, or when the peer sends one; a MIC that does not verify is
+ * SEC_E_MESSAGE_ALTERED, a missing one SEC_E_INVALID_TOKEN, so a list
+ * altered on the way (a downgrade) fails. With NTLM the RC4 state of each
+ * direction starts again after the MIC, as MS-SPNG has Windows do, so the
+ * first sealed message uses the key stream the MIC used.
+ *
+ * Once established, every message call and attribute goes to the chosen
+ * package's context.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mech.h"
+#include "spnego/spnego.h"
+#include "status.h"
+#include "strings.h"
+
+enum nego_mech { MECH_KRB5, MECH_NTLM, MECH_COUNT };
+
+static const char *const mech_package[MECH_COUNT] = {"Kerberos", "NTLM"};
+
+struct nego_cred {
+	struct sg_cred *sub[MECH_COUNT]; /* NULL: not available */
+};
+
+enum nego_kind {
+	KIND_SPNEGO,
+	KIND_RAW, /* the peer skipped SPNEGO: the sub-context's tokens go as they are */
+};
+
+struct nego_state {
+	enum nego_kind kind;
+	enum nego_mech chosen;
+	struct sg_ctx *sub;  /* the chosen (or optimistic) mechanism's context */
+	int sub_started;     /* sub has taken or made a token */
+	int sub_done;        /* sub is established */
+	int peer_done;       /* initiator: the acceptor said accept-completed */
+	int selected;        /* initiator: the acceptor named its mechanism */
+	int mic_needed;      /* a mechListMIC exchange is required */
+	int mic_sent, mic_checked;
+	int done;            /* SEC_E_OK was returned */
+	/* The sub-context's flags and lifetime from its last step, reported
+	 * on every leg (a leg may only carry a MIC). */
+	OM_uint32 gss_flags, lifetime;
+	/* The MechTypeList (our own, or the client's as received) that the
+	 * mechListMIC covers. */
+	uint8_t *mech_types;
+	size_t mech_types_len;
+	/* Initiator: the OIDs offered, in order. Acceptor: the client's
+	 * OID for the chosen mechanism, echoed as supportedMech. */
+	enum nego_mech offered[MECH_COUNT];
+	size_t noffered;
+	struct spnego_bytes chosen_oid;
+};
+
+static const struct sg_package *package_of(enum nego_mech m)
+{
+	return sg_package_find(mech_package[m]);
+}
+
+static struct spnego_bytes oid_of(enum nego_mech m)
+{
+	return m == MECH_KRB5 ? spnego_oid_krb5 : spnego_oid_ntlm;
+}
+
+/* The mechanism an OID names; -1 for one we do not carry. */
+static int mech_of_oid(struct spnego_bytes oid)
+{
+	if (spnego_oid_equal(oid, spnego_oid_krb5) || spnego_oid_equal(oid, spnego_oid_krb5_ms))
+		return MECH_KRB5;
+	if (spnego_oid_equal(oid, spnego_oid_ntlm))
+		return MECH_NTLM;
+	return -1;
+}
+
+/* ----------------------------------------------------------- credentials */
+
+/* Whether PackageList (comma-separated, "!name" excludes) allows the
+ * package. No list allows all; a list naming packages allows only those. */
+static int allowed(const char *list, const char *package)
+{
+	int named_any = 0, named = 0, excluded = 0;
+	const char *p = list;
+
+	if (list == NULL)
+		return 1;
+	while (*p != '\0') {
+		size_t len = strcspn(p, ",");
+		char item[32];
+		size_t b = 0, e = len;
+		int neg;
+
+		while (b < e && (p[b] == ' ' || p[b] == '\t'))
+			b++;
+		neg = b < e && p[b] == '!';
+		b += (size_t)neg;
+		while (e > b && (p[e - 1] == ' ' || p[e - 1] == '\t'))
+			e--;
+		if (e > b && e - b < sizeof(item)) {
+			memcpy(item, p + b, e - b);
+			item[e - b] = '\0';
+			if (neg)
+				excluded |= sg_ascii_casecmp(item, package) == 0;
+			else {
+				named_any = 1;
+				named |= sg_ascii_casecmp(item, package) == 0;
+			}
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return !excluded && (!named_any || named);
+}
+
+static void nego_release_cred(struct sg_cred *cred)
+{
+	struct nego_cred *c = cred->mech;
+
+	if (c == NULL)
+		return;
+	for (int m = 0; m < MECH_COUNT; m++)
+		if (c->sub[m] != NULL) {
+			c->sub[m]->pkg->ops->release_cred(c->sub[m]);
+			free(c->sub[m]);
+		}
+	free(c);
+	cred->mech = NULL;
+}
+
+static SECURITY_STATUS nego_acquire(struct sg_cred *cred, const char *principal,
+				    const struct sg_identity *id)
+{
+	struct nego_cred *c = calloc(1, sizeof(*c));
+	SECURITY_STATUS first_error = SEC_E_NO_CREDENTIALS;
+	int any = 0, tried = 0;
+
+	if (c == NULL)
+		return SEC_E_INSUFFICIENT_MEMORY;
+	cred->mech = c;
+	for (int m = 0; m < MECH_COUNT; m++) {
+		struct sg_cred *sub;
+		SECURITY_STATUS s;
+
+		if (!allowed(id ? id->package_list : NULL, mech_package[m]))
+			continue;
+		sub = calloc(1, sizeof(*sub));
+		if (sub == NULL) {
+			nego_release_cred(cred);
+			return SEC_E_INSUFFICIENT_MEMORY;
+		}
+		sub->pkg = package_of((enum nego_mech)m);
+		sub->use = cred->use;
+		s = sub->pkg->ops->acquire(sub, principal, id);
+		if (s == SEC_E_OK) {
+			c->sub[m] = sub;
+			if (!any)
+				cred->expiry = sub->expiry;
+			any = 1;
+		} else {
+			if (sub->gss != GSS_C_NO_CREDENTIAL || sub->mech != NULL)
+				sub->pkg->ops->release_cred(sub);
+			free(sub);
+			if (!tried)
+				first_error = s;
+		}
+		tried = 1;
+	}
+	if (!any) {
+		nego_release_cred(cred);
+		return first_error;
+	}
+	return SEC_E_OK;
+}
+
+static SECURITY_STATUS nego_cred_name(struct sg_cred *cred, char **name)
+{
+	struct nego_cred *c = cred->mech;
+
+	for (int m = 0; m < MECH_COUNT; m++)
+		if (c->sub[m] != NULL)
+			return c->sub[m]->pkg->ops->cred_name(c->sub[m], name);
+	return SEC_E_NO_CREDENTIALS;
+}
+
+/* -------------------------------------------------------------- contexts */
+
+static void nego_release_ctx(struct sg_ctx *ctx)
+{
+	struct nego_state *n = ctx->mech;
+
+	if (n == NULL)
+		return;
+	sg_ctx_free(n->sub);
+	free(n->mech_types);
+	free(n);
+	ctx->mech = NULL;
+}
+
+/* A fresh context of the mechanism under ctx, replacing any other. */
+static SECURITY_STATUS start_sub(struct sg_ctx *ctx, struct nego_state *n, enum nego_mech m)
+{
+	sg_ctx_free(n->sub);
+	n->sub = sg_ctx_new(package_of(m));
+	if (n->sub == NULL)
+		return SEC_E_INSUFFICIENT_MEMORY;
+	n->sub->initiator = ctx->initiator;
+	n->sub->req = ctx->req;
+	n->sub->start = ctx->start;
+	n->chosen = m;
+	n->sub_started = 0;
+	n->sub_done = 0;
+	return SEC_E_OK;
+}
+
+/* After the sub-context's step succeeded: what context.c does for a
+ * context of its own when it is established. */
+static SECURITY_STATUS sub_step_done(struct nego_state *n, SECURITY_STATUS s, OM_uint32 gss_flags,
+				     OM_uint32 lifetime)
+{
+	struct sg_ctx *sub = n->sub;
+
+	n->sub_started = 1;
+	n->gss_flags = gss_flags;
+	n->lifetime = lifetime;
+	sub->attrs = sub->initiator ? sg_flags_gss_to_isc_ret(gss_flags)
+				    : sg_flags_gss_to_asc_ret(gss_flags);
+	sub->expiry = sg_timestamp_in(lifetime);
+	if (s == SEC_E_OK && !n->sub_done) {
+		SECURITY_STATUS sz = sub->pkg->ops->sizes(sub, &sub->sizes);
+
+		if (sz != SEC_E_OK)
+			return sz;
+		sub->established = 1;
+		n->sub_done = 1;
+	}
+	return SEC_E_OK;
+}
+
+/* Our mechListMIC over the MechTypeList, into *mic (gss_release_buffer). */
+static SECURITY_STATUS make_mic(struct nego_state *n, gss_buffer_t mic)
+{
+	gss_buffer_desc types = {n->mech_types_len, n->mech_types};
+	SECURITY_STATUS s = n->sub->pkg->ops->get_mic(n->sub, &types, mic);
+
+	if (s == SEC_E_OK && n->chosen == MECH_NTLM)
+		sg_mech_ntlm_restart_rc4(n->sub, 1);
+	n->mic_sent = s == SEC_E_OK;
+	return s;
+}
+
+static SECURITY_STATUS check_mic(struct nego_state *n, struct spnego_bytes mic)
+{
+	gss_buffer_desc types = {n->mech_types_len, n->mech_types};
+	gss_buffer_desc m = {mic.len, (void *)mic.data};
+	SECURITY_STATUS s;
+
+	if (!n->sub_done) {
+		sg_last_error_set(SEC_E_INVALID_TOKEN, "Negotiate: a mechListMIC before the "
+						       "mechanism finished");
+		return SEC_E_INVALID_TOKEN;
+	}
+	s = n->sub->pkg->ops->verify_mic(n->sub, &types, &m);
+	if (s != SEC_E_OK) {
+		sg_last_error_set(SEC_E_MESSAGE_ALTERED,
+				  "Negotiate: the peer's mechListMIC does not match the mechanism "
+				  "list (altered on the way?)");
+		return SEC_E_MESSAGE_ALTERED;
+	}
+	if (n->chosen == MECH_NTLM)
+		sg_mech_ntlm_restart_rc4(n->sub, 0);
+	n->mic_checked = 1;
+	return SEC_E_OK;
+}
+
+static SECURITY_STATUS emit_resp(enum spnego_state state, struct spnego_bytes mech,
+				 gss_buffer_t token, gss_buffer_t mic, gss_buffer_t out)
+{
+	/* Empty parts are left out, as peers expect. */
+	struct spnego_bytes t = {token && token->length ? token->value : NULL,
+				 token ? token->length : 0};
+	struct spnego_bytes m = {mic && mic->length ? mic->value : NULL, mic ? mic->length : 0};
+	uint8_t *data = NULL;
+	size_t len = 0;
+
+	if (spnego_encode_resp(state, mech, t, m, &data, &len) != 0)
+		return SEC_E_INSUFFICIENT_MEMORY;
+	out->value = data;
+	out->length = len;
+	return SEC_E_OK;
+}
+
+/* Windows does not use Kerberos for a target whose host is an IP address. */
+static int target_is_address(const char *target)
+{
+	const char *host = strchr(target, '/');
+	char buf[64];
+	size_t len;
+	struct in6_addr a;
+
+	host = host ? host + 1 : target;
+	len = strcspn(host, ":@");
+	if (host[0] == '[') {
+		host++;
+		len = strcspn(host, "]");
+	}
+	if (len == 0 || len >= sizeof(buf))
+		return 0;
+	memcpy(buf, host, len);
+	buf[len] = '\0';
+	return inet_pton(AF_INET, buf, &a) == 1 || inet_pton(AF_INET6, buf, &a) == 1;
+}
+
+/* Kerberos failures after which Windows tries NTLM instead. */
+static int falls_back(SECURITY_STATUS s)
+{
+	return s == SEC_E_TARGET_UNKNOWN || s == SEC_E_NO_AUTHENTICATING_AUTHORITY ||
+	       s == SEC_E_NO_CREDENTIALS || s == SEC_E_UNKNOWN_CREDENTIALS ||
+	       s == SEC_E_WRONG_PRINCIPAL;
+}
+
+static SECURITY_STATUS init_first(struct sg_ctx *ctx, struct nego_state *n, struct sg_cred *cred,
+				  const char *target, OM_uint32 req_flags, gss_channel_bindings_t cb,
+				  gss_buffer_t out, OM_uint32 *gss_flags, OM_uint32 *lifetime)
+{
+	struct nego_cred *c = cred->mech;
+	gss_buffer_desc empty = GSS_C_EMPTY_BUFFER, token = GSS_C_EMPTY_BUFFER;
+	struct spnego_bytes oids[MECH_COUNT];
+	SECURITY_STATUS s = SEC_E_NO_CREDENTIALS;
+	uint8_t *data = NULL;
+	size_t len = 0, first = 0;
+	OM_uint32 minor;
+
+	for (int m = 0; m < MECH_COUNT; m++)
+		if (c->sub[m] != NULL && c->sub[m]->use != SECPKG_CRED_INBOUND &&
+		    !(m == MECH_KRB5 && target_is_address(target)))
+			n->offered[n->noffered++] = (enum nego_mech)m;
+	/* The optimistic token of the first mechanism that can make one. */
+	for (; first < n->noffered; first++) {
+		enum nego_mech m = n->offered[first];
+
+		s = start_sub(ctx, n, m);
+		if (s != SEC_E_OK)
+			return s;
+		s = n->sub->pkg->ops->init(n->sub, c->sub[m], target, req_flags, &empty, cb, &token,
+					   gss_flags, lifetime);
+		if (s == SEC_E_OK || s == SEC_I_CONTINUE_NEEDED)
+			break;
+		gss_release_buffer(&minor, &token);
+		if (!(m == MECH_KRB5 && falls_back(s)) || first + 1 == n->noffered)
+			return s;
+	}
+	if (first == n->noffered)
+		return s;
+	/* The list starts with the mechanism that made the token. */
+	memmove(n->offered, n->offered + first, (n->noffered - first) * sizeof(n->offered[0]));
+	n->noffered -= first;
+	for (size_t i = 0; i < n->noffered; i++)
+		oids[i] = oid_of(n->offered[i]);
+	if ((s = sub_step_done(n, s, *gss_flags, *lifetime)) != SEC_E_OK ||
+	    spnego_encode_mech_types(oids, n->noffered, &n->mech_types, &n->mech_types_len) != 0 ||
+	    spnego_encode_init((struct spnego_bytes){n->mech_types, n->mech_types_len},
+			       (struct spnego_bytes){token.value, token.length}, &data, &len) != 0) {
+		gss_release_buffer(&minor, &token);
+		return s != SEC_E_OK ? s : SEC_E_INSUFFICIENT_MEMORY;
+	}
+	gss_release_buffer(&minor, &token);
+	out->value = data;
+	out->length = len;
+	return SEC_I_CONTINUE_NEEDED;
+}
+
+static SECURITY_STATUS init_next(struct sg_ctx *ctx, struct nego_state *n, struct sg_cred *cred,
+				 const char *target, OM_uint32 req_flags, gss_buffer_t in,
+				 gss_channel_bindings_t cb, gss_buffer_t out, OM_uint32 *gss_flags,
+				 OM_uint32 *lifetime)
+{
+	struct nego_cred *c = cred->mech;
+	gss_buffer_desc empty = GSS_C_EMPTY_BUFFER, token = GSS_C_EMPTY_BUFFER;
+	gss_buffer_desc mic = GSS_C_EMPTY_BUFFER, tok;
+	struct spnego_resp r;
+	SECURITY_STATUS s = SEC_E_OK;
+	gss_buffer_t step_in = NULL;
+	OM_uint32 minor;
+
+	if (spnego_decode_resp(in->value, in->length, &r) != 0) {
+		sg_last_error_set(SEC_E_INVALID_TOKEN, "Negotiate: the server's token is no "
+						       "NegTokenResp");
+		return SEC_E_INVALID_TOKEN;
+	}
+	if (r.state == SPNEGO_REJECT) {
+		sg_last_error_set(SEC_E_LOGON_DENIED, "Negotiate: the server rejected the "
+						      "authentication (negState reject)");
+		return SEC_E_LOGON_DENIED;
+	}
+	if (r.supported_mech.data != NULL) {
+		int m = mech_of_oid(r.supported_mech), offered = 0;
+
+		for (size_t i = 0; i < n->noffered; i++)
+			offered |= (int)n->offered[i] == m;
+		if (!offered || (n->selected && n->chosen != (enum nego_mech)m)) {
+			sg_last_error_set(SEC_E_INVALID_TOKEN,
+					  "Negotiate: the server chose a mechanism that was not "
+					  "offered");
+			return SEC_E_INVALID_TOKEN;
+		}
+		n->selected = 1;
+		if ((enum nego_mech)m != n->chosen) {
+			/* Not our optimistic choice: that token is dropped,
+			 * the chosen mechanism starts, and the lists must be
+			 * proved unaltered. */
+			if ((s = start_sub(ctx, n, (enum nego_mech)m)) != SEC_E_OK)
+				return s;
+			n->mic_needed = 1;
+			step_in = &empty;
+		}
+	}
+	if (step_in == NULL && r.response_token.data != NULL && r.response_token.len != 0) {
+		if (n->sub_done) {
+			sg_last_error_set(SEC_E_INVALID_TOKEN, "Negotiate: a mechanism token after "
+							       "the mechanism finished");
+			return SEC_E_INVALID_TOKEN;
+		}
+		tok.value = (void *)r.response_token.data;
+		tok.length = r.response_token.len;
+		step_in = &tok;
+	}
+	if (step_in != NULL) {
+		s = n->sub->pkg->ops->init(n->sub, c->sub[n->chosen], target, req_flags, step_in, cb,
+					   &token, gss_flags, lifetime);
+		if (s == SEC_E_OK || s == SEC_I_CONTINUE_NEEDED)
+			s = sub_step_done(n, s, *gss_flags, *lifetime);
+		if (s != SEC_E_OK)
+			goto out;
+	}
+	if (n->chosen == MECH_NTLM || r.mech_list_mic.data != NULL || r.state == SPNEGO_REQUEST_MIC)
+		n->mic_needed = 1;
+	if (r.mech_list_mic.data != NULL && (s = check_mic(n, r.mech_list_mic)) != SEC_E_OK)
+		goto out;
+	if (r.state == SPNEGO_ACCEPT_COMPLETED)
+		n->peer_done = 1;
+	if (n->sub_done && n->mic_needed && !n->mic_sent && (s = make_mic(n, &mic)) != SEC_E_OK)
+		goto out;
+	if (n->peer_done && n->sub_done && n->mic_needed && !n->mic_checked) {
+		sg_last_error_set(SEC_E_INVALID_TOKEN, "Negotiate: the server finished without the "
+						       "mechListMIC this mechanism needs");
+		s = SEC_E_INVALID_TOKEN;
+		goto out;
+	}
+	if (token.length != 0 || mic.length != 0)
+		s = emit_resp(SPNEGO_ABSENT, (struct spnego_bytes){NULL, 0}, &token, &mic, out);
+	if (s == SEC_E_OK && n->sub_done && n->peer_done) {
+		n->done = 1;
+		s = SEC_E_OK;
+	} else if (s == SEC_E_OK) {
+		s = SEC_I_CONTINUE_NEEDED;
+	}
+out:
+	gss_release_buffer(&minor, &token);
+	gss_release_buffer(&minor, &mic);
+	return s;
+}
+
+static SECURITY_STATUS nego_init(struct sg_ctx *ctx, struct sg_cred *cred, const char *target,
+				 OM_uint32 req_flags, gss_buffer_t in, gss_channel_bindings_t cb,
+				 gss_buffer_t out, OM_uint32 *gss_flags, OM_uint32 *lifetime)
+{
+	struct nego_state *n = ctx->mech;
+	SECURITY_STATUS s;
+
+	*gss_flags = 0;
+	*lifetime = GSS_C_INDEFINITE;
+	if (cred == NULL || cred->mech == NULL)
+		return SEC_E_NO_CREDENTIALS;
+	if (n == NULL) {
+		n = calloc(1, sizeof(*n));
+		if (n == NULL)
+			return SEC_E_INSUFFICIENT_MEMORY;
+		ctx->mech = n;
+		return init_first(ctx, n, cred, target, req_flags, cb, out, gss_flags, lifetime);
+	}
+	if (n->done)
+		return SEC_E_OUT_OF_SEQUENCE;
+	s = init_next(ctx, n, cred, target, req_flags, in, cb, out, gss_flags, lifetime);
+	*gss_flags = n->gss_flags;
+	*lifetime = n->lifetime;
+	return s;
+}
+
+/* The acceptor's mechanism for a client's list: the first it can accept. */
+static int choose(const struct nego_cred *c, const struct spnego_init *init, size_t *index)
+{
+	size_t n = init->nmechs < SPNEGO_MAX_MECHS ? init->nmechs : SPNEGO_MAX_MECHS;
+
+	for (size_t i = 0; i < n; i++) {
+		int m = mech_of_oid(init->mechs[i]);
+
+		if (m >= 0 && c->sub[m] != NULL && c->sub[m]->use != SECPKG_CRED_OUTBOUND) {
+			*index = i;
+			return m;
+		}
+	}
+	return -1;
+}
+
+static SECURITY_STATUS accept_raw(struct sg_ctx *ctx, struct nego_state *n, struct nego_cred *c,
+				  enum nego_mech m, gss_buffer_t in, gss_channel_bindings_t cb,
+				  gss_buffer_t out, OM_uint32 *gss_flags, OM_uint32 *lifetime)
+{
+	SECURITY_STATUS s;
+
+	if (n->sub == NULL) {
+		if (c->sub[m] == NULL || c->sub[m]->use == SECPKG_CRED_OUTBOUND)
+			return SEC_E_NO_CREDENTIALS;
+		n->kind = KIND_RAW;
+		if ((s = start_sub(ctx, n, m)) != SEC_E_OK)
+			return s;
+	}
+	s = n->sub->pkg->ops->accept(n->sub, c->sub[m], in, cb, out, gss_flags, lifetime);
+	if (s != SEC_E_OK && s != SEC_I_CONTINUE_NEEDED)
+		return s;
+	if (sub_step_done(n, s, *gss_flags, *lifetime) != SEC_E_OK)
+		return SEC_E_INTERNAL_ERROR;
+	n->done = s == SEC_E_OK;
+	return s;
+}
+
+/* The acceptor's answer once the mechanism has taken what came: the
+ * mechanism's token, our MIC when due, and whether we are done. */
+static SECURITY_STATUS accept_answer(struct nego_state *n, struct spnego_bytes mech,
+				     gss_buffer_t token, gss_buffer_t out)
+{
+	gss_buffer_desc mic = GSS_C_EMPTY_BUFFER;
+	SECURITY_STATUS s;
+	OM_uint32 minor;
+	int done;
+
+	if (n->sub_done && n->mic_needed && !n->mic_sent && (s = make_mic(n, &mic)) != SEC_E_OK)
+		return s;
+	done = n->sub_done && (!n->mic_needed || n->mic_checked);
+	s = emit_resp(done ? SPNEGO_ACCEPT_COMPLETED : SPNEGO_ACCEPT_INCOMPLETE, mech, token, &mic,
+		      out);
+	gss_release_buffer(&minor, &mic);
+	if (s != SEC_E_OK)
+		return s;
+	n->done = done;
+	return done ? SEC_E_OK : SEC_I_CONTINUE_NEEDED;
+}
+
+/* One step of the acceptor's mechanism on a token from the client. */
+static SECURITY_STATUS accept_step(struct nego_state *n, struct nego_cred *c,
+				   struct spnego_bytes in, gss_channel_bindings_t cb,
+				   gss_buffer_t token, OM_uint32 *gss_flags, OM_uint32 *lifetime)
+{
+	gss_buffer_desc tok = {in.len, (void *)in.data};
+	SECURITY_STATUS s;
+
+	if (n->sub_done) {
+		sg_last_error_set(SEC_E_INVALID_TOKEN, "Negotiate: a mechanism token after the "
+						       "mechanism finished");
+		return SEC_E_INVALID_TOKEN;
+	}
+	s = n->sub->pkg->ops->accept(n->sub, c->sub[n->chosen], &tok, cb, token, gss_flags,
+				     lifetime);
+	if (s != SEC_E_OK && s != SEC_I_CONTINUE_NEEDED)
+		return s;
+	return sub_step_done(n, s, *gss_flags, *lifetime);
+}
+
+static SECURITY_STATUS accept_first(struct sg_ctx *ctx, struct nego_state *n, struct nego_cred *c,
+				    gss_buffer_t in, gss_channel_bindings_t cb, gss_buffer_t out,
+				    OM_uint32 *gss_flags, OM_uint32 *lifetime)
+{
+	gss_buffer_desc token = GSS_C_EMPTY_BUFFER;
+	struct spnego_init init;
+	struct spnego_bytes oid;
+	SECURITY_STATUS s = SEC_E_OK;
+	size_t index = 0;
+	OM_uint32 minor;
+	int m;
+
+	if (in->length >= 8 && memcmp(in->value, "NTLMSSP", 8) == 0)
+		return accept_raw(ctx, n, c, MECH_NTLM, in, cb, out, gss_flags, lifetime);
+	if (spnego_token_mech(in->value, in->length, &oid) == 0 && mech_of_oid(oid) == MECH_KRB5)
+		return accept_raw(ctx, n, c, MECH_KRB5, in, cb, out, gss_flags, lifetime);
+	if (spnego_decode_init(in->value, in->length, &init) != 0) {
+		sg_last_error_set(SEC_E_INVALID_TOKEN, "Negotiate: the client's token is no "
+						       "NegTokenInit");
+		return SEC_E_INVALID_TOKEN;
+	}
+	m = choose(c, &init, &index);
+	if (m < 0) {
+		sg_last_error_set(SEC_E_LOGON_DENIED, "Negotiate: none of the client's mechanisms "
+						      "can be accepted here");
+		(void)emit_resp(SPNEGO_REJECT, (struct spnego_bytes){NULL, 0}, NULL, NULL, out);
+		return SEC_E_LOGON_DENIED;
+	}
+	n->mech_types = malloc(init.mech_types.len);
+	if (n->mech_types == NULL)
+		return SEC_E_INSUFFICIENT_MEMORY;
+	memcpy(n->mech_types, init.mech_types.data, init.mech_types.len);
+	n->mech_types_len = init.mech_types.len;
+	/* Echo the client's own spelling of the OID (it may be MS Kerberos). */
+	n->chosen_oid = oid_of((enum nego_mech)m);
+	if (spnego_oid_equal(init.mechs[index], spnego_oid_krb5_ms))
+		n->chosen_oid = spnego_oid_krb5_ms;
+	if ((s = start_sub(ctx, n, (enum nego_mech)m)) != SEC_E_OK)
+		return s;
+	n->mic_needed = m == MECH_NTLM || index != 0 || init.mech_list_mic.data != NULL;
+	/* The optimistic token counts only when it is for our choice. */
+	if (index == 0 && init.mech_token.data != NULL && init.mech_token.len != 0)
+		s = accept_step(n, c, init.mech_token, cb, &token, gss_flags, lifetime);
+	if (s == SEC_E_OK && init.mech_list_mic.data != NULL)
+		s = check_mic(n, init.mech_list_mic);
+	if (s == SEC_E_OK)
+		s = accept_answer(n, n->chosen_oid, &token, out);
+	gss_release_buffer(&minor, &token);
+	return s;
+}
+
+static SECURITY_STATUS accept_next(struct nego_state *n, struct nego_cred *c, gss_buffer_t in,
+				   gss_channel_bindings_t cb, gss_buffer_t out,
+				   OM_uint32 *gss_flags, OM_uint32 *lifetime)
+{
+	gss_buffer_desc token = GSS_C_EMPTY_BUFFER;
+	struct spnego_resp r;
+	SECURITY_STATUS s = SEC_E_OK;
+	OM_uint32 minor;
+
+	if (spnego_decode_resp(in->value, in->length, &r) != 0) {
+		sg_last_error_set(SEC_E_INVALID_TOKEN, "Negotiate: the client's token is no "
+						       "NegTokenResp");
+		return SEC_E_INVALID_TOKEN;
+	}
+	if (r.response_token.data == NULL && r.mech_list_mic.data == NULL) {
+		sg_last_error_set(SEC_E_INVALID_TOKEN, "Negotiate: the client's token carries "
+						       "nothing");
+		return SEC_E_INVALID_TOKEN;
+	}
+	if (r.response_token.data != NULL && r.response_token.len != 0)
+		s = accept_step(n, c, r.response_token, cb, &token, gss_flags, lifetime);
+	if (s == SEC_E_OK && r.mech_list_mic.data != NULL) {
+		n->mic_needed = 1;
+		s = check_mic(n, r.mech_list_mic);
+	}
+	if (s == SEC_E_OK && n->sub_done && n->mic_needed && !n->mic_checked && n->mic_sent) {
+		/* We sent our MIC before; the client's answer must carry its. */
+		sg_last_error_set(SEC_E_INVALID_TOKEN, "Negotiate: the client finished without the "
+						       "mechListMIC this mechanism needs");
+		s = SEC_E_INVALID_TOKEN;
+	}
+	if (s == SEC_E_OK)
+		s = accept_answer(n, (struct spnego_bytes){NULL, 0}, &token, out);
+	gss_release_buffer(&minor, &token);
+	return s;
+}
+
+static SECURITY_STATUS nego_accept(struct sg_ctx *ctx, struct sg_cred *cred, gss_buffer_t in,
+				   gss_channel_bindings_t cb, gss_buffer_t out,
+				   OM_uint32 *gss_flags, OM_uint32 *lifetime)
+{
+	struct nego_state *n = ctx->mech;
+	struct nego_cred *c = cred != NULL ? cred->mech : NULL;
+	SECURITY_STATUS s;
+
+	*gss_flags = 0;
+	*lifetime = GSS_C_INDEFINITE;
+	if (c == NULL)
+		return SEC_E_NO_CREDENTIALS;
+	if (n == NULL) {
+		n = calloc(1, sizeof(*n));
+		if (n == NULL)
+			return SEC_E_INSUFFICIENT_MEMORY;
+		ctx->mech = n;
+		return accept_first(ctx, n, c, in, cb, out, gss_flags, lifetime);
+	}
+	if (n->done)
+		return SEC_E_OUT_OF_SEQUENCE;
+	if (n->kind == KIND_RAW)
+		return accept_raw(ctx, n, c, n->chosen, in, cb, out, gss_flags, lifetime);
+	s = accept_next(n, c, in, cb, out, gss_flags, lifetime);
+	*gss_flags = n->gss_flags;
+	*lifetime = n->lifetime;
+	return s;
+}
+
+/* ------------------------------------ everything else: the chosen package */
+
+static struct sg_ctx *sub_of(struct sg_ctx *ctx)
+{
+	struct nego_state *n = ctx->mech;
+
+	return n != NULL && n->sub_done ? n->sub : NULL;
+}
+
+const struct sg_package *sg_mech_negotiate_chosen(struct sg_ctx *ctx)
+{
+	struct sg_ctx *sub;
+
+	if (ctx->pkg->ops != &sg_mech_negotiate_ops)
+		return NULL;
+	sub = sub_of(ctx);
+
+	return sub != NULL && ctx->established ? sub->pkg : NULL;
+}
+
+static SECURITY_STATUS nego_sizes(struct sg_ctx *ctx, SecPkgContext_Sizes *sizes)
+{
+	struct sg_ctx *sub = sub_of(ctx);
+
+	if (sub == NULL)
+		return SEC_E_INVALID_HANDLE;
+	*sizes = sub->sizes;
+	return SEC_E_OK;
+}
+
+#define FORWARD(call)                                                                    \
+	struct sg_ctx *sub = sub_of(ctx);                                                \
+	if (sub == NULL)                                                                 \
+		return SEC_E_INVALID_HANDLE;                                             \
+	return sub->pkg->ops->call
+
+static SECURITY_STATUS nego_wrap_iov(struct sg_ctx *ctx, int conf, gss_iov_buffer_desc *iov,
+				     int count)
+{
+	FORWARD(wrap_iov)(sub, conf, iov, count);
+}
+
+static SECURITY_STATUS nego_unwrap_iov(struct sg_ctx *ctx, gss_iov_buffer_desc *iov, int count,
+				       int *conf)
+{
+	FORWARD(unwrap_iov)(sub, iov, count, conf);
+}
+
+static SECURITY_STATUS nego_unwrap(struct sg_ctx *ctx, gss_buffer_t in, gss_buffer_t out, int *conf)
+{
+	FORWARD(unwrap)(sub, in, out, conf);
+}
+
+static SECURITY_STATUS nego_get_mic(struct sg_ctx *ctx, gss_buffer_t msg, gss_buffer_t mic)
+{
+	FORWARD(get_mic)(sub, msg, mic);
+}
+
+static SECURITY_STATUS nego_verify_mic(struct sg_ctx *ctx, gss_buffer_t msg, gss_buffer_t mic)
+{
+	FORWARD(verify_mic)(sub, msg, mic);
+}
+
+static SECURITY_STATUS nego_names(struct sg_ctx *ctx, char **client, char **server)
+{
+	FORWARD(names)(sub, client, server);
+}
+
+static SECURITY_STATUS nego_key_info(struct sg_ctx *ctx, struct sg_key_info *info)
+{
+	struct sg_ctx *sub = sub_of(ctx);
+
+	if (sub == NULL || sub->pkg->ops->key_info == NULL)
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	return sub->pkg->ops->key_info(sub, info);
+}
+
+static SECURITY_STATUS nego_authority(struct sg_ctx *ctx, char **name)
+{
+	struct sg_ctx *sub = sub_of(ctx);
+
+	if (sub == NULL || sub->pkg->ops->authority == NULL)
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	return sub->pkg->ops->authority(sub, name);
+}
+
+static SECURITY_STATUS nego_start_time(struct sg_ctx *ctx, long long *t)
+{
+	struct sg_ctx *sub = sub_of(ctx);
+
+	if (sub == NULL || sub->pkg->ops->start_time == NULL)
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	return sub->pkg->ops->start_time(sub, t);
+}
+
+/* Export would have to carry the SPNEGO state and the chosen package's;
+ * not done (docs/negotiate.md). */
+static SECURITY_STATUS nego_export(struct sg_ctx *ctx, gss_buffer_t token)
+{
+	(void)ctx;
+	(void)token;
+	return SEC_E_UNSUPPORTED_FUNCTION;
+}
+
+const struct sg_mech_ops sg_mech_negotiate_ops = {
+	.acquire = nego_acquire,
+	.release_cred = nego_release_cred,
+	.init = nego_init,
+	.accept = nego_accept,
+	.release_ctx = nego_release_ctx,
+	.sizes = nego_sizes,
+	.wrap_iov = nego_wrap_iov,
+	.unwrap_iov = nego_unwrap_iov,
+	.unwrap = nego_unwrap,
+	.get_mic = nego_get_mic,
+	.verify_mic = nego_verify_mic,
+	.names = nego_names,
+	.cred_name = nego_cred_name,
+	.key_info = nego_key_info,
+	.authority = nego_authority,
+	.start_time = nego_start_time,
+	.export_ctx = nego_export,
+};

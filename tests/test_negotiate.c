@@ -1,0 +1,359 @@
+/*
+ * test_negotiate.c - the Negotiate package against the throwaway realm:
+ * Kerberos chosen when it can be used, NTLM when the target is unknown to
+ * the KDC, an IP address, or the KDC is down; PackageList; sign and seal
+ * after either choice; the mechListMIC altered either way; raw Kerberos
+ * and NTLM tokens sent to a Negotiate acceptor; damaged tokens.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kerberos_util.h"
+
+static struct realm realm;
+static char user_file[] = "/tmp/sspi-gss-nego-users-XXXXXX";
+
+#define NEGO_REQ (ISC_REQ_MUTUAL_AUTH | ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | \
+		  ISC_REQ_SEQUENCE_DETECT | ISC_REQ_REPLAY_DETECT)
+#define NEGO_ASC (ASC_REQ_MUTUAL_AUTH | ASC_REQ_CONFIDENTIALITY | ASC_REQ_INTEGRITY | \
+		  ASC_REQ_SEQUENCE_DETECT | ASC_REQ_REPLAY_DETECT)
+
+static SECURITY_STATUS client(const char *package, const char *pw, const char *package_list,
+			      CredHandle *cred)
+{
+	SEC_WINNT_AUTH_IDENTITY_EXA id = {
+		.Version = SEC_WINNT_AUTH_IDENTITY_VERSION,
+		.Length = sizeof(id),
+		.User = (UCHAR *)"alice",
+		.UserLength = 5,
+		.Domain = (UCHAR *)"SSPI.TEST",
+		.DomainLength = 9,
+		.Password = (UCHAR *)pw,
+		.PasswordLength = (ULONG)strlen(pw),
+		.Flags = SEC_WINNT_AUTH_IDENTITY_ANSI,
+		.PackageList = (UCHAR *)package_list,
+		.PackageListLength = package_list ? (ULONG)strlen(package_list) : 0,
+	};
+	TimeStamp exp;
+
+	return AcquireCredentialsHandleA(NULL, (SEC_CHAR *)package, SECPKG_CRED_OUTBOUND, NULL, &id,
+					 NULL, NULL, cred, &exp);
+}
+
+static void server(CredHandle *cred)
+{
+	TimeStamp exp;
+
+	ck_status(AcquireCredentialsHandleA(NULL, "Negotiate", SECPKG_CRED_INBOUND, NULL, NULL, NULL,
+					    NULL, cred, &exp),
+		  SEC_E_OK);
+}
+
+static void ck_package(CtxtHandle *ctx, const char *want)
+{
+	SecPkgContext_PackageInfoA pi;
+	SecPkgContext_NegotiationInfoA ni;
+
+	ck_status(QueryContextAttributesA(ctx, SECPKG_ATTR_PACKAGE_INFO, &pi), SEC_E_OK);
+	ck_assert_str_eq(pi.PackageInfo->Name, want);
+	FreeContextBuffer(pi.PackageInfo);
+	ck_status(QueryContextAttributesA(ctx, SECPKG_ATTR_NEGOTIATION_INFO, &ni), SEC_E_OK);
+	ck_assert_str_eq(ni.PackageInfo->Name, want);
+	ck_assert_uint_eq(ni.NegotiationState, SECPKG_NEGOTIATION_COMPLETE);
+	FreeContextBuffer(ni.PackageInfo);
+}
+
+static void sign_and_verify(CtxtHandle *from, CtxtHandle *to)
+{
+	unsigned char sig[64], data[] = "signed, not sealed";
+	SecBuffer b[2] = {{sizeof(data), SECBUFFER_DATA, data}, {sizeof(sig), SECBUFFER_TOKEN, sig}};
+	SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
+	ULONG qop;
+
+	ck_status(MakeSignature(from, 0, &d, 0), SEC_E_OK);
+	ck_status(VerifySignature(to, &d, 0, &qop), SEC_E_OK);
+	data[0] ^= 1;
+	b[1].cbBuffer = sizeof(sig);
+	ck_status(MakeSignature(from, 0, &d, 0), SEC_E_OK);
+	data[0] ^= 2;
+	ck_status(VerifySignature(to, &d, 0, &qop), SEC_E_MESSAGE_ALTERED);
+}
+
+/* A whole Negotiate exchange; the package it chose, both sides, and
+ * messages both ways. */
+static void negotiate_to(const char *target, const char *package_list, const char *want,
+			 int legs)
+{
+	struct loop o = {.target = target, .isc_req = NEGO_REQ, .asc_req = NEGO_ASC};
+	CredHandle c, s;
+	CtxtHandle cc, sc;
+	ULONG ca, sa;
+	SecPkgContext_NamesA names;
+
+	ck_status(client("Negotiate", "Alice-Pass-1", package_list, &c), SEC_E_OK);
+	server(&s);
+	ck_status(handshake_loop(&o, &c, &s, &cc, &sc, &ca, &sa), SEC_E_OK);
+	ck_assert_int_eq(o.legs, legs);
+	ck_package(&cc, want);
+	ck_package(&sc, want);
+	ck_assert(ca & ISC_RET_CONFIDENTIALITY);
+	ck_assert(sa & ASC_RET_CONFIDENTIALITY);
+	ck_status(QueryContextAttributesA(&sc, SECPKG_ATTR_NAMES, &names), SEC_E_OK);
+	ck_assert_str_eq(names.sUserName, strcmp(want, "Kerberos") == 0 ? "alice@SSPI.TEST"
+									 : "SSPI.TEST\\alice");
+	FreeContextBuffer(names.sUserName);
+	for (int i = 0; i < 3; i++) {
+		seal_and_open(&cc, &sc, 0);
+		seal_and_open(&sc, &cc, 0);
+	}
+	sign_and_verify(&cc, &sc);
+	DeleteSecurityContext(&cc);
+	DeleteSecurityContext(&sc);
+	FreeCredentialsHandle(&c);
+	FreeCredentialsHandle(&s);
+}
+
+START_TEST(kerberos_when_it_works)
+{
+	/* NegTokenInit with the AP-REQ; the answer with the AP-REP. */
+	negotiate_to("HTTP/localhost", NULL, "Kerberos", 2);
+}
+END_TEST
+
+START_TEST(ntlm_when_the_kdc_does_not_know_the_target)
+{
+	/* NEGOTIATE, CHALLENGE, AUTHENTICATE + MIC, accept + MIC. */
+	negotiate_to("HTTP/nowhere", NULL, "NTLM", 4);
+}
+END_TEST
+
+START_TEST(ntlm_for_an_address)
+{
+	negotiate_to("HTTP/127.0.0.1", NULL, "NTLM", 4);
+	negotiate_to("HTTP/[::1]:8080", NULL, "NTLM", 4);
+}
+END_TEST
+
+START_TEST(ntlm_when_the_kdc_is_down)
+{
+	realm_kdc_stop(&realm);
+	negotiate_to("HTTP/localhost", NULL, "NTLM", 4);
+	ck_assert_int_eq(realm_kdc_start(&realm), 0);
+	negotiate_to("HTTP/localhost", NULL, "Kerberos", 2);
+}
+END_TEST
+
+START_TEST(package_list)
+{
+	CredHandle c;
+	CtxtHandle cc;
+	SecBuffer tok = {0, SECBUFFER_TOKEN, NULL};
+	SecBufferDesc out = {SECBUFFER_VERSION, 1, &tok};
+	ULONG attrs;
+	TimeStamp exp;
+
+	negotiate_to("HTTP/localhost", "NTLM", "NTLM", 4);
+	negotiate_to("HTTP/localhost", "!NTLM", "Kerberos", 2);
+	negotiate_to("HTTP/localhost", " Kerberos , NTLM ", "Kerberos", 2);
+	/* Without NTLM, an unknown target is just that. */
+	ck_status(client("Negotiate", "Alice-Pass-1", "Kerberos", &c), SEC_E_OK);
+	ck_status(InitializeSecurityContextA(&c, NULL, "HTTP/nowhere",
+					     NEGO_REQ | ISC_REQ_ALLOCATE_MEMORY, 0,
+					     SECURITY_NATIVE_DREP, NULL, 0, &cc, &out, &attrs, &exp),
+		  SEC_E_TARGET_UNKNOWN);
+	FreeCredentialsHandle(&c);
+	/* A list that leaves nothing. */
+	ck_assert_int_ne(client("Negotiate", "Alice-Pass-1", "!NTLM,!Kerberos", &c), SEC_E_OK);
+}
+END_TEST
+
+START_TEST(wrong_password_is_denied)
+{
+	struct loop o = {.target = "HTTP/localhost", .isc_req = NEGO_REQ, .asc_req = NEGO_ASC};
+	CredHandle c, s;
+	CtxtHandle cc, sc;
+	ULONG ca, sa;
+	SECURITY_STATUS st;
+
+	/* Kerberos refuses the password at once; what is left (NTLM) is
+	 * refused by the server. Either way: denied. */
+	st = client("Negotiate", "wrong", NULL, &c);
+	if (st == SEC_E_OK) {
+		server(&s);
+		ck_status(handshake_loop(&o, &c, &s, &cc, &sc, &ca, &sa), SEC_E_LOGON_DENIED);
+		ck_assert_int_eq(o.failed_side, 's');
+		DeleteSecurityContext(&cc);
+		DeleteSecurityContext(&sc);
+		FreeCredentialsHandle(&c);
+		FreeCredentialsHandle(&s);
+	} else {
+		ck_status(st, SEC_E_LOGON_DENIED);
+	}
+}
+END_TEST
+
+/* Drives an NTLM Negotiate exchange by hand, flipping one byte of the
+ * mechListMIC in the client's (which = 'c') or the server's ('s') token. */
+static void altered_mic(char which)
+{
+	CredHandle c, s;
+	CtxtHandle cc, sc;
+	SecBuffer ct = {0, SECBUFFER_TOKEN, NULL}, st = {0, SECBUFFER_TOKEN, NULL}, in;
+	SecBufferDesc cout = {SECBUFFER_VERSION, 1, &ct}, sout = {SECBUFFER_VERSION, 1, &st};
+	SecBufferDesc ind = {SECBUFFER_VERSION, 1, &in};
+	ULONG attrs, req = NEGO_REQ | ISC_REQ_ALLOCATE_MEMORY, areq = NEGO_ASC | ASC_REQ_ALLOCATE_MEMORY;
+	TimeStamp exp;
+
+	ck_status(client("Negotiate", "Alice-Pass-1", "NTLM", &c), SEC_E_OK);
+	server(&s);
+	ck_status(InitializeSecurityContextA(&c, NULL, "HTTP/localhost", req, 0, 0, NULL, 0, &cc,
+					     &cout, &attrs, &exp),
+		  SEC_I_CONTINUE_NEEDED);
+	in = ct;
+	ck_status(AcceptSecurityContext(&s, NULL, &ind, areq, 0, &sc, &sout, &attrs, &exp),
+		  SEC_I_CONTINUE_NEEDED);
+	FreeContextBuffer(ct.pvBuffer);
+	in = st;
+	ct = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
+	ck_status(InitializeSecurityContextA(&c, &cc, "HTTP/localhost", req, 0, 0, &ind, 0, &cc,
+					     &cout, &attrs, &exp),
+		  SEC_I_CONTINUE_NEEDED);
+	FreeContextBuffer(st.pvBuffer);
+	/* The MIC is the token's last 16 bytes (NTLM signature). */
+	if (which == 'c')
+		((unsigned char *)ct.pvBuffer)[ct.cbBuffer - 5] ^= 0x40;
+	in = ct;
+	st = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
+	if (which == 'c') {
+		ck_status(AcceptSecurityContext(&s, &sc, &ind, areq, 0, &sc, &sout, &attrs, &exp),
+			  SEC_E_MESSAGE_ALTERED);
+		ck_assert(strstr(SspiGssGetLastErrorText(), "mechListMIC") != NULL);
+	} else {
+		ck_status(AcceptSecurityContext(&s, &sc, &ind, areq, 0, &sc, &sout, &attrs, &exp),
+			  SEC_E_OK);
+		((unsigned char *)st.pvBuffer)[st.cbBuffer - 5] ^= 0x40;
+		in = st;
+		ck_status(InitializeSecurityContextA(&c, &cc, "HTTP/localhost", req, 0, 0, &ind, 0,
+						     &cc, &cout, &attrs, &exp),
+			  SEC_E_MESSAGE_ALTERED);
+		FreeContextBuffer(st.pvBuffer);
+	}
+	FreeContextBuffer(ct.pvBuffer);
+	DeleteSecurityContext(&cc);
+	DeleteSecurityContext(&sc);
+	FreeCredentialsHandle(&c);
+	FreeCredentialsHandle(&s);
+}
+
+START_TEST(altered_mech_list_mic)
+{
+	altered_mic('c');
+	altered_mic('s');
+}
+END_TEST
+
+/* Clients that skip SPNEGO: their raw tokens, and raw answers. */
+static void raw_client(const char *package, const char *want, int legs)
+{
+	struct loop o = {.target = "HTTP/localhost", .isc_req = NEGO_REQ, .asc_req = NEGO_ASC};
+	CredHandle c, s;
+	CtxtHandle cc, sc;
+	ULONG ca, sa;
+
+	ck_status(client(package, "Alice-Pass-1", NULL, &c), SEC_E_OK);
+	server(&s);
+	ck_status(handshake_loop(&o, &c, &s, &cc, &sc, &ca, &sa), SEC_E_OK);
+	ck_assert_int_eq(o.legs, legs);
+	ck_package(&sc, want);
+	seal_and_open(&cc, &sc, 0);
+	seal_and_open(&sc, &cc, 0);
+	DeleteSecurityContext(&cc);
+	DeleteSecurityContext(&sc);
+	FreeCredentialsHandle(&c);
+	FreeCredentialsHandle(&s);
+}
+
+START_TEST(raw_tokens_to_a_negotiate_server)
+{
+	raw_client("Kerberos", "Kerberos", 2);
+	raw_client("NTLM", "NTLM", 3);
+}
+END_TEST
+
+START_TEST(damaged_tokens)
+{
+	static unsigned char junk[] = {0x60, 0x03, 0x06, 0x01, 0x00};
+	static unsigned char resp_junk[] = {0xa1, 0x03, 0x30, 0x01, 0x00};
+	CredHandle c, s;
+	CtxtHandle cc, sc;
+	SecBuffer ct = {0, SECBUFFER_TOKEN, NULL}, st = {0, SECBUFFER_TOKEN, NULL}, in;
+	SecBufferDesc cout = {SECBUFFER_VERSION, 1, &ct}, sout = {SECBUFFER_VERSION, 1, &st};
+	SecBufferDesc ind = {SECBUFFER_VERSION, 1, &in};
+	ULONG attrs, req = NEGO_REQ | ISC_REQ_ALLOCATE_MEMORY, areq = NEGO_ASC | ASC_REQ_ALLOCATE_MEMORY;
+	TimeStamp exp;
+
+	server(&s);
+	in = (SecBuffer){sizeof(junk), SECBUFFER_TOKEN, junk};
+	ck_status(AcceptSecurityContext(&s, NULL, &ind, areq, 0, &sc, &sout, &attrs, &exp),
+		  SEC_E_INVALID_TOKEN);
+	ck_status(client("Negotiate", "Alice-Pass-1", "NTLM", &c), SEC_E_OK);
+	ck_status(InitializeSecurityContextA(&c, NULL, "HTTP/localhost", req, 0, 0, NULL, 0, &cc,
+					     &cout, &attrs, &exp),
+		  SEC_I_CONTINUE_NEEDED);
+	in = ct;
+	ck_status(AcceptSecurityContext(&s, NULL, &ind, areq, 0, &sc, &sout, &attrs, &exp),
+		  SEC_I_CONTINUE_NEEDED);
+	FreeContextBuffer(ct.pvBuffer);
+	FreeContextBuffer(st.pvBuffer);
+	/* Junk at the second leg of both sides; the contexts stay and are
+	 * deleted normally. */
+	in = (SecBuffer){sizeof(resp_junk), SECBUFFER_TOKEN, resp_junk};
+	ct = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
+	ck_status(InitializeSecurityContextA(&c, &cc, "HTTP/localhost", req, 0, 0, &ind, 0, &cc,
+					     &cout, &attrs, &exp),
+		  SEC_E_INVALID_TOKEN);
+	st = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
+	ck_status(AcceptSecurityContext(&s, &sc, &ind, areq, 0, &sc, &sout, &attrs, &exp),
+		  SEC_E_INVALID_TOKEN);
+	ck_status(DeleteSecurityContext(&cc), SEC_E_OK);
+	ck_status(DeleteSecurityContext(&sc), SEC_E_OK);
+	FreeCredentialsHandle(&c);
+	FreeCredentialsHandle(&s);
+}
+END_TEST
+
+static Suite *negotiate_suite(void)
+{
+	Suite *s = suite_create("negotiate");
+	TCase *tc = tcase_create("realm");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, kerberos_when_it_works);
+	tcase_add_test(tc, ntlm_when_the_kdc_does_not_know_the_target);
+	tcase_add_test(tc, ntlm_for_an_address);
+	tcase_add_test(tc, ntlm_when_the_kdc_is_down);
+	tcase_add_test(tc, package_list);
+	tcase_add_test(tc, wrong_password_is_denied);
+	tcase_add_test(tc, altered_mech_list_mic);
+	tcase_add_test(tc, raw_tokens_to_a_negotiate_server);
+	tcase_add_test(tc, damaged_tokens);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	int fd = mkstemp(user_file), rc;
+	/* Any domain: the Negotiate client logs on as alice of SSPI.TEST. */
+	const char line[] = ":alice:Alice-Pass-1\n";
+
+	if (fd < 0 || write(fd, line, sizeof(line) - 1) != (ssize_t)(sizeof(line) - 1))
+		return EXIT_FAILURE;
+	close(fd);
+	setenv("NTLM_USER_FILE", user_file, 1);
+	rc = run_with_realm(&realm, negotiate_suite());
+	unlink(user_file);
+	return rc;
+}
