@@ -7,6 +7,8 @@
 #                          integrity only
 #   4. our server with its clock 2 hours behind -> the client gets
 #      SEC_E_TIME_SKEW (the server runs under faketime)
+#   5. Negotiate: our client -> MIT gss-server's SPNEGO acceptor, and MIT
+#      gss-client -spnego -> our Negotiate server
 # Every process is started here and stopped by PID on exit.
 # SSPI_GSS_SAMPLE_WRAPPER (e.g. "valgrind --error-exitcode=99 ...") runs our
 # programs under a checker; a checker's error fails the case.
@@ -101,5 +103,38 @@ skew() {
 	[ "$client_rc" -eq 1 ] && has "$dir/skew-client.log" 'InitializeSecurityContext: SEC_E_TIME_SKEW'
 }
 check "skewed server clock -> client gets SEC_E_TIME_SKEW" skew
+
+# 5. SPNEGO both ways: MIT's acceptor takes SPNEGO with its default
+# credentials; MIT's gss-client speaks it with -spnego.
+port=$(free_port)
+start_server "$dir/mit-spnego-server.log" gss-server -port "$port" -once \
+	-keytab "$dir/service.keytab" host@localhost
+$wrap "$sample" client -port "$port" -package Negotiate -mcount 2 -user alice \
+	-pass Alice-Pass-1 localhost host/localhost "negotiated by sspi-gss" \
+	>"$dir/our-nego-client.log" 2>&1
+client_rc=$?
+stop_server
+case5a() {
+	[ "$client_rc" -eq 0 ] && [ "$server_rc" -eq 0 ] &&
+		has "$dir/mit-spnego-server.log" 'Accepted connection: "alice@SSPI.TEST"' &&
+		[ "$(count "$dir/mit-spnego-server.log" 'Received message: "negotiated by sspi-gss"')" -eq 2 ] &&
+		[ "$(count "$dir/our-nego-client.log" 'Signature verified.')" -eq 2 ]
+}
+check "sspi-gss Negotiate client -> MIT gss-server (SPNEGO): 2 sealed messages, MICs back" case5a
+
+port=$(free_port)
+start_server "$dir/our-nego-server.log" $wrap "$sample" server -port "$port" -once \
+	-package Negotiate
+gss-client -port "$port" -spnego -mcount 2 -user alice -pass Alice-Pass-1 \
+	localhost host@localhost "negotiated by MIT" >"$dir/mit-spnego-client.log" 2>&1
+client_rc=$?
+stop_server
+case5b() {
+	[ "$client_rc" -eq 0 ] && [ "$server_rc" -eq 0 ] &&
+		has "$dir/our-nego-server.log" 'Accepted connection: "alice@SSPI.TEST"' &&
+		[ "$(count "$dir/our-nego-server.log" 'Received message: "negotiated by MIT"')" -eq 2 ] &&
+		[ "$(count "$dir/mit-spnego-client.log" 'Signature verified.')" -eq 2 ]
+}
+check "MIT gss-client -spnego -> sspi-gss Negotiate server: 2 sealed messages, MICs back" case5b
 
 exit $failed

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "kerberos_util.h"
+#include "spnego/spnego.h"
 
 static struct realm realm;
 static char user_file[] = "/tmp/sspi-gss-nego-users-XXXXXX";
@@ -324,6 +325,58 @@ START_TEST(damaged_tokens)
 }
 END_TEST
 
+/* A client that lists Microsoft's legacy Kerberos OID first (as Windows
+ * does) with a Kerberos AP-REQ: accepted, and answered in its own OID. */
+START_TEST(legacy_kerberos_oid)
+{
+	struct spnego_bytes mechs[2] = {spnego_oid_krb5_ms, spnego_oid_krb5};
+	CredHandle c, s;
+	CtxtHandle cc, sc;
+	SecBuffer ct = {0, SECBUFFER_TOKEN, NULL}, st = {0, SECBUFFER_TOKEN, NULL}, in;
+	SecBufferDesc cout = {SECBUFFER_VERSION, 1, &ct}, sout = {SECBUFFER_VERSION, 1, &st};
+	SecBufferDesc ind = {SECBUFFER_VERSION, 1, &in};
+	ULONG attrs, req = NEGO_REQ | ISC_REQ_ALLOCATE_MEMORY, areq = NEGO_ASC | ASC_REQ_ALLOCATE_MEMORY;
+	uint8_t *types, *init;
+	size_t types_len, init_len;
+	struct spnego_resp r;
+	TimeStamp exp;
+
+	ck_status(client("Kerberos", "Alice-Pass-1", NULL, &c), SEC_E_OK);
+	server(&s);
+	ck_status(InitializeSecurityContextA(&c, NULL, "HTTP/localhost", req, 0, 0, NULL, 0, &cc,
+					     &cout, &attrs, &exp),
+		  SEC_I_CONTINUE_NEEDED);
+	ck_assert_int_eq(spnego_encode_mech_types(mechs, 2, &types, &types_len), 0);
+	ck_assert_int_eq(spnego_encode_init((struct spnego_bytes){types, types_len},
+					    (struct spnego_bytes){ct.pvBuffer, ct.cbBuffer}, &init,
+					    &init_len),
+			 0);
+	FreeContextBuffer(ct.pvBuffer);
+	in = (SecBuffer){(ULONG)init_len, SECBUFFER_TOKEN, init};
+	ck_status(AcceptSecurityContext(&s, NULL, &ind, areq, 0, &sc, &sout, &attrs, &exp),
+		  SEC_E_OK);
+	ck_assert_int_eq(spnego_decode_resp(st.pvBuffer, st.cbBuffer, &r), 0);
+	ck_assert_int_eq(r.state, SPNEGO_ACCEPT_COMPLETED);
+	ck_assert(spnego_oid_equal(r.supported_mech, spnego_oid_krb5_ms));
+	ck_assert_ptr_null(r.mech_list_mic.data);
+	/* The AP-REP inside finishes the Kerberos client. */
+	in = (SecBuffer){(ULONG)r.response_token.len, SECBUFFER_TOKEN, (void *)r.response_token.data};
+	ct = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
+	ck_status(InitializeSecurityContextA(&c, &cc, "HTTP/localhost", req, 0, 0, &ind, 0, &cc,
+					     &cout, &attrs, &exp),
+		  SEC_E_OK);
+	ck_package(&sc, "Kerberos");
+	seal_and_open(&cc, &sc, 0);
+	free(types);
+	free(init);
+	FreeContextBuffer(st.pvBuffer);
+	DeleteSecurityContext(&cc);
+	DeleteSecurityContext(&sc);
+	FreeCredentialsHandle(&c);
+	FreeCredentialsHandle(&s);
+}
+END_TEST
+
 static Suite *negotiate_suite(void)
 {
 	Suite *s = suite_create("negotiate");
@@ -338,6 +391,7 @@ static Suite *negotiate_suite(void)
 	tcase_add_test(tc, wrong_password_is_denied);
 	tcase_add_test(tc, altered_mech_list_mic);
 	tcase_add_test(tc, raw_tokens_to_a_negotiate_server);
+	tcase_add_test(tc, legacy_kerberos_oid);
 	tcase_add_test(tc, damaged_tokens);
 	suite_add_tcase(s, tc);
 	return s;
