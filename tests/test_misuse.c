@@ -1,0 +1,682 @@
+/*
+ * test_misuse.c - the misuse matrix: every exported SSPI function, called
+ * the ways careless programs call it (NULL, zeroed, freed and wrong-kind
+ * handles; NULL output pointers; SecBufferDescs of the wrong version, with
+ * no buffers or a NULL array; a DATA buffer with a NULL pointer; a missing
+ * or too short TOKEN buffer; unknown names), gets the documented SEC_E_*
+ * code, never a crash (the suite also runs under valgrind and ASan).
+ *
+ * The table below is the one place the expected codes are kept.
+ * `test_misuse --markdown` prints it as docs/misuse.md, and the test
+ * checks that the file says the same (MISUSE_DOC names it).
+ *
+ * The contexts are NTLM ones, made in-process with a user file: no KDC is
+ * needed, and handle and buffer checks come before any package code.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SECURITY_WIN32
+#include <security.h>
+#include <sspi-gss.h>
+
+#include "check_main.h"
+
+enum fault {
+	F_NULL_HANDLE,
+	F_ZERO_HANDLE,
+	F_FREED_HANDLE,
+	F_WRONG_KIND,
+	F_NULL_OUT,
+	F_DESC_VERSION,
+	F_DESC_EMPTY,
+	F_DESC_NULL_ARRAY,
+	F_NULL_DATA,
+	F_NO_TOKEN,
+	F_SHORT_TOKEN,
+	F_UNKNOWN_NAME,
+};
+
+static const char *const fault_text[] = {
+	[F_NULL_HANDLE] = "NULL handle (or name, count) pointer",
+	[F_ZERO_HANDLE] = "zeroed handle",
+	[F_FREED_HANDLE] = "freed handle",
+	[F_WRONG_KIND] = "handle of the other kind",
+	[F_NULL_OUT] = "NULL output pointer",
+	[F_DESC_VERSION] = "SecBufferDesc version 1",
+	[F_DESC_EMPTY] = "SecBufferDesc with no buffers",
+	[F_DESC_NULL_ARRAY] = "SecBufferDesc, 2 buffers, NULL array",
+	[F_NULL_DATA] = "DATA buffer: length 10, NULL pointer",
+	[F_NO_TOKEN] = "no TOKEN buffer",
+	[F_SHORT_TOKEN] = "TOKEN buffer too short",
+	[F_UNKNOWN_NAME] = "unknown package name",
+};
+
+/* The handles a call may be given. */
+static struct {
+	CredHandle ccred, scred, freed_cred;
+	CtxtHandle cctx, sctx, freed_ctx;
+	unsigned char ntlm_token[64]; /* a genuine first token, for continuations */
+	ULONG ntlm_token_len;
+} env;
+static char user_file[] = "/tmp/sspi-gss-misuse-XXXXXX";
+
+static PCtxtHandle ctx_handle(enum fault f)
+{
+	static CtxtHandle zero;
+
+	switch (f) {
+	case F_NULL_HANDLE:
+		return NULL;
+	case F_ZERO_HANDLE:
+		memset(&zero, 0, sizeof(zero));
+		return &zero;
+	case F_FREED_HANDLE:
+		return &env.freed_ctx;
+	case F_WRONG_KIND:
+		return (PCtxtHandle)&env.ccred;
+	default:
+		return &env.cctx;
+	}
+}
+
+static PCredHandle cred_handle(enum fault f)
+{
+	static CredHandle zero;
+
+	switch (f) {
+	case F_NULL_HANDLE:
+		return NULL;
+	case F_ZERO_HANDLE:
+		memset(&zero, 0, sizeof(zero));
+		return &zero;
+	case F_FREED_HANDLE:
+		return &env.freed_cred;
+	case F_WRONG_KIND:
+		return (PCredHandle)&env.cctx;
+	default:
+		return &env.ccred;
+	}
+}
+
+/* A message [TOKEN(size), DATA(10)] shaped by the fault. */
+struct message {
+	unsigned char token[64], data[10];
+	SecBuffer b[2];
+	SecBufferDesc d;
+};
+
+static PSecBufferDesc message(struct message *m, enum fault f)
+{
+	m->b[0] = (SecBuffer){sizeof(m->token), SECBUFFER_TOKEN, m->token};
+	m->b[1] = (SecBuffer){sizeof(m->data), SECBUFFER_DATA, m->data};
+	m->d = (SecBufferDesc){SECBUFFER_VERSION, 2, m->b};
+	memset(m->data, 'x', sizeof(m->data));
+	switch (f) {
+	case F_NULL_OUT:
+		return NULL;
+	case F_DESC_VERSION:
+		m->d.ulVersion = 1;
+		break;
+	case F_DESC_EMPTY:
+		m->d.cBuffers = 0;
+		break;
+	case F_DESC_NULL_ARRAY:
+		m->d.pBuffers = NULL;
+		break;
+	case F_NULL_DATA:
+		m->b[1].pvBuffer = NULL;
+		break;
+	case F_NO_TOKEN:
+		m->b[0].BufferType = SECBUFFER_EMPTY;
+		break;
+	case F_SHORT_TOKEN:
+		m->b[0].cbBuffer = 3;
+		break;
+	default:
+		break;
+	}
+	return &m->d;
+}
+
+static int is_handle_fault(enum fault f)
+{
+	return f <= F_WRONG_KIND;
+}
+
+/* ------------------------------------------------------------- calls */
+
+static SECURITY_STATUS call_delete(enum fault f)
+{
+	return DeleteSecurityContext(ctx_handle(f));
+}
+
+static SECURITY_STATUS call_query_ctx(enum fault f, int wide)
+{
+	SecPkgContext_Sizes sizes;
+	void *buf = f == F_NULL_OUT ? NULL : &sizes;
+
+	return wide ? QueryContextAttributesW(ctx_handle(f), SECPKG_ATTR_SIZES, buf)
+		    : QueryContextAttributesA(ctx_handle(f), SECPKG_ATTR_SIZES, buf);
+}
+static SECURITY_STATUS call_query_ctx_a(enum fault f) { return call_query_ctx(f, 0); }
+static SECURITY_STATUS call_query_ctx_w(enum fault f) { return call_query_ctx(f, 1); }
+
+static SECURITY_STATUS call_complete(enum fault f)
+{
+	SecBufferDesc none = {SECBUFFER_VERSION, 0, NULL};
+
+	return CompleteAuthToken(ctx_handle(f), &none);
+}
+
+static SECURITY_STATUS call_apply(enum fault f)
+{
+	SecBufferDesc none = {SECBUFFER_VERSION, 0, NULL};
+
+	return ApplyControlToken(ctx_handle(f), &none);
+}
+
+static SECURITY_STATUS call_export(enum fault f)
+{
+	SecBuffer out = {0, SECBUFFER_EMPTY, NULL};
+
+	return ExportSecurityContext(ctx_handle(f), 0, f == F_NULL_OUT ? NULL : &out, NULL);
+}
+
+static SECURITY_STATUS call_make(enum fault f)
+{
+	struct message m;
+
+	return MakeSignature(is_handle_fault(f) ? ctx_handle(f) : &env.cctx, 0, message(&m, f), 0);
+}
+
+static SECURITY_STATUS call_verify(enum fault f)
+{
+	struct message m;
+	ULONG qop;
+
+	return VerifySignature(is_handle_fault(f) ? ctx_handle(f) : &env.sctx, message(&m, f), 0,
+			       &qop);
+}
+
+static SECURITY_STATUS call_encrypt(enum fault f)
+{
+	struct message m;
+
+	return EncryptMessage(is_handle_fault(f) ? ctx_handle(f) : &env.cctx, 0, message(&m, f), 0);
+}
+
+static SECURITY_STATUS call_decrypt(enum fault f)
+{
+	struct message m;
+	ULONG qop;
+
+	return DecryptMessage(is_handle_fault(f) ? ctx_handle(f) : &env.sctx, message(&m, f), 0,
+			      &qop);
+}
+
+static SECURITY_STATUS call_stub_ctx(enum fault f)
+{
+	return ImpersonateSecurityContext(ctx_handle(f));
+}
+
+static SECURITY_STATUS call_free_cred(enum fault f)
+{
+	return FreeCredentialsHandle(cred_handle(f));
+}
+
+static SECURITY_STATUS call_query_cred(enum fault f)
+{
+	SecPkgCredentials_NamesA names;
+	SECURITY_STATUS s = QueryCredentialsAttributesA(cred_handle(f), SECPKG_CRED_ATTR_NAMES,
+							f == F_NULL_OUT ? NULL : &names);
+
+	if (s == SEC_E_OK)
+		FreeContextBuffer(names.sUserName);
+	return s;
+}
+
+/* The first InitializeSecurityContext call: bad credentials, or a bad
+ * output description. */
+static SECURITY_STATUS call_isc_first(enum fault f)
+{
+	unsigned char small[3];
+	SecBuffer tok = {0, SECBUFFER_TOKEN, NULL};
+	SecBufferDesc out = {SECBUFFER_VERSION, 1, &tok};
+	ULONG req = ISC_REQ_CONFIDENTIALITY | ISC_REQ_ALLOCATE_MEMORY, attrs;
+	PSecBufferDesc pout = &out;
+	CtxtHandle ctx;
+	TimeStamp exp;
+	SECURITY_STATUS s;
+
+	switch (f) {
+	case F_NULL_OUT:
+		pout = NULL;
+		break;
+	case F_DESC_VERSION:
+		out.ulVersion = 1;
+		break;
+	case F_NO_TOKEN:
+		tok.BufferType = SECBUFFER_DATA;
+		break;
+	case F_SHORT_TOKEN:
+		/* The caller's own buffer, too short for the NEGOTIATE. */
+		req &= ~(ULONG)ISC_REQ_ALLOCATE_MEMORY;
+		tok = (SecBuffer){sizeof(small), SECBUFFER_TOKEN, small};
+		break;
+	default:
+		break;
+	}
+	s = InitializeSecurityContextA(is_handle_fault(f) ? cred_handle(f) : &env.ccred, NULL,
+				       "HTTP/localhost", req, 0, 0, NULL, 0, &ctx, pout, &attrs,
+				       &exp);
+	if (s == SEC_E_OK || s == SEC_I_CONTINUE_NEEDED) {
+		FreeContextBuffer(tok.pvBuffer);
+		DeleteSecurityContext(&ctx);
+	}
+	return s;
+}
+
+/* A later InitializeSecurityContext call on a bad context handle. */
+static SECURITY_STATUS call_isc_next(enum fault f)
+{
+	SecBuffer in = {env.ntlm_token_len, SECBUFFER_TOKEN, env.ntlm_token};
+	SecBuffer tok = {0, SECBUFFER_TOKEN, NULL};
+	SecBufferDesc ind = {SECBUFFER_VERSION, 1, &in}, out = {SECBUFFER_VERSION, 1, &tok};
+	ULONG attrs;
+	TimeStamp exp;
+
+	return InitializeSecurityContextA(&env.ccred, ctx_handle(f), "HTTP/localhost",
+					  ISC_REQ_ALLOCATE_MEMORY, 0, 0, &ind, 0, ctx_handle(f),
+					  &out, &attrs, &exp);
+}
+
+/* The first AcceptSecurityContext call: bad credentials or input. */
+static SECURITY_STATUS call_asc_first(enum fault f)
+{
+	SecBuffer in = {env.ntlm_token_len, SECBUFFER_TOKEN, env.ntlm_token};
+	SecBuffer tok = {0, SECBUFFER_TOKEN, NULL};
+	SecBufferDesc ind = {SECBUFFER_VERSION, 1, &in}, out = {SECBUFFER_VERSION, 1, &tok};
+	PSecBufferDesc pin = &ind;
+	CtxtHandle ctx;
+	ULONG attrs;
+	TimeStamp exp;
+	SECURITY_STATUS s;
+
+	switch (f) {
+	case F_NULL_OUT:
+		pin = NULL;
+		break;
+	case F_DESC_VERSION:
+		ind.ulVersion = 1;
+		break;
+	case F_NO_TOKEN:
+		in.BufferType = SECBUFFER_DATA;
+		break;
+	case F_SHORT_TOKEN:
+		in.cbBuffer = 3;
+		break;
+	default:
+		break;
+	}
+	s = AcceptSecurityContext(is_handle_fault(f) ? (f == F_WRONG_KIND
+								? (PCredHandle)&env.sctx
+								: cred_handle(f))
+						     : &env.scred,
+				  NULL, pin, ASC_REQ_ALLOCATE_MEMORY, 0, &ctx, &out, &attrs, &exp);
+	if (s == SEC_E_OK || s == SEC_I_CONTINUE_NEEDED) {
+		FreeContextBuffer(tok.pvBuffer);
+		DeleteSecurityContext(&ctx);
+	}
+	return s;
+}
+
+static SECURITY_STATUS call_asc_next(enum fault f)
+{
+	SecBuffer in = {env.ntlm_token_len, SECBUFFER_TOKEN, env.ntlm_token};
+	SecBuffer tok = {0, SECBUFFER_TOKEN, NULL};
+	SecBufferDesc ind = {SECBUFFER_VERSION, 1, &in}, out = {SECBUFFER_VERSION, 1, &tok};
+	ULONG attrs;
+	TimeStamp exp;
+
+	return AcceptSecurityContext(&env.scred, ctx_handle(f), &ind, ASC_REQ_ALLOCATE_MEMORY, 0,
+				     ctx_handle(f), &out, &attrs, &exp);
+}
+
+static SECURITY_STATUS call_acquire(enum fault f)
+{
+	CredHandle cred;
+	TimeStamp exp;
+	SECURITY_STATUS s;
+	const char *pkg = f == F_NULL_HANDLE ? NULL : f == F_UNKNOWN_NAME ? "Bogus" : "NTLM";
+
+	s = AcquireCredentialsHandleA(NULL, (SEC_CHAR *)pkg, SECPKG_CRED_INBOUND, NULL, NULL, NULL,
+				      NULL, f == F_NULL_OUT ? NULL : &cred, &exp);
+	if (s == SEC_E_OK)
+		FreeCredentialsHandle(&cred);
+	return s;
+}
+
+static SECURITY_STATUS call_enumerate(enum fault f)
+{
+	ULONG n;
+	PSecPkgInfoA info;
+	SECURITY_STATUS s = EnumerateSecurityPackagesA(f == F_NULL_HANDLE ? NULL : &n,
+						       f == F_NULL_OUT ? NULL : &info);
+
+	if (s == SEC_E_OK)
+		FreeContextBuffer(info);
+	return s;
+}
+
+static SECURITY_STATUS call_package_info(enum fault f)
+{
+	PSecPkgInfoA info;
+	const char *name = f == F_NULL_HANDLE ? NULL : f == F_UNKNOWN_NAME ? "Bogus" : "NTLM";
+	SECURITY_STATUS s =
+		QuerySecurityPackageInfoA((SEC_CHAR *)name, f == F_NULL_OUT ? NULL : &info);
+
+	if (s == SEC_E_OK)
+		FreeContextBuffer(info);
+	return s;
+}
+
+static SECURITY_STATUS call_free_buffer(enum fault f)
+{
+	char local[16];
+	PSecPkgInfoA info = NULL;
+	ULONG n;
+
+	switch (f) {
+	case F_NULL_HANDLE:
+		return FreeContextBuffer(NULL);
+	case F_WRONG_KIND:
+		return FreeContextBuffer(local); /* never handed out */
+	default:
+		/* F_FREED_HANDLE: a block freed already. */
+		if (EnumerateSecurityPackagesA(&n, &info) != SEC_E_OK ||
+		    FreeContextBuffer(info) != SEC_E_OK)
+			return SEC_E_INTERNAL_ERROR;
+		return FreeContextBuffer(info);
+	}
+}
+
+static SECURITY_STATUS call_import(enum fault f)
+{
+	unsigned char junk[3] = {1, 2, 3};
+	SecBuffer packed = {sizeof(junk), SECBUFFER_EMPTY, junk};
+	CtxtHandle ctx;
+	const char *pkg = f == F_NULL_HANDLE ? NULL : f == F_UNKNOWN_NAME ? "Bogus" : "Kerberos";
+
+	return ImportSecurityContextA((SEC_CHAR *)pkg, f == F_NULL_OUT ? NULL : &packed, NULL,
+				      &ctx);
+}
+
+/* -------------------------------------------------------------- table */
+
+struct cell {
+	const char *function;
+	enum fault fault;
+	SECURITY_STATUS want;
+	SECURITY_STATUS (*call)(enum fault f);
+};
+
+#define HANDLE_CELLS(fn, call, null, zero, freed, kind)                                   \
+	{fn, F_NULL_HANDLE, null, call}, {fn, F_ZERO_HANDLE, zero, call},                 \
+		{fn, F_FREED_HANDLE, freed, call}, {fn, F_WRONG_KIND, kind, call}
+#define BAD_CTX(fn, call)                                                                 \
+	HANDLE_CELLS(fn, call, SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE,                \
+		     SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE)
+#define BAD_MESSAGE(fn, call, no_token, short_token)                                      \
+	BAD_CTX(fn, call), {fn, F_NULL_OUT, SEC_E_INVALID_PARAMETER, call},               \
+		{fn, F_DESC_VERSION, SEC_E_INVALID_PARAMETER, call},                      \
+		{fn, F_DESC_EMPTY, SEC_E_INVALID_TOKEN, call},                            \
+		{fn, F_DESC_NULL_ARRAY, SEC_E_INVALID_PARAMETER, call},                   \
+		{fn, F_NULL_DATA, SEC_E_INVALID_PARAMETER, call},                         \
+		{fn, F_NO_TOKEN, no_token, call}, {fn, F_SHORT_TOKEN, short_token, call}
+
+static const struct cell cells[] = {
+	BAD_CTX("DeleteSecurityContext", call_delete),
+	BAD_CTX("QueryContextAttributesA", call_query_ctx_a),
+	{"QueryContextAttributesA", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_query_ctx_a},
+	BAD_CTX("QueryContextAttributesW", call_query_ctx_w),
+	{"QueryContextAttributesW", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_query_ctx_w},
+	BAD_CTX("CompleteAuthToken", call_complete),
+	BAD_CTX("ApplyControlToken", call_apply),
+	BAD_CTX("ExportSecurityContext", call_export),
+	{"ExportSecurityContext", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_export},
+	BAD_MESSAGE("MakeSignature", call_make, SEC_E_INVALID_TOKEN, SEC_E_BUFFER_TOO_SMALL),
+	BAD_MESSAGE("VerifySignature", call_verify, SEC_E_INVALID_TOKEN, SEC_E_INVALID_TOKEN),
+	BAD_MESSAGE("EncryptMessage", call_encrypt, SEC_E_INVALID_TOKEN, SEC_E_BUFFER_TOO_SMALL),
+	BAD_MESSAGE("DecryptMessage", call_decrypt, SEC_E_INVALID_TOKEN, SEC_E_INVALID_TOKEN),
+	/* Not implemented: the same answer whatever the handle. */
+	HANDLE_CELLS("ImpersonateSecurityContext", call_stub_ctx, SEC_E_UNSUPPORTED_FUNCTION,
+		     SEC_E_UNSUPPORTED_FUNCTION, SEC_E_UNSUPPORTED_FUNCTION,
+		     SEC_E_UNSUPPORTED_FUNCTION),
+	HANDLE_CELLS("FreeCredentialsHandle", call_free_cred, SEC_E_INVALID_HANDLE,
+		     SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE),
+	HANDLE_CELLS("QueryCredentialsAttributesA", call_query_cred, SEC_E_INVALID_HANDLE,
+		     SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE),
+	{"QueryCredentialsAttributesA", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_query_cred},
+	HANDLE_CELLS("InitializeSecurityContextA (first call)", call_isc_first, SEC_E_INVALID_HANDLE,
+		     SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE),
+	{"InitializeSecurityContextA (first call)", F_NULL_OUT, SEC_E_INVALID_PARAMETER,
+	 call_isc_first},
+	{"InitializeSecurityContextA (first call)", F_DESC_VERSION, SEC_E_INVALID_PARAMETER,
+	 call_isc_first},
+	{"InitializeSecurityContextA (first call)", F_NO_TOKEN, SEC_E_INVALID_PARAMETER,
+	 call_isc_first},
+	{"InitializeSecurityContextA (first call)", F_SHORT_TOKEN, SEC_E_INSUFFICIENT_MEMORY,
+	 call_isc_first},
+	/* phContext NULL makes it a first call, here with no place for the
+	 * new handle either. */
+	HANDLE_CELLS("InitializeSecurityContextA (later call)", call_isc_next,
+		     SEC_E_INVALID_PARAMETER, SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE,
+		     SEC_E_INVALID_HANDLE),
+	HANDLE_CELLS("AcceptSecurityContext (first call)", call_asc_first, SEC_E_INVALID_HANDLE,
+		     SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE),
+	{"AcceptSecurityContext (first call)", F_NULL_OUT, SEC_E_INVALID_TOKEN, call_asc_first},
+	{"AcceptSecurityContext (first call)", F_DESC_VERSION, SEC_E_INVALID_PARAMETER,
+	 call_asc_first},
+	{"AcceptSecurityContext (first call)", F_NO_TOKEN, SEC_E_INVALID_TOKEN, call_asc_first},
+	{"AcceptSecurityContext (first call)", F_SHORT_TOKEN, SEC_E_INVALID_TOKEN, call_asc_first},
+	HANDLE_CELLS("AcceptSecurityContext (later call)", call_asc_next, SEC_E_INVALID_PARAMETER,
+		     SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE),
+	{"AcquireCredentialsHandleA", F_NULL_HANDLE, SEC_E_SECPKG_NOT_FOUND, call_acquire},
+	{"AcquireCredentialsHandleA", F_UNKNOWN_NAME, SEC_E_SECPKG_NOT_FOUND, call_acquire},
+	{"AcquireCredentialsHandleA", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_acquire},
+	{"EnumerateSecurityPackagesA", F_NULL_HANDLE, SEC_E_INVALID_PARAMETER, call_enumerate},
+	{"EnumerateSecurityPackagesA", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_enumerate},
+	{"QuerySecurityPackageInfoA", F_NULL_HANDLE, SEC_E_SECPKG_NOT_FOUND, call_package_info},
+	{"QuerySecurityPackageInfoA", F_UNKNOWN_NAME, SEC_E_SECPKG_NOT_FOUND, call_package_info},
+	{"QuerySecurityPackageInfoA", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_package_info},
+	{"FreeContextBuffer", F_NULL_HANDLE, SEC_E_OK, call_free_buffer},
+	{"FreeContextBuffer", F_FREED_HANDLE, SEC_E_INVALID_HANDLE, call_free_buffer},
+	{"FreeContextBuffer", F_WRONG_KIND, SEC_E_INVALID_HANDLE, call_free_buffer},
+	{"ImportSecurityContextA", F_NULL_HANDLE, SEC_E_INVALID_PARAMETER, call_import},
+	{"ImportSecurityContextA", F_UNKNOWN_NAME, SEC_E_SECPKG_NOT_FOUND, call_import},
+	{"ImportSecurityContextA", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_import},
+	{"ImportSecurityContextA", F_SHORT_TOKEN, SEC_E_INVALID_TOKEN, call_import},
+};
+
+#define NCELLS (sizeof(cells) / sizeof(cells[0]))
+
+/* ------------------------------------------------------------ fixture */
+
+static void establish(void)
+{
+	SecBuffer ct = {0, SECBUFFER_TOKEN, NULL}, st = {0, SECBUFFER_TOKEN, NULL}, in;
+	SecBufferDesc cout = {SECBUFFER_VERSION, 1, &ct}, sout = {SECBUFFER_VERSION, 1, &st};
+	SecBufferDesc ind = {SECBUFFER_VERSION, 1, &in};
+	SEC_WINNT_AUTH_IDENTITY_A id = {(UCHAR *)"alice", 5, (UCHAR *)"SSPI", 4,
+					(UCHAR *)"Alice-Pass-1", 12, SEC_WINNT_AUTH_IDENTITY_ANSI};
+	ULONG req = ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_ALLOCATE_MEMORY, attrs;
+	CredHandle c2;
+	TimeStamp exp;
+
+	ck_assert_int_eq(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, &id,
+						   NULL, NULL, &env.ccred, &exp),
+			 SEC_E_OK);
+	ck_assert_int_eq(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_INBOUND, NULL, NULL,
+						   NULL, NULL, &env.scred, &exp),
+			 SEC_E_OK);
+	ck_assert_int_eq(InitializeSecurityContextA(&env.ccred, NULL, "HTTP/localhost", req, 0, 0,
+						    NULL, 0, &env.cctx, &cout, &attrs, &exp),
+			 SEC_I_CONTINUE_NEEDED);
+	ck_assert_uint_le(ct.cbBuffer, sizeof(env.ntlm_token));
+	memcpy(env.ntlm_token, ct.pvBuffer, ct.cbBuffer);
+	env.ntlm_token_len = ct.cbBuffer;
+	in = ct;
+	ck_assert_int_eq(AcceptSecurityContext(&env.scred, NULL, &ind, ASC_REQ_ALLOCATE_MEMORY, 0,
+					       &env.sctx, &sout, &attrs, &exp),
+			 SEC_I_CONTINUE_NEEDED);
+	FreeContextBuffer(ct.pvBuffer);
+	in = st;
+	ct = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
+	ck_assert_int_eq(InitializeSecurityContextA(&env.ccred, &env.cctx, "HTTP/localhost", req,
+						    0, 0, &ind, 0, &env.cctx, &cout, &attrs, &exp),
+			 SEC_E_OK);
+	FreeContextBuffer(st.pvBuffer);
+	in = ct;
+	st = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
+	ck_assert_int_eq(AcceptSecurityContext(&env.scred, &env.sctx, &ind, ASC_REQ_ALLOCATE_MEMORY,
+					       0, &env.sctx, &sout, &attrs, &exp),
+			 SEC_E_OK);
+	FreeContextBuffer(ct.pvBuffer);
+	if (st.pvBuffer != NULL)
+		FreeContextBuffer(st.pvBuffer);
+	/* A freed credential and a freed context. */
+	ck_assert_int_eq(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, &id,
+						   NULL, NULL, &c2, &exp),
+			 SEC_E_OK);
+	env.freed_cred = c2;
+	ck_assert_int_eq(FreeCredentialsHandle(&c2), SEC_E_OK);
+	ck_assert_int_eq(InitializeSecurityContextA(&env.ccred, NULL, "HTTP/localhost", req, 0, 0,
+						    NULL, 0, &env.freed_ctx, &cout, &attrs, &exp),
+			 SEC_I_CONTINUE_NEEDED);
+	FreeContextBuffer(ct.pvBuffer);
+	ck_assert_int_eq(DeleteSecurityContext(&env.freed_ctx), SEC_E_OK);
+}
+
+static void release(void)
+{
+	ck_assert_int_eq(DeleteSecurityContext(&env.cctx), SEC_E_OK);
+	ck_assert_int_eq(DeleteSecurityContext(&env.sctx), SEC_E_OK);
+	ck_assert_int_eq(FreeCredentialsHandle(&env.ccred), SEC_E_OK);
+	ck_assert_int_eq(FreeCredentialsHandle(&env.scred), SEC_E_OK);
+}
+
+static const char *name(SECURITY_STATUS s)
+{
+	return SspiGssStatusName(s) ? SspiGssStatusName(s) : "(unknown)";
+}
+
+START_TEST(every_cell)
+{
+	int failed = 0;
+
+	establish();
+	for (size_t i = 0; i < NCELLS; i++) {
+		const struct cell *c = &cells[i];
+		SECURITY_STATUS got = c->call(c->fault);
+
+		if (got != c->want) {
+			fprintf(stderr, "%s, %s: expected %s, got %s\n", c->function,
+				fault_text[c->fault], name(c->want), name(got));
+			failed++;
+		}
+	}
+	/* The contexts are still fine after all that. */
+	{
+		unsigned char buf[16 + 5] = "................hello";
+		SecBuffer b[2] = {{16, SECBUFFER_TOKEN, buf}, {5, SECBUFFER_DATA, buf + 16}};
+		SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
+		ULONG qop;
+
+		ck_assert_int_eq(EncryptMessage(&env.cctx, 0, &d, 0), SEC_E_OK);
+		ck_assert_int_eq(DecryptMessage(&env.sctx, &d, 0, &qop), SEC_E_OK);
+		ck_assert(memcmp(buf + 16, "hello", 5) == 0);
+	}
+	release();
+	ck_assert_msg(failed == 0, "%d of %zu cells differ", failed, NCELLS);
+}
+END_TEST
+
+/* The markdown of docs/misuse.md, from the table. */
+static void markdown(FILE *f)
+{
+	fprintf(f, "# The misuse matrix\n\n"
+		   "What each exported function returns when a program calls it wrongly.\n"
+		   "Generated from the table in tests/test_misuse.c (`build/tests/test_misuse\n"
+		   "--markdown`), which checks every cell, and this file, on every run.\n"
+		   "Handles are checked before anything else; a call that fails leaves every\n"
+		   "handle it was given as it was. The library cannot tell the real size of\n"
+		   "a caller's buffer from the length the caller claims, so lengths larger\n"
+		   "than the memory behind them are the caller's error, as on Windows;\n"
+		   "lengths inside tokens are the peer's, and the fuzz targets cover them\n"
+		   "(docs/fuzzing.md).\n\n"
+		   "| Function | Called with | Returns |\n|---|---|---|\n");
+	for (size_t i = 0; i < NCELLS; i++)
+		fprintf(f, "| %s | %s | %s |\n", cells[i].function, fault_text[cells[i].fault],
+			name(cells[i].want));
+	fprintf(f, "\n%zu cells.\n", NCELLS);
+}
+
+START_TEST(documented)
+{
+	const char *doc = getenv("MISUSE_DOC");
+	char *want = NULL, *got = NULL;
+	size_t want_len = 0, got_len = 0;
+	FILE *m = open_memstream(&want, &want_len), *f;
+
+	ck_assert_ptr_nonnull(doc);
+	markdown(m);
+	fclose(m);
+	f = fopen(doc, "r");
+	ck_assert_msg(f != NULL, "cannot read %s", doc);
+	got = calloc(1, want_len + 2);
+	got_len = fread(got, 1, want_len + 1, f);
+	fclose(f);
+	ck_assert_msg(got_len == want_len && memcmp(got, want, want_len) == 0,
+		      "%s is not what the table says: regenerate it with test_misuse --markdown",
+		      doc);
+	free(want);
+	free(got);
+}
+END_TEST
+
+static Suite *misuse_suite(void)
+{
+	Suite *s = suite_create("misuse");
+	TCase *t = tcase_create("matrix");
+
+	tcase_add_test(t, every_cell);
+	tcase_add_test(t, documented);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int main(int argc, char **argv)
+{
+	SRunner *runner;
+	int fd, failed;
+	const char line[] = "SSPI:alice:Alice-Pass-1\n";
+
+	if (argc == 2 && strcmp(argv[1], "--markdown") == 0) {
+		markdown(stdout);
+		return 0;
+	}
+	fd = mkstemp(user_file);
+	if (fd < 0 || write(fd, line, sizeof(line) - 1) != (ssize_t)(sizeof(line) - 1))
+		return EXIT_FAILURE;
+	close(fd);
+	setenv("NTLM_USER_FILE", user_file, 1);
+	runner = srunner_create(misuse_suite());
+	srunner_run_all(runner, CK_NORMAL);
+	failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	unlink(user_file);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
