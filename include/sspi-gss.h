@@ -17,6 +17,12 @@ extern "C" {
 #define SSPI_GSS_VERSION_MINOR 1
 #define SSPI_GSS_VERSION_PATCH 0
 
+/* FreeRDP WinPR's names for InitSecurityInterfaceA/W (exported so that
+ * programs built against WinPR can take this library with LD_PRELOAD);
+ * flags are ignored. */
+SSPI_GSS_API PSecurityFunctionTableA SEC_ENTRY InitSecurityInterfaceExA(DWORD flags);
+SSPI_GSS_API PSecurityFunctionTableW SEC_ENTRY InitSecurityInterfaceExW(DWORD flags);
+
 /* The library's version as "MAJOR.MINOR.PATCH"; a static string. */
 SSPI_GSS_API const char *SspiGssVersion(void);
 

@@ -1,5 +1,6 @@
 /*
- * table.c - InitSecurityInterfaceA/W and the two function tables.
+ * table.c - InitSecurityInterfaceA/W (and WinPR's ...ExA/W) and the two
+ * function tables.
  *
  * Every slot that Windows fills is filled; a function this library does not
  * implement yet is still present and returns SEC_E_UNSUPPORTED_FUNCTION, so a
@@ -7,6 +8,7 @@
  * stay NULL, as on Windows.
  */
 #include <sspi.h>
+#include <sspi-gss.h>
 
 static SecurityFunctionTableA table_a = {
 	.dwVersion = SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_5,
@@ -77,5 +79,21 @@ PSecurityFunctionTableA SEC_ENTRY InitSecurityInterfaceA(void)
 
 PSecurityFunctionTableW SEC_ENTRY InitSecurityInterfaceW(void)
 {
+	return &table_w;
+}
+
+/* FreeRDP WinPR's entry points (winpr/sspi.h), which FreeRDP's NLA calls
+ * instead of InitSecurityInterfaceA/W: with LD_PRELOAD they must land here
+ * too. The tables are WinPR's layout (tests/abi_probe.c); WinPR's flags
+ * choose among its own modules and mean nothing here. */
+PSecurityFunctionTableA SEC_ENTRY InitSecurityInterfaceExA(DWORD flags)
+{
+	(void)flags;
+	return &table_a;
+}
+
+PSecurityFunctionTableW SEC_ENTRY InitSecurityInterfaceExW(DWORD flags)
+{
+	(void)flags;
 	return &table_w;
 }

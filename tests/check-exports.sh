@@ -1,8 +1,9 @@
 #!/bin/sh
-# The shared library must export the SSPI names and SspiGss* names only.
+# The shared library must export the SSPI names, WinPR's InitSecurityInterfaceEx
+# pair and SspiGss* names only.
 set -eu
 lib=$1
-allowed='^(InitSecurityInterface[AW]|EnumerateSecurityPackages[AW]|QuerySecurityPackageInfo[AW]|AcquireCredentialsHandle[AW]|FreeCredentialsHandle|AddCredentials[AW]|QueryCredentialsAttributes(Ex)?[AW]|SetCredentialsAttributes[AW]|InitializeSecurityContext[AW]|AcceptSecurityContext|CompleteAuthToken|ApplyControlToken|DeleteSecurityContext|ImpersonateSecurityContext|RevertSecurityContext|QuerySecurityContextToken|QueryContextAttributes(Ex)?[AW]|SetContextAttributes[AW]|MakeSignature|VerifySignature|EncryptMessage|DecryptMessage|ExportSecurityContext|ImportSecurityContext[AW]|ChangeAccountPassword[AW]|FreeContextBuffer|SspiGss[A-Za-z0-9]+|SSPI_GSS_[0-9.]+)$'
+allowed='^(InitSecurityInterface(Ex)?[AW]|EnumerateSecurityPackages[AW]|QuerySecurityPackageInfo[AW]|AcquireCredentialsHandle[AW]|FreeCredentialsHandle|AddCredentials[AW]|QueryCredentialsAttributes(Ex)?[AW]|SetCredentialsAttributes[AW]|InitializeSecurityContext[AW]|AcceptSecurityContext|CompleteAuthToken|ApplyControlToken|DeleteSecurityContext|ImpersonateSecurityContext|RevertSecurityContext|QuerySecurityContextToken|QueryContextAttributes(Ex)?[AW]|SetContextAttributes[AW]|MakeSignature|VerifySignature|EncryptMessage|DecryptMessage|ExportSecurityContext|ImportSecurityContext[AW]|ChangeAccountPassword[AW]|FreeContextBuffer|SspiGss[A-Za-z0-9]+|SSPI_GSS_[0-9.]+)$'
 names=$(nm -D --defined-only "$lib" | awk '{print $3}' | sed 's/@.*//')
 bad=$(printf '%s\n' "$names" | grep -Ev "$allowed" || true)
 count=$(printf '%s\n' "$names" | grep -c . || true)
@@ -12,7 +13,7 @@ if [ -n "$bad" ]; then
 	echo "0 passed, 1 failed"
 	exit 1
 fi
-for must in InitSecurityInterfaceA InitSecurityInterfaceW EnumerateSecurityPackagesA FreeContextBuffer SspiGssVersion; do
+for must in InitSecurityInterfaceA InitSecurityInterfaceW InitSecurityInterfaceExA InitSecurityInterfaceExW EnumerateSecurityPackagesA FreeContextBuffer SspiGssVersion; do
 	printf '%s\n' "$names" | grep -qx "$must" || { echo "missing export $must"; exit 1; }
 done
 echo "$count exported symbols, all SSPI or SspiGss names"
