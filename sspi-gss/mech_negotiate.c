@@ -314,6 +314,16 @@ static SECURITY_STATUS emit_resp(enum spnego_state state, struct spnego_bytes me
 	return SEC_E_OK;
 }
 
+/* The peer's NegTokenResp; SEC_E_INVALID_TOKEN, with the reason, if it is
+ * none. */
+static SECURITY_STATUS read_resp(gss_buffer_t in, const char *peer, struct spnego_resp *r)
+{
+	if (spnego_decode_resp(in->value, in->length, r) == 0)
+		return SEC_E_OK;
+	sg_last_error_set(SEC_E_INVALID_TOKEN, "Negotiate: the %s's token is no NegTokenResp", peer);
+	return SEC_E_INVALID_TOKEN;
+}
+
 /* Windows does not use Kerberos for a target whose host is an IP address. */
 static int target_is_address(const char *target)
 {
@@ -407,11 +417,8 @@ static SECURITY_STATUS init_next(struct sg_ctx *ctx, struct nego_state *n, struc
 	gss_buffer_t step_in = NULL;
 	OM_uint32 minor;
 
-	if (spnego_decode_resp(in->value, in->length, &r) != 0) {
-		sg_last_error_set(SEC_E_INVALID_TOKEN, "Negotiate: the server's token is no "
-						       "NegTokenResp");
-		return SEC_E_INVALID_TOKEN;
-	}
+	if ((s = read_resp(in, "server", &r)) != SEC_E_OK)
+		return s;
 	if (r.state == SPNEGO_REJECT) {
 		sg_last_error_set(SEC_E_LOGON_DENIED, "Negotiate: the server rejected the "
 						      "authentication (negState reject)");
@@ -651,11 +658,8 @@ static SECURITY_STATUS accept_next(struct nego_state *n, struct nego_cred *c, gs
 	SECURITY_STATUS s = SEC_E_OK;
 	OM_uint32 minor;
 
-	if (spnego_decode_resp(in->value, in->length, &r) != 0) {
-		sg_last_error_set(SEC_E_INVALID_TOKEN, "Negotiate: the client's token is no "
-						       "NegTokenResp");
-		return SEC_E_INVALID_TOKEN;
-	}
+	if ((s = read_resp(in, "client", &r)) != SEC_E_OK)
+		return s;
 	if (r.response_token.data == NULL && r.mech_list_mic.data == NULL) {
 		sg_last_error_set(SEC_E_INVALID_TOKEN, "Negotiate: the client's token carries "
 						       "nothing");

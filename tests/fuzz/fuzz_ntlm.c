@@ -24,10 +24,10 @@
 
 #include <security.h>
 
+#include "fuzz_util.h"
 #include "ntlm/ntlm.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static CredHandle client_cred, server_cred;
 static char path[] = "/tmp/sspi-gss-fuzz-users-XXXXXX";
@@ -36,8 +36,6 @@ static void remove_user_file(void)
 {
 	unlink(path);
 }
-
-#define REQ (ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_ALLOCATE_MEMORY)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -61,27 +59,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* One leg; out (may be NULL) gets the token, which the caller frees. */
 static SECURITY_STATUS leg(int client, CtxtHandle *ctx, int first, const void *in, size_t in_len,
 			   SecBuffer *out)
 {
-	SecBuffer ib = {(ULONG)in_len, SECBUFFER_TOKEN, (void *)in}, ob = {0, SECBUFFER_TOKEN, NULL};
-	SecBufferDesc id = {SECBUFFER_VERSION, 1, &ib}, od = {SECBUFFER_VERSION, 1, &ob};
-	ULONG attrs;
-	TimeStamp t;
-	SECURITY_STATUS s;
-
-	if (client)
-		s = InitializeSecurityContextA(&client_cred, first ? NULL : ctx, "HTTP/fuzz", REQ, 0,
-					       0, in ? &id : NULL, 0, ctx, &od, &attrs, &t);
-	else
-		s = AcceptSecurityContext(&server_cred, first ? NULL : ctx, &id,
-					  ASC_REQ_ALLOCATE_MEMORY, 0, ctx, &od, &attrs, &t);
-	if (out != NULL)
-		*out = ob;
-	else if (ob.pvBuffer != NULL)
-		FreeContextBuffer(ob.pvBuffer);
-	return s;
+	return fuzz_leg(client ? &client_cred : &server_cred, client, ctx, first, in, in_len, out);
 }
 
 /* A genuine exchange up to the AUTHENTICATE token (in *auth). */
@@ -211,34 +192,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifndef SG_LIBFUZZER
-/* Without libFuzzer: the files given, then N pseudo-random inputs
- * (SG_FUZZ_RUNS, default 20000) from a fixed seed. */
 int main(int argc, char **argv)
 {
-	unsigned seed = 1;
-	long runs = getenv("SG_FUZZ_RUNS") ? atol(getenv("SG_FUZZ_RUNS")) : 20000;
-	uint8_t buf[1024];
-
 	LLVMFuzzerInitialize(&argc, &argv);
-	for (int i = 1; i < argc; i++) {
-		FILE *f = fopen(argv[i], "rb");
-		size_t n;
-
-		if (f == NULL)
-			continue;
-		n = fread(buf, 1, sizeof(buf), f);
-		fclose(f);
-		LLVMFuzzerTestOneInput(buf, n);
-	}
-	for (long r = 0; r < runs; r++) {
-		size_t n = (size_t)rand_r(&seed) % sizeof(buf);
-
-		for (size_t j = 0; j < n; j++)
-			buf[j] = (uint8_t)rand_r(&seed);
-		buf[0] = (uint8_t)(r % 6);
-		LLVMFuzzerTestOneInput(buf, n ? n : 1);
-	}
-	printf("fuzz_ntlm: %ld inputs, no crash\n", runs + argc - 1);
-	return 0;
+	return fuzz_driver(argc, argv, "fuzz_ntlm", 6, NULL);
 }
 #endif
