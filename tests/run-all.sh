@@ -1,8 +1,9 @@
 #!/bin/sh
 # The whole test suite: the Check suites in a normal build, again under
-# valgrind memcheck, again built with AddressSanitizer and UBSan, the fuzz
-# targets, the install + pkg-config check, the subproject build and the
-# Debian packages. Ends with one "N passed, N failed" line.
+# valgrind memcheck, again built with AddressSanitizer and UBSan, the
+# threaded suites with ThreadSanitizer, the fuzz targets, the install +
+# pkg-config check, the subproject build and the Debian packages. Ends with
+# one "N passed, N failed" line.
 set -u
 cd "$(dirname "$0")/.."
 passed=0
@@ -79,6 +80,26 @@ if setup build-asan -Db_sanitize=address,undefined -Db_lundef=false; then
 	unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 else
 	echo "sanitizer build failed"; failed=$((failed + 1))
+fi
+
+# The threaded suites with ThreadSanitizer: the library instrumented, the
+# stress test (every package, shared credentials, encrypt while decrypt),
+# the two-process/two-thread Kerberos suite, Negotiate, the per-thread last
+# error and the handle table. Heimdal itself is not instrumented.
+if meson setup build-tsan -Db_sanitize=thread -Db_lundef=false -Dwinpr_probe=disabled \
+	>/dev/null 2>&1 || meson setup --reconfigure build-tsan -Db_sanitize=thread \
+	-Db_lundef=false -Dwinpr_probe=disabled >/dev/null 2>&1; then
+	if meson compile -C build-tsan tests/test_stress tests/test_kerberos_peers \
+		tests/test_negotiate tests/test_registry tests/test_handles >/dev/null; then
+		export TSAN_OPTIONS=halt_on_error=1
+		run "Threaded suites with ThreadSanitizer" meson test -C build-tsan --no-rebuild \
+			stress kerberos_peers negotiate registry handles --print-errorlogs
+		unset TSAN_OPTIONS
+	else
+		echo "ThreadSanitizer build failed"; failed=$((failed + 1))
+	fi
+else
+	echo "ThreadSanitizer setup failed"; failed=$((failed + 1))
 fi
 
 # Fuzz targets: clang's libFuzzer with ASan and UBSan, the library itself
