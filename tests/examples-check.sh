@@ -1,7 +1,8 @@
 #!/bin/sh
 # The documentation's client and server (docs/examples/), built unchanged
 # with and without UNICODE, over loopback against a throwaway realm: each
-# package, each build, the client authenticating with its password.
+# package, each build, the client authenticating with its password; all
+# of it traced, and the trace free of secrets.
 #
 #   examples-check.sh BUILD_DIR
 set -u
@@ -20,6 +21,8 @@ sh "$here/realm.sh" up "$dir" || exit 1
 for line in $(sh "$here/realm.sh" env "$dir"); do export "$line"; done
 printf ':alice:Alice-Pass-1\n' >"$dir/users"
 export NTLM_USER_FILE="$dir/users"
+# Every call of every run is traced: no secret may show up in the trace.
+export SSPI_GSS_TRACE="$dir/trace"
 
 for variant in ansi unicode; do
 	# Negotiate twice: Kerberos for the SPN, NTLM for an address (Kerberos
@@ -49,4 +52,12 @@ for variant in ansi unicode; do
 		check "example client -> example server, $case ($target), $variant" run
 	done
 done
+# alice's password, and her NT hash (MD4 of it in UTF-16LE) in the forms
+# an NTLM user file or a debug print would have.
+no_secrets() {
+	has "$dir/trace" 'AcquireCredentialsHandleA(NTLM, principal null, use 2, identity) = SEC_E_OK' &&
+		has "$dir/trace" 'AcquireCredentialsHandleW(Negotiate' &&
+		! grep -qi -e 'Alice-Pass-1' -e 'be2929b503cf53fe397f467acb5f2501' "$dir/trace"
+}
+check "no password or NT hash in the trace of all these runs" no_secrets
 exit $failed
