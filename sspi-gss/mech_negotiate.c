@@ -261,12 +261,25 @@ static SECURITY_STATUS sub_step_done(struct nego_state *n, SECURITY_STATUS s, OM
 	return SEC_E_OK;
 }
 
+/* A context without a session key (NTLM authenticated by the KDC's digest
+ * service) cannot take part in the mechListMIC exchange; skipping it would
+ * drop the downgrade protection, so the exchange fails instead. */
+static SECURITY_STATUS no_mic_key(void)
+{
+	sg_last_error_set(SEC_E_UNSUPPORTED_FUNCTION,
+			  "Negotiate: the chosen mechanism has no session key for the mechListMIC "
+			  "(NTLM checked by the KDC); use the NTLM package directly");
+	return SEC_E_UNSUPPORTED_FUNCTION;
+}
+
 /* Our mechListMIC over the MechTypeList, into *mic (gss_release_buffer). */
 static SECURITY_STATUS make_mic(struct nego_state *n, gss_buffer_t mic)
 {
 	gss_buffer_desc types = {n->mech_types_len, n->mech_types};
 	SECURITY_STATUS s = n->sub->pkg->ops->get_mic(n->sub, &types, mic);
 
+	if (s == SEC_E_UNSUPPORTED_FUNCTION)
+		return no_mic_key();
 	if (s == SEC_E_OK && n->chosen == MECH_NTLM)
 		sg_mech_ntlm_restart_rc4(n->sub, 1);
 	n->mic_sent = s == SEC_E_OK;
@@ -285,6 +298,8 @@ static SECURITY_STATUS check_mic(struct nego_state *n, struct spnego_bytes mic)
 		return SEC_E_INVALID_TOKEN;
 	}
 	s = n->sub->pkg->ops->verify_mic(n->sub, &types, &m);
+	if (s == SEC_E_UNSUPPORTED_FUNCTION)
+		return no_mic_key();
 	if (s != SEC_E_OK) {
 		sg_last_error_set(SEC_E_MESSAGE_ALTERED,
 				  "Negotiate: the peer's mechListMIC does not match the mechanism "

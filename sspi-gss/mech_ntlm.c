@@ -52,6 +52,7 @@ struct ntlm_cred {
 	char *user, *domain;
 	uint8_t nt_hash[16];
 	char *user_file; /* inbound: the database, fixed at acquire time */
+	char *kdc_ccache; /* inbound, no user file: the KDC backend's tickets */
 };
 
 /* LEG_FAILED: the second leg failed; the context stays until deleted, but
@@ -67,6 +68,8 @@ struct ntlm_state {
 	char *user, *domain; /* the authenticated (acceptor) or our own (initiator) */
 	uint8_t nt_hash[16]; /* initiator, until the AUTHENTICATE is built */
 	char *user_file;     /* acceptor */
+	struct ntlm_kdc *kdc; /* acceptor with the KDC backend */
+	int no_session;      /* authenticated without a session key (KDC) */
 	char *server;        /* initiator: the target; acceptor: our host name */
 	uint8_t exported[16];
 	struct ntlm_session session;
@@ -100,6 +103,7 @@ static void cred_free(struct ntlm_cred *c)
 	free(c->user);
 	free(c->domain);
 	free(c->user_file);
+	free(c->kdc_ccache);
 	sg_wipe(c, sizeof(*c));
 	free(c);
 }
@@ -163,14 +167,22 @@ static SECURITY_STATUS ntlm_acquire(struct sg_cred *cred, const char *principal,
 		s = outbound_identity(c, id);
 	}
 	if (s == SEC_E_OK && (cred->use & SECPKG_CRED_INBOUND)) {
+		/* The user file; else the KDC's digest service, reached with
+		 * the service's tickets (Heimdal's variable name). */
 		const char *file = getenv("NTLM_USER_FILE");
+		const char *kdc = getenv("NTLM_ACCEPTOR_CCACHE");
 
-		if (file == NULL || file[0] == '\0') {
+		if (file != NULL && file[0] != '\0') {
+			if ((c->user_file = strdup(file)) == NULL)
+				s = SEC_E_INSUFFICIENT_MEMORY;
+		} else if (kdc != NULL && kdc[0] != '\0') {
+			if ((c->kdc_ccache = strdup(kdc)) == NULL)
+				s = SEC_E_INSUFFICIENT_MEMORY;
+		} else {
 			sg_last_error_set(SEC_E_NO_CREDENTIALS,
-					  "NTLM: no user database for the acceptor; set NTLM_USER_FILE");
+					  "NTLM: no user database for the acceptor; set NTLM_USER_FILE "
+					  "(or NTLM_ACCEPTOR_CCACHE for the KDC)");
 			s = SEC_E_NO_CREDENTIALS;
-		} else if ((c->user_file = strdup(file)) == NULL) {
-			s = SEC_E_INSUFFICIENT_MEMORY;
 		}
 	}
 	if (s != SEC_E_OK) {
@@ -198,6 +210,7 @@ static void state_free(struct ntlm_state *n)
 	free(n->domain);
 	free(n->user_file);
 	free(n->server);
+	ntlm_kdc_free(n->kdc);
 	ntlm_session_wipe(&n->session);
 	sg_wipe(n, sizeof(*n));
 	free(n);
@@ -407,6 +420,30 @@ out:
 	return list;
 }
 
+/* The KDC backend's CHALLENGE contents: its challenge, its target info and
+ * name, and its flags less session security, which it cannot give us a key
+ * for (ntlm/kdc.c). */
+static SECURITY_STATUS kdc_challenge(struct ntlm_state *n, const char *ccache, uint32_t client_flags,
+				     uint8_t **ti, size_t *ti_len, uint8_t **name, size_t *name_len)
+{
+	struct ntlm_kdc_challenge ch;
+	SECURITY_STATUS s = ntlm_kdc_begin(ccache, client_flags, n->server, &n->kdc, &ch);
+
+	if (s != SEC_E_OK)
+		return s;
+	memcpy(n->server_challenge, ch.challenge, 8);
+	n->flags = (ch.flags | NTLMSSP_NEGOTIATE_TARGET_INFO) &
+		   ~(NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_KEY_EXCH |
+		     NTLMSSP_NEGOTIATE_ALWAYS_SIGN);
+	*ti = ch.target_info;
+	*ti_len = ch.target_info_len;
+	ch.target_info = NULL;
+	if (ntlm_string_to_wire(ch.target_name ? ch.target_name : "", 1, name, name_len) != 0)
+		s = SEC_E_INSUFFICIENT_MEMORY;
+	ntlm_kdc_challenge_clear(&ch);
+	return s;
+}
+
 static SECURITY_STATUS server_first(struct sg_ctx *ctx, struct sg_cred *cred, gss_buffer_t in,
 				    gss_buffer_t out)
 {
@@ -418,7 +455,7 @@ static SECURITY_STATUS server_first(struct sg_ctx *ctx, struct sg_cred *cred, gs
 	size_t ti_len = 0, name_len = 0;
 	SECURITY_STATUS s;
 
-	if (c == NULL || c->user_file == NULL)
+	if (c == NULL || (c->user_file == NULL && c->kdc_ccache == NULL))
 		return SEC_E_NO_CREDENTIALS;
 	if (ntlm_decode_negotiate(in->value, in->length, &neg) != 0) {
 		sg_last_error_set(SEC_E_INVALID_TOKEN, "NTLM: the client's token is no NEGOTIATE");
@@ -432,20 +469,30 @@ static SECURITY_STATUS server_first(struct sg_ctx *ctx, struct sg_cred *cred, gs
 		return SEC_E_INSUFFICIENT_MEMORY;
 	n->flags = (neg.flags & ECHOED_FLAGS) | NTLMSSP_NEGOTIATE_NTLM |
 		   NTLMSSP_NEGOTIATE_TARGET_INFO | NTLMSSP_TARGET_TYPE_SERVER;
-	n->user_file = strdup(c->user_file);
 	n->server = host_name(1);
 	n->negotiate = malloc(in->length);
-	ti = n->server != NULL ? server_target_info(n->server, &ti_len) : NULL;
-	if (n->user_file == NULL || n->server == NULL || n->negotiate == NULL || ti == NULL ||
-	    ntlm_string_to_wire(n->server, 1, &name, &name_len) != 0) {
+	if (n->server == NULL || n->negotiate == NULL) {
 		s = SEC_E_INSUFFICIENT_MEMORY;
 		goto fail;
 	}
 	memcpy(n->negotiate, in->value, in->length);
 	n->negotiate_len = in->length;
-	if (ntlm_random(n->server_challenge, 8) != 0) {
-		s = SEC_E_INTERNAL_ERROR;
-		goto fail;
+	if (c->kdc_ccache != NULL) {
+		s = kdc_challenge(n, c->kdc_ccache, neg.flags, &ti, &ti_len, &name, &name_len);
+		if (s != SEC_E_OK)
+			goto fail;
+	} else {
+		n->user_file = strdup(c->user_file);
+		ti = server_target_info(n->server, &ti_len);
+		if (n->user_file == NULL || ti == NULL ||
+		    ntlm_string_to_wire(n->server, 1, &name, &name_len) != 0) {
+			s = SEC_E_INSUFFICIENT_MEMORY;
+			goto fail;
+		}
+		if (ntlm_random(n->server_challenge, 8) != 0) {
+			s = SEC_E_INTERNAL_ERROR;
+			goto fail;
+		}
 	}
 	memset(&ch, 0, sizeof(ch));
 	ch.flags = n->flags;
@@ -512,6 +559,48 @@ static SECURITY_STATUS file_validate(void *arg, const char *user, const char *do
 	return s;
 }
 
+/* The KDC backend's check of an AUTHENTICATE: NTLMv2 only, and no MIC,
+ * which could not be checked without the session key. */
+static SECURITY_STATUS kdc_second(struct ntlm_state *n, gss_buffer_t in)
+{
+	struct ntlm_authenticate a;
+	char *user = NULL, *domain = NULL;
+	int unicode;
+	SECURITY_STATUS s;
+
+	if (ntlm_decode_authenticate(in->value, in->length, &a) != 0) {
+		sg_last_error_set(SEC_E_INVALID_TOKEN, "NTLM: the client's token is no AUTHENTICATE");
+		return SEC_E_INVALID_TOKEN;
+	}
+	if (a.nt.len <= 24) {
+		sg_last_error_set(SEC_E_LOGON_DENIED, "NTLM: NTLMv1 responses are refused");
+		return SEC_E_LOGON_DENIED;
+	}
+	unicode = (a.flags & NTLMSSP_NEGOTIATE_UNICODE) != 0;
+	if (ntlm_string_from_wire(a.user, unicode, &user) != 0 ||
+	    ntlm_string_from_wire(a.domain, unicode, &domain) != 0) {
+		free(user);
+		sg_last_error_set(SEC_E_INVALID_TOKEN, "NTLM: the user or domain name is malformed");
+		return SEC_E_INVALID_TOKEN;
+	}
+	if (user[0] == '\0') {
+		s = SEC_E_LOGON_DENIED;
+		sg_last_error_set(s, "NTLM: anonymous logons are refused");
+	} else {
+		s = ntlm_kdc_check(n->kdc, user, domain, n->flags, a.lm, a.nt);
+	}
+	if (s != SEC_E_OK) {
+		free(user);
+		free(domain);
+		return s;
+	}
+	n->user = user;
+	n->domain = domain;
+	n->no_session = 1;
+	n->leg = LEG_DONE;
+	return SEC_E_OK;
+}
+
 static SECURITY_STATUS server_second(struct sg_ctx *ctx, struct ntlm_state *n, gss_buffer_t in,
 				     gss_channel_bindings_t cb)
 {
@@ -522,6 +611,8 @@ static SECURITY_STATUS server_second(struct sg_ctx *ctx, struct ntlm_state *n, g
 	SECURITY_STATUS s;
 
 	(void)ctx;
+	if (n->kdc != NULL)
+		return kdc_second(n, in);
 	if (cb != GSS_C_NO_CHANNEL_BINDINGS)
 		ntlm_channel_bindings_hash(cb, cb_hash);
 	memset(&si, 0, sizeof(si));
@@ -616,6 +707,16 @@ static void seal_data(struct ntlm_direction *d, gss_iov_buffer_desc *iov, int co
 
 #define STACK_PARTS 16
 
+/* Contexts the KDC authenticated have no session key to sign or seal with. */
+static SECURITY_STATUS no_session(const struct ntlm_state *n)
+{
+	if (!n->no_session)
+		return SEC_E_OK;
+	sg_last_error_set(SEC_E_UNSUPPORTED_FUNCTION,
+			  "NTLM: authenticated by the KDC, this context has no session key");
+	return SEC_E_UNSUPPORTED_FUNCTION;
+}
+
 static SECURITY_STATUS ntlm_wrap_iov(struct sg_ctx *ctx, int conf, gss_iov_buffer_desc *iov,
 				     int count)
 {
@@ -625,6 +726,8 @@ static SECURITY_STATUS ntlm_wrap_iov(struct sg_ctx *ctx, int conf, gss_iov_buffe
 	uint8_t sig[16];
 	size_t np;
 
+	if (no_session(n) != SEC_E_OK)
+		return SEC_E_UNSUPPORTED_FUNCTION;
 	if (hdr == NULL || hdr->buffer.length < NTLM_SIGNATURE_SIZE)
 		return SEC_E_BUFFER_TOO_SMALL;
 	if (conf && !(n->flags & NTLMSSP_NEGOTIATE_SEAL))
@@ -665,6 +768,8 @@ static SECURITY_STATUS check_received(struct ntlm_state *n, gss_iov_buffer_desc 
 	uint32_t seq;
 	size_t np;
 
+	if (no_session(n) != SEC_E_OK)
+		return SEC_E_UNSUPPORTED_FUNCTION;
 	if (sig_len < NTLM_SIGNATURE_SIZE || sig[0] != 1 || sig[1] != 0 || sig[2] != 0 ||
 	    sig[3] != 0)
 		return SEC_E_INVALID_TOKEN;
@@ -745,6 +850,8 @@ static SECURITY_STATUS ntlm_get_mic(struct sg_ctx *ctx, gss_buffer_t msg, gss_bu
 	struct ntlm_state *n = ctx->mech;
 	struct ntlm_part part = {msg->value, msg->length};
 
+	if (no_session(n) != SEC_E_OK)
+		return SEC_E_UNSUPPORTED_FUNCTION;
 	mic->value = malloc(NTLM_SIGNATURE_SIZE);
 	if (mic->value == NULL)
 		return SEC_E_INSUFFICIENT_MEMORY;
@@ -806,6 +913,8 @@ static SECURITY_STATUS ntlm_key_info(struct sg_ctx *ctx, struct sg_key_info *inf
 	struct ntlm_state *n = ctx->mech;
 
 	memset(info, 0, sizeof(*info));
+	if (no_session(n) != SEC_E_OK)
+		return SEC_E_UNSUPPORTED_FUNCTION;
 	info->key = malloc(16);
 	info->encrypt_name = strdup("RC4");
 	info->signature_name = strdup("HMAC-MD5");

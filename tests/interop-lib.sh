@@ -41,5 +41,9 @@ has() { # file, text it must contain
 	grep -q -- "$2" "$1" && return 0
 	echo "--- $1 lacks: $2"; cat "$1"; return 1
 }
+not_has() { # file, text it must not contain
+	grep -q -- "$2" "$1" || return 0
+	echo "--- $1 has: $2"; cat "$1"; return 1
+}
 count() { grep -c -- "$2" "$1"; }
 free_port() { sh "$here/realm.sh" port; }

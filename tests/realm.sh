@@ -12,7 +12,9 @@
 #
 # Principals: alice@SSPI.TEST (password in DIR/alice.password),
 # bob@SSPI.TEST, HTTP/localhost, host/localhost and HTTP/localhost:8080 (keys
-# in DIR/service.keytab).
+# in DIR/service.keytab). The KDC's digest service is on, for the NTLM
+# acceptor's KDC backend: digest/SSPI.TEST exists and host/localhost may use
+# it (allow-digest); NTLMv2 only.
 set -eu
 KDC=${SSPI_GSS_KDC:-/usr/lib/heimdal-servers/kdc}
 cmd=$1
@@ -56,6 +58,8 @@ create)
 	}
 	ports = $port
 	addresses = 127.0.0.1
+	enable-digest = true
+	digests_allowed = ntlm-v2
 [logging]
 	kdc = FILE:$dir/kdc.log
 CONF
@@ -70,6 +74,8 @@ CONF
 	kadmin -l -c "$conf" add --random-key --use-defaults host/localhost
 	# An SPN with a port, as Windows services register them.
 	kadmin -l -c "$conf" add --random-key --use-defaults HTTP/localhost:8080
+	kadmin -l -c "$conf" add --random-key --use-defaults digest/SSPI.TEST
+	kadmin -l -c "$conf" modify --attributes=+allow-digest host/localhost
 	kadmin -l -c "$conf" ext_keytab -k "$dir/service.keytab" HTTP/localhost host/localhost \
 		HTTP/localhost:8080
 	echo "$port" > "$dir/port"

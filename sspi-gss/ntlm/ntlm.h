@@ -243,6 +243,25 @@ void ntlm_seal_bytes(struct ntlm_direction *d, uint8_t *data, size_t len);
 int ntlm_users_lookup(const char *path, const char *domain, const char *user,
 		      uint8_t nt_hash[16], char **found_domain, char **found_user);
 
+/* kdc.c: the acceptor's KDC backend (Heimdal's digest service):
+ * authentication only, no session key. */
+struct ntlm_kdc;
+struct ntlm_kdc_challenge {
+	uint8_t challenge[8];
+	uint32_t flags;
+	uint8_t *target_info; /* malloc'ed */
+	size_t target_info_len;
+	char *target_name; /* malloc'ed */
+};
+/* Asks the KDC (with the tickets in ccache) for a CHALLENGE's contents. */
+SECURITY_STATUS ntlm_kdc_begin(const char *ccache, uint32_t client_flags, const char *host,
+			       struct ntlm_kdc **out, struct ntlm_kdc_challenge *ch);
+void ntlm_kdc_challenge_clear(struct ntlm_kdc_challenge *ch);
+/* Has the KDC check the AUTHENTICATE's responses. */
+SECURITY_STATUS ntlm_kdc_check(struct ntlm_kdc *kdc, const char *user, const char *domain,
+			       uint32_t flags, struct ntlm_bytes lm, struct ntlm_bytes nt);
+void ntlm_kdc_free(struct ntlm_kdc *kdc);
+
 /* exchange.c: the NTLMv2 AUTHENTICATE message, built by the client and
  * checked by the server (MS-NLMP 3.1.5.1.2, 3.2.5.1.2). */
 struct ntlm_client_input {
