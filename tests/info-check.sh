@@ -74,6 +74,19 @@ check "a missing user file: a problem" run nousers 3 --check NTLM
 check "  named" has "$dir/nousers" "FAIL  NTLM_USER_FILE $dir/none cannot be read: No such file or directory"
 NTLM_USER_FILE=$dir/users
 
+# The KDC backend: no user file, the service's tickets instead.
+kinit.heimdal -k -t "$dir/service.keytab" --cache="FILE:$dir/svc.cc" host/localhost@SSPI.TEST
+unset NTLM_USER_FILE
+export NTLM_ACCEPTOR_CCACHE=FILE:$dir/svc.cc
+check "NTLM on the KDC backend" run ntlmkdc 0 --check NTLM
+check "  the service's principal" has "$dir/ntlmkdc" \
+	"ok    NTLM servers ask the KDC's digest service as host/localhost@SSPI.TEST"
+NTLM_ACCEPTOR_CCACHE=FILE:$dir/nocache
+check "NTLM on the KDC backend, no tickets: a problem" run ntlmkdc2 3 --check NTLM
+check "  named" has "$dir/ntlmkdc2" "FAIL  NTLM_ACCEPTOR_CCACHE FILE:$dir/nocache holds no tickets"
+unset NTLM_ACCEPTOR_CCACHE
+export NTLM_USER_FILE=$dir/users
+
 sh "$here/realm.sh" stop "$dir"
 check "KDC stopped: a problem" run down 3 --check Kerberos
 check "  the refused connection" has "$dir/down" "KDC 127.0.0.1:$port of SSPI.TEST: Connection refused"

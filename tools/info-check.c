@@ -327,19 +327,58 @@ static void check_kerberos(struct report *r)
 
 /* ---------------------------------------------------------------- NTLM */
 
+/* The KDC backend: the service's tickets the digest service is asked with. */
+static void check_ntlm_kdc(struct report *r, const char *ccache)
+{
+	krb5_context k;
+	krb5_ccache cc;
+	krb5_principal me;
+	char *name = NULL;
+
+	if (krb5_init_context(&k) != 0) {
+		say(r, FAIL, "NTLM_ACCEPTOR_CCACHE: no Kerberos context");
+		return;
+	}
+	if (krb5_cc_resolve(k, ccache, &cc) == 0) {
+		if (krb5_cc_get_principal(k, cc, &me) == 0) {
+			if (krb5_unparse_name(k, me, &name) != 0)
+				name = NULL;
+			krb5_free_principal(k, me);
+		}
+		krb5_cc_close(k, cc);
+	}
+	if (name != NULL) {
+		say(r, OK, "NTLM servers ask the KDC's digest service as %s (NTLM_ACCEPTOR_CCACHE "
+			   "%s); authentication only, no signing or sealing",
+		    name, ccache);
+		krb5_xfree(name);
+	} else {
+		say(r, FAIL, "NTLM_ACCEPTOR_CCACHE %s holds no tickets", ccache);
+		fix("kinit -k -t KEYTAB --cache=%s SERVICE/host; the service principal needs "
+		    "the allow-digest attribute",
+		    ccache);
+	}
+	krb5_free_context(k);
+}
+
 static void check_ntlm(struct report *r)
 {
 	const char *path = getenv("NTLM_USER_FILE");
+	const char *kdc = getenv("NTLM_ACCEPTOR_CCACHE");
 	char line[1024];
 	int users = 0, bad = 0, lineno = 0, first_bad = 0;
 	FILE *f;
 
 	printf("NTLM\n");
+	if ((path == NULL || path[0] == '\0') && kdc != NULL && kdc[0] != '\0') {
+		check_ntlm_kdc(r, kdc);
+		return;
+	}
 	if (path == NULL || path[0] == '\0') {
 		say(r, WARN, "NTLM_USER_FILE is not set");
 		fix("NTLM servers need a user file (lines DOMAIN:user:password or "
-		    "DOMAIN:user:NTHASH); clients can pass their identity to "
-		    "AcquireCredentialsHandle instead");
+		    "DOMAIN:user:NTHASH), or NTLM_ACCEPTOR_CCACHE for the KDC; clients can "
+		    "pass their identity to AcquireCredentialsHandle instead");
 		return;
 	}
 	f = fopen(path, "r");
