@@ -6,8 +6,8 @@
 
 #include "kerberos_util.h"
 
-SECURITY_STATUS acquire_password(const char *user, const char *domain, const char *pw,
-				 CredHandle *cred)
+SECURITY_STATUS acquire_identity(const char *package, const char *user, const char *domain,
+				 const char *pw, CredHandle *cred)
 {
 	SEC_WINNT_AUTH_IDENTITY_A id = {
 		.User = (UCHAR *)user,
@@ -20,8 +20,14 @@ SECURITY_STATUS acquire_password(const char *user, const char *domain, const cha
 	};
 	TimeStamp expiry;
 
-	return AcquireCredentialsHandleA(NULL, "Kerberos", SECPKG_CRED_OUTBOUND, NULL, &id, NULL,
-					 NULL, cred, &expiry);
+	return AcquireCredentialsHandleA(NULL, (SEC_CHAR *)package, SECPKG_CRED_OUTBOUND, NULL, &id,
+					 NULL, NULL, cred, &expiry);
+}
+
+SECURITY_STATUS acquire_password(const char *user, const char *domain, const char *pw,
+				 CredHandle *cred)
+{
+	return acquire_identity("Kerberos", user, domain, pw, cred);
 }
 
 void acquire_server(CredHandle *cred)

@@ -22,6 +22,9 @@
 #define REQ (ISC_REQ_MUTUAL_AUTH | ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | \
 	     ISC_REQ_SEQUENCE_DETECT | ISC_REQ_REPLAY_DETECT | ISC_REQ_ALLOCATE_MEMORY)
 
+/* An outbound credential of PACKAGE from a SEC_WINNT_AUTH_IDENTITY_A. */
+SECURITY_STATUS acquire_identity(const char *package, const char *user, const char *domain,
+				 const char *pw, CredHandle *cred);
 SECURITY_STATUS acquire_password(const char *user, const char *domain, const char *pw,
 				 CredHandle *cred);
 void acquire_server(CredHandle *cred);

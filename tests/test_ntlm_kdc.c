@@ -50,24 +50,6 @@ static void setup(void)
 	setenv("NTLM_ACCEPTOR_CCACHE", service_ccache, 1);
 }
 
-static SECURITY_STATUS acquire_ntlm(const char *user, const char *domain, const char *pw,
-				    CredHandle *cred)
-{
-	SEC_WINNT_AUTH_IDENTITY_A id = {
-		.User = (UCHAR *)user,
-		.UserLength = (ULONG)strlen(user),
-		.Domain = (UCHAR *)domain,
-		.DomainLength = (ULONG)strlen(domain),
-		.Password = (UCHAR *)pw,
-		.PasswordLength = (ULONG)strlen(pw),
-		.Flags = SEC_WINNT_AUTH_IDENTITY_ANSI,
-	};
-	TimeStamp expiry;
-
-	return AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, &id, NULL,
-					 NULL, cred, &expiry);
-}
-
 static void acquire_ntlm_server(CredHandle *cred)
 {
 	TimeStamp expiry;
@@ -75,6 +57,12 @@ static void acquire_ntlm_server(CredHandle *cred)
 	ck_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_INBOUND, NULL, NULL, NULL,
 					    NULL, cred, &expiry),
 		  SEC_E_OK);
+}
+
+static void delete_both(CtxtHandle *cctx, CtxtHandle *sctx)
+{
+	ck_status(DeleteSecurityContext(cctx), SEC_E_OK);
+	ck_status(DeleteSecurityContext(sctx), SEC_E_OK);
 }
 
 static SECURITY_STATUS logon(const char *user, const char *pw, CtxtHandle *cctx,
@@ -85,7 +73,7 @@ static SECURITY_STATUS logon(const char *user, const char *pw, CtxtHandle *cctx,
 			 .asc_req = ASC_REQ_CONFIDENTIALITY | ASC_REQ_INTEGRITY};
 	SECURITY_STATUS st;
 
-	ck_status(acquire_ntlm(user, "SSPI", pw, &c), SEC_E_OK);
+	ck_status(acquire_identity("NTLM", user, "SSPI", pw, &c), SEC_E_OK);
 	acquire_ntlm_server(&s);
 	st = handshake_loop(&o, &c, &s, cctx, sctx, cattrs, sattrs);
 	if (st == SEC_E_OK)
@@ -110,15 +98,13 @@ START_TEST(kdc_checks_the_password)
 	/* The KDC gave no session key: neither side claims session security. */
 	ck_assert_uint_eq(sa & (ASC_RET_CONFIDENTIALITY | ASC_RET_INTEGRITY), 0);
 	ck_assert_uint_eq(ca & (ISC_RET_CONFIDENTIALITY | ISC_RET_INTEGRITY), 0);
-	ck_status(DeleteSecurityContext(&cctx), SEC_E_OK);
-	ck_status(DeleteSecurityContext(&sctx), SEC_E_OK);
+	delete_both(&cctx, &sctx);
 
 	ck_status(logon("bob", "Bob-Pass-2", &cctx, &sctx, &ca, &sa, &side), SEC_E_OK);
 	ck_status(QueryContextAttributesA(&sctx, SECPKG_ATTR_NAMES, &names), SEC_E_OK);
 	ck_assert_str_eq(names.sUserName, "SSPI\\bob");
 	FreeContextBuffer(names.sUserName);
-	ck_status(DeleteSecurityContext(&cctx), SEC_E_OK);
-	ck_status(DeleteSecurityContext(&sctx), SEC_E_OK);
+	delete_both(&cctx, &sctx);
 }
 END_TEST
 
@@ -142,8 +128,7 @@ START_TEST(no_session_security)
 	ck_status(VerifySignature(&sctx, &d, 0, NULL), SEC_E_UNSUPPORTED_FUNCTION);
 	ck_status(QueryContextAttributesA(&sctx, SECPKG_ATTR_SESSION_KEY, &key),
 		  SEC_E_UNSUPPORTED_FUNCTION);
-	ck_status(DeleteSecurityContext(&cctx), SEC_E_OK);
-	ck_status(DeleteSecurityContext(&sctx), SEC_E_OK);
+	delete_both(&cctx, &sctx);
 }
 END_TEST
 
@@ -156,13 +141,11 @@ START_TEST(wrong_password_and_unknown_user)
 	ck_status(logon("alice", "wrong", &cctx, &sctx, &ca, &sa, &side), SEC_E_LOGON_DENIED);
 	ck_assert_int_eq(side, 's');
 	ck_assert_ptr_nonnull(strstr(SspiGssGetLastErrorText(), "the KDC refused"));
-	ck_status(DeleteSecurityContext(&cctx), SEC_E_OK);
-	ck_status(DeleteSecurityContext(&sctx), SEC_E_OK);
+	delete_both(&cctx, &sctx);
 
 	ck_status(logon("mallory", "x", &cctx, &sctx, &ca, &sa, &side), SEC_E_LOGON_DENIED);
 	ck_assert_int_eq(side, 's');
-	ck_status(DeleteSecurityContext(&cctx), SEC_E_OK);
-	ck_status(DeleteSecurityContext(&sctx), SEC_E_OK);
+	delete_both(&cctx, &sctx);
 }
 END_TEST
 
@@ -190,8 +173,7 @@ START_TEST(kdc_down_and_no_tickets)
 	setenv("NTLM_ACCEPTOR_CCACHE", service_ccache, 1);
 	/* And the realm works again. */
 	ck_status(logon("alice", "Alice-Pass-1", &cctx, &sctx, &ca, &sa, &side), SEC_E_OK);
-	ck_status(DeleteSecurityContext(&cctx), SEC_E_OK);
-	ck_status(DeleteSecurityContext(&sctx), SEC_E_OK);
+	delete_both(&cctx, &sctx);
 }
 END_TEST
 
@@ -230,8 +212,7 @@ START_TEST(negotiate_over_the_kdc_backend)
 	ck_status(st, SEC_E_UNSUPPORTED_FUNCTION);
 	ck_assert_int_eq(o.failed_side, 's');
 	ck_assert_ptr_nonnull(strstr(SspiGssGetLastErrorText(), "mechListMIC"));
-	ck_status(DeleteSecurityContext(&cctx), SEC_E_OK);
-	ck_status(DeleteSecurityContext(&sctx), SEC_E_OK);
+	delete_both(&cctx, &sctx);
 	ck_status(FreeCredentialsHandle(&c), SEC_E_OK);
 	ck_status(FreeCredentialsHandle(&s), SEC_E_OK);
 }
