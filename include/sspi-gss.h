@@ -69,6 +69,21 @@ SSPI_GSS_API const char *SspiGssStatusText(SECURITY_STATUS Status);
  * SSPI call. */
 SSPI_GSS_API const char *SspiGssGetLastErrorText(void);
 
+/* Per-credential NTLM user database, passed as pAuthData to
+ * AcquireCredentialsHandleA/W for the NTLM or Negotiate package (either
+ * direction) in place of the environment: UserFile replaces
+ * NTLM_USER_FILE, KdcCcache NTLM_ACCEPTOR_CCACHE (docs/ntlm.md). Either may
+ * be NULL. Paths are bytes (UTF-8) in both the A and the W call; Version
+ * and Length must be as below, so that it cannot be mistaken for a
+ * SEC_WINNT_AUTH_IDENTITY. */
+#define SSPI_GSS_NTLM_DATABASE_VERSION 0x53470001u
+typedef struct _SSPI_GSS_NTLM_DATABASE {
+	unsigned int Version; /* SSPI_GSS_NTLM_DATABASE_VERSION */
+	unsigned int Length;  /* sizeof(SSPI_GSS_NTLM_DATABASE) */
+	const char *UserFile;
+	const char *KdcCcache;
+} SSPI_GSS_NTLM_DATABASE;
+
 #ifdef __cplusplus
 }
 #endif

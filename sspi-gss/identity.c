@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "strings.h"
+#include <sspi-gss.h>
 
 /* One counted string of an identity, as A (UTF-8 bytes) or W (UTF-16). A NULL
  * pointer gives NULL; lengths are in characters, without the NUL. */
@@ -66,6 +67,19 @@ SECURITY_STATUS sg_identity_parse(const void *auth_data, int wide, struct sg_ide
 		return fill(id, w, ex->User, ex->UserLength, ex->Domain, ex->DomainLength,
 			    ex->Password, ex->PasswordLength, ex->PackageList,
 			    ex->PackageListLength);
+	}
+	if (head[0] == SSPI_GSS_NTLM_DATABASE_VERSION) {
+		const SSPI_GSS_NTLM_DATABASE *db = auth_data;
+
+		if (head[1] != sizeof(*db))
+			return SEC_E_INVALID_PARAMETER;
+		if ((db->UserFile != NULL && (id->ntlm_user_file = strdup(db->UserFile)) == NULL) ||
+		    (db->KdcCcache != NULL &&
+		     (id->ntlm_kdc_ccache = strdup(db->KdcCcache)) == NULL)) {
+			sg_identity_clear(id);
+			return SEC_E_INSUFFICIENT_MEMORY;
+		}
+		return SEC_E_OK;
 	}
 	if (head[0] == SEC_WINNT_AUTH_IDENTITY_VERSION_2)
 		/* The packed EX2 form carries marshalled credentials we cannot
@@ -126,5 +140,7 @@ void sg_identity_clear(struct sg_identity *id)
 	sg_free_secret(id->domain);
 	sg_free_secret(id->password);
 	sg_free_secret(id->package_list);
+	free(id->ntlm_user_file);
+	free(id->ntlm_kdc_ccache);
 	memset(id, 0, sizeof(*id));
 }

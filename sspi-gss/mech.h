@@ -22,6 +22,9 @@ struct sg_identity {
 	char *domain;
 	char *password;     /* NULL: no password given (use cached tickets) */
 	char *package_list; /* EX form only; NULL when absent */
+	/* SSPI_GSS_NTLM_DATABASE: the NTLM user file or KDC ticket cache of
+	 * this credential, in place of the environment's. */
+	char *ntlm_user_file, *ntlm_kdc_ccache;
 };
 
 struct sg_cred {

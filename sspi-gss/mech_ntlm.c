@@ -111,7 +111,8 @@ static void cred_free(struct ntlm_cred *c)
 /* An initiator's own identity, from the caller's identity or the user file. */
 static SECURITY_STATUS outbound_identity(struct ntlm_cred *c, const struct sg_identity *id)
 {
-	const char *file = getenv("NTLM_USER_FILE");
+	const char *file = id != NULL && id->ntlm_user_file != NULL ? id->ntlm_user_file
+								     : getenv("NTLM_USER_FILE");
 	int r;
 
 	if (id != NULL && id->user != NULL && id->user[0] != '\0') {
@@ -168,9 +169,16 @@ static SECURITY_STATUS ntlm_acquire(struct sg_cred *cred, const char *principal,
 	}
 	if (s == SEC_E_OK && (cred->use & SECPKG_CRED_INBOUND)) {
 		/* The user file; else the KDC's digest service, reached with
-		 * the service's tickets (Heimdal's variable name). */
+		 * the service's tickets (Heimdal's variable name). The
+		 * credential's own (SSPI_GSS_NTLM_DATABASE) before the
+		 * environment's. */
 		const char *file = getenv("NTLM_USER_FILE");
 		const char *kdc = getenv("NTLM_ACCEPTOR_CCACHE");
+
+		if (id != NULL && (id->ntlm_user_file != NULL || id->ntlm_kdc_ccache != NULL)) {
+			file = id->ntlm_user_file;
+			kdc = id->ntlm_kdc_ccache;
+		}
 
 		if (file != NULL && file[0] != '\0') {
 			if ((c->user_file = strdup(file)) == NULL)

@@ -525,6 +525,71 @@ START_TEST(integrity_only_and_credentials)
 }
 END_TEST
 
+/* SSPI_GSS_NTLM_DATABASE: each credential its own user file, none in the
+ * environment. */
+static SECURITY_STATUS acquire_with_file(ULONG use, const char *file, unsigned int length,
+					 CredHandle *cred)
+{
+	SSPI_GSS_NTLM_DATABASE db = {SSPI_GSS_NTLM_DATABASE_VERSION, length, file, NULL};
+	TimeStamp t;
+
+	return AcquireCredentialsHandleA(NULL, "NTLM", use, NULL, &db, NULL, NULL, cred, &t);
+}
+
+START_TEST(user_file_per_credential)
+{
+	char only_bob[64] = "/tmp/sspi-gss-ntlm-bob-XXXXXX";
+	int fd = mkstemp(only_bob);
+	FILE *f = fdopen(fd, "w");
+	CredHandle c, s_all, s_bob;
+	CtxtHandle cctx, sctx;
+	ULONG ca, sa;
+	struct loop o = {.target = "HTTP/server.example", .isc_req = NREQ};
+
+	fputs("SSPI:bob:Bob-Pass-2\n", f);
+	fclose(f);
+	unsetenv("NTLM_USER_FILE");
+	ck_status(acquire_with_file(SECPKG_CRED_INBOUND, user_file, sizeof(SSPI_GSS_NTLM_DATABASE),
+				    &s_all),
+		  SEC_E_OK);
+	ck_status(acquire_with_file(SECPKG_CRED_INBOUND, only_bob, sizeof(SSPI_GSS_NTLM_DATABASE),
+				    &s_bob),
+		  SEC_E_OK);
+	/* An outbound credential takes the file's first entry: alice. */
+	ck_status(acquire_with_file(SECPKG_CRED_OUTBOUND, user_file,
+				    sizeof(SSPI_GSS_NTLM_DATABASE), &c),
+		  SEC_E_OK);
+	ck_status(handshake_loop(&o, &c, &s_all, &cctx, &sctx, &ca, &sa), SEC_E_OK);
+	expect_client_name(&sctx, "SSPI\\alice");
+	DeleteSecurityContext(&cctx);
+	DeleteSecurityContext(&sctx);
+	/* The other server's file has no alice. */
+	ck_status(handshake_loop(&o, &c, &s_bob, &cctx, &sctx, &ca, &sa), SEC_E_LOGON_DENIED);
+	ck_assert_ptr_nonnull(strstr(SspiGssGetLastErrorText(), only_bob));
+	DeleteSecurityContext(&cctx);
+	DeleteSecurityContext(&sctx);
+	FreeCredentialsHandle(&c);
+	ck_status(acquire_ntlm("bob", "SSPI", "Bob-Pass-2", &c), SEC_E_OK);
+	ck_status(handshake_loop(&o, &c, &s_bob, &cctx, &sctx, &ca, &sa), SEC_E_OK);
+	expect_client_name(&sctx, "SSPI\\bob");
+	DeleteSecurityContext(&cctx);
+	DeleteSecurityContext(&sctx);
+	FreeCredentialsHandle(&c);
+	FreeCredentialsHandle(&s_all);
+	FreeCredentialsHandle(&s_bob);
+
+	/* A wrong Length is refused, not read as an identity. */
+	ck_status(acquire_with_file(SECPKG_CRED_INBOUND, user_file, 8, &s_all),
+		  SEC_E_INVALID_PARAMETER);
+	/* An outbound credential whose file cannot be read finds nobody. */
+	ck_status(acquire_with_file(SECPKG_CRED_OUTBOUND, "/nonexistent/users",
+				    sizeof(SSPI_GSS_NTLM_DATABASE), &c),
+		  SEC_E_NO_CREDENTIALS);
+	setenv("NTLM_USER_FILE", user_file, 1);
+	unlink(only_bob);
+}
+END_TEST
+
 static Suite *ntlm_suite(void)
 {
 	Suite *s = suite_create("ntlm");
@@ -540,6 +605,7 @@ static Suite *ntlm_suite(void)
 	tcase_add_test(t, malformed_tokens);
 	tcase_add_test(t, mic_protects_the_exchange);
 	tcase_add_test(t, integrity_only_and_credentials);
+	tcase_add_test(t, user_file_per_credential);
 	tcase_set_timeout(t, 60);
 	suite_add_tcase(s, t);
 	return s;

@@ -177,6 +177,37 @@ START_TEST(kdc_down_and_no_tickets)
 }
 END_TEST
 
+/* The ticket cache given to the credential (SSPI_GSS_NTLM_DATABASE), none
+ * in the environment. */
+START_TEST(ccache_per_credential)
+{
+	SSPI_GSS_NTLM_DATABASE db = {SSPI_GSS_NTLM_DATABASE_VERSION, sizeof(db), NULL,
+				     service_ccache};
+	struct loop o = {.target = "HTTP/localhost", .isc_req = NREQ};
+	CredHandle c, s;
+	CtxtHandle cctx, sctx;
+	ULONG ca, sa;
+	TimeStamp exp;
+	SecPkgContext_NamesA names;
+
+	unsetenv("NTLM_ACCEPTOR_CCACHE");
+	ck_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_INBOUND, NULL, NULL, NULL,
+					    NULL, &s, &exp),
+		  SEC_E_NO_CREDENTIALS);
+	ck_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_INBOUND, NULL, &db, NULL,
+					    NULL, &s, &exp),
+		  SEC_E_OK);
+	ck_status(acquire_identity("NTLM", "alice", "SSPI", "Alice-Pass-1", &c), SEC_E_OK);
+	ck_status(handshake_loop(&o, &c, &s, &cctx, &sctx, &ca, &sa), SEC_E_OK);
+	ck_status(QueryContextAttributesA(&sctx, SECPKG_ATTR_NAMES, &names), SEC_E_OK);
+	ck_assert_str_eq(names.sUserName, "SSPI\\alice");
+	FreeContextBuffer(names.sUserName);
+	delete_both(&cctx, &sctx);
+	ck_status(FreeCredentialsHandle(&c), SEC_E_OK);
+	ck_status(FreeCredentialsHandle(&s), SEC_E_OK);
+}
+END_TEST
+
 /* Negotiate choosing NTLM, its server on the KDC backend: refused. */
 START_TEST(negotiate_over_the_kdc_backend)
 {
@@ -228,6 +259,7 @@ int main(void)
 	tcase_add_test(t, no_session_security);
 	tcase_add_test(t, wrong_password_and_unknown_user);
 	tcase_add_test(t, kdc_down_and_no_tickets);
+	tcase_add_test(t, ccache_per_credential);
 	tcase_add_test(t, negotiate_over_the_kdc_backend);
 	tcase_set_timeout(t, 120);
 	suite_add_tcase(s, t);
