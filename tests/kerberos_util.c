@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kerberos_util.h"
 
@@ -179,4 +180,25 @@ int run_with_realm(struct realm *r, Suite *s)
 	srunner_free(runner);
 	realm_stop(r);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+int run_with_realm_and_alice(struct realm *r, Suite *s)
+{
+	char path[] = "/tmp/sspi-gss-users-XXXXXX";
+	/* Any domain: NTLM clients log on as alice of SSPI or SSPI.TEST. */
+	const char line[] = ":alice:Alice-Pass-1\n";
+	int fd = mkstemp(path), rc;
+
+	if (fd < 0 || write(fd, line, sizeof(line) - 1) != (ssize_t)(sizeof(line) - 1)) {
+		if (fd >= 0) {
+			close(fd);
+			unlink(path);
+		}
+		return EXIT_FAILURE;
+	}
+	close(fd);
+	setenv("NTLM_USER_FILE", path, 1);
+	rc = run_with_realm(r, s);
+	unlink(path);
+	return rc;
 }

@@ -58,5 +58,8 @@ void seal_and_open(CtxtHandle *from, CtxtHandle *to, ULONG qop);
 /* Starts the realm, runs the suite in this process (tests may stop and
  * restart the KDC), stops the realm; the exit status for main. */
 int run_with_realm(struct realm *r, Suite *s);
+/* The same, with NTLM_USER_FILE naming a temporary user file that holds
+ * alice (any domain), removed afterwards. */
+int run_with_realm_and_alice(struct realm *r, Suite *s);
 
 #endif

@@ -8,13 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "kerberos_util.h"
 #include "spnego/spnego.h"
 
 static struct realm realm;
-static char user_file[] = "/tmp/sspi-gss-nego-users-XXXXXX";
 
 #define NEGO_REQ (ISC_REQ_MUTUAL_AUTH | ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | \
 		  ISC_REQ_SEQUENCE_DETECT | ISC_REQ_REPLAY_DETECT)
@@ -399,15 +397,5 @@ static Suite *negotiate_suite(void)
 
 int main(void)
 {
-	int fd = mkstemp(user_file), rc;
-	/* Any domain: the Negotiate client logs on as alice of SSPI.TEST. */
-	const char line[] = ":alice:Alice-Pass-1\n";
-
-	if (fd < 0 || write(fd, line, sizeof(line) - 1) != (ssize_t)(sizeof(line) - 1))
-		return EXIT_FAILURE;
-	close(fd);
-	setenv("NTLM_USER_FILE", user_file, 1);
-	rc = run_with_realm(&realm, negotiate_suite());
-	unlink(user_file);
-	return rc;
+	return run_with_realm_and_alice(&realm, negotiate_suite());
 }

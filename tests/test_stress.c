@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "kerberos_util.h"
 
@@ -22,7 +21,6 @@
 #define STREAM 400 /* messages each way in the encrypt-while-decrypt case */
 
 static struct realm realm;
-static char user_file[] = "/tmp/sspi-gss-stress-users-XXXXXX";
 static atomic_int failures;
 
 struct package_creds {
@@ -203,14 +201,5 @@ static Suite *stress_suite(void)
 
 int main(void)
 {
-	int fd = mkstemp(user_file), rc;
-	const char line[] = ":alice:Alice-Pass-1\n";
-
-	if (fd < 0 || write(fd, line, sizeof(line) - 1) != (ssize_t)(sizeof(line) - 1))
-		return EXIT_FAILURE;
-	close(fd);
-	setenv("NTLM_USER_FILE", user_file, 1);
-	rc = run_with_realm(&realm, stress_suite());
-	unlink(user_file);
-	return rc;
+	return run_with_realm_and_alice(&realm, stress_suite());
 }
