@@ -89,8 +89,7 @@ static void mutated_ap_req(const uint8_t *data, size_t size)
 	CtxtHandle s;
 
 	memcpy(tok, ap_req, ap_req_len);
-	for (size_t i = 0; i + 3 <= size; i += 3)
-		tok[((size_t)data[i] << 8 | data[i + 1]) % ap_req_len] ^= data[i + 2];
+	fuzz_flip(tok, ap_req_len, data, size);
 	if (leg(0, &s, 1, tok, ap_req_len, NULL) == SEC_E_OK)
 		DeleteSecurityContext(&s);
 }

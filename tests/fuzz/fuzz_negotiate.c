@@ -70,24 +70,7 @@ static SECURITY_STATUS leg(int client, CtxtHandle *ctx, int first, const void *i
 /* A genuine exchange up to the client's second token (in *second). */
 static int exchange(CtxtHandle *c, CtxtHandle *s, SecBuffer *second)
 {
-	SecBuffer init, answer;
-
-	if (leg(1, c, 1, NULL, 0, &init) != SEC_I_CONTINUE_NEEDED)
-		return -1;
-	if (leg(0, s, 1, init.pvBuffer, init.cbBuffer, &answer) != SEC_I_CONTINUE_NEEDED) {
-		FreeContextBuffer(init.pvBuffer);
-		DeleteSecurityContext(c);
-		return -1;
-	}
-	FreeContextBuffer(init.pvBuffer);
-	if (leg(1, c, 0, answer.pvBuffer, answer.cbBuffer, second) != SEC_I_CONTINUE_NEEDED) {
-		FreeContextBuffer(answer.pvBuffer);
-		DeleteSecurityContext(c);
-		DeleteSecurityContext(s);
-		return -1;
-	}
-	FreeContextBuffer(answer.pvBuffer);
-	return 0;
+	return fuzz_exchange(&client_cred, &server_cred, c, s, SEC_I_CONTINUE_NEEDED, second);
 }
 
 static void mutate(const uint8_t *data, size_t size)
@@ -99,11 +82,7 @@ static void mutate(const uint8_t *data, size_t size)
 	if (exchange(&c, &s, &second) != 0)
 		abort();
 	tok = second.pvBuffer;
-	for (size_t i = 0; i + 3 <= size; i += 3) {
-		size_t at = ((size_t)data[i] << 8 | data[i + 1]) % second.cbBuffer;
-
-		tok[at] ^= data[i + 2];
-	}
+	fuzz_flip(tok, second.cbBuffer, data, size);
 	(void)leg(0, &s, 0, tok, second.cbBuffer, NULL);
 	FreeContextBuffer(second.pvBuffer);
 	DeleteSecurityContext(&c);

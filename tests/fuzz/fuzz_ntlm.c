@@ -68,24 +68,7 @@ static SECURITY_STATUS leg(int client, CtxtHandle *ctx, int first, const void *i
 /* A genuine exchange up to the AUTHENTICATE token (in *auth). */
 static int exchange(CtxtHandle *c, CtxtHandle *s, SecBuffer *auth)
 {
-	SecBuffer neg, chal;
-
-	if (leg(1, c, 1, NULL, 0, &neg) != SEC_I_CONTINUE_NEEDED)
-		return -1;
-	if (leg(0, s, 1, neg.pvBuffer, neg.cbBuffer, &chal) != SEC_I_CONTINUE_NEEDED) {
-		FreeContextBuffer(neg.pvBuffer);
-		DeleteSecurityContext(c);
-		return -1;
-	}
-	FreeContextBuffer(neg.pvBuffer);
-	if (leg(1, c, 0, chal.pvBuffer, chal.cbBuffer, auth) != SEC_E_OK) {
-		FreeContextBuffer(chal.pvBuffer);
-		DeleteSecurityContext(c);
-		DeleteSecurityContext(s);
-		return -1;
-	}
-	FreeContextBuffer(chal.pvBuffer);
-	return 0;
+	return fuzz_exchange(&client_cred, &server_cred, c, s, SEC_E_OK, auth);
 }
 
 static void messages(const uint8_t *data, size_t size)
@@ -171,11 +154,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 3:
 		if (exchange(&c, &s, &tok) != 0)
 			abort();
-		for (size_t i = 1; i + 2 < size; i += 3) {
-			size_t at = ((size_t)data[i] << 8 | data[i + 1]) % tok.cbBuffer;
-
-			((uint8_t *)tok.pvBuffer)[at] ^= data[i + 2];
-		}
+		fuzz_flip(tok.pvBuffer, tok.cbBuffer, data + 1, size - 1);
 		(void)leg(0, &s, 0, tok.pvBuffer, tok.cbBuffer, NULL);
 		FreeContextBuffer(tok.pvBuffer);
 		DeleteSecurityContext(&c);

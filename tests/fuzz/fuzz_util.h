@@ -41,6 +41,42 @@ static inline SECURITY_STATUS fuzz_leg(CredHandle *cred, int client, CtxtHandle 
 	return s;
 }
 
+/* A genuine exchange up to the client's second token (in *second): ISC,
+ * ASC, ISC, the last ending with last_status (NTLM: SEC_E_OK, with the
+ * AUTHENTICATE; Negotiate: SEC_I_CONTINUE_NEEDED). 0 with both contexts
+ * alive; -1 with neither. */
+static inline int fuzz_exchange(CredHandle *ccred, CredHandle *scred, CtxtHandle *c,
+				CtxtHandle *s, SECURITY_STATUS last_status, SecBuffer *second)
+{
+	SecBuffer first, answer;
+
+	if (fuzz_leg(ccred, 1, c, 1, NULL, 0, &first) != SEC_I_CONTINUE_NEEDED)
+		return -1;
+	if (fuzz_leg(scred, 0, s, 1, first.pvBuffer, first.cbBuffer, &answer) !=
+	    SEC_I_CONTINUE_NEEDED) {
+		FreeContextBuffer(first.pvBuffer);
+		DeleteSecurityContext(c);
+		return -1;
+	}
+	FreeContextBuffer(first.pvBuffer);
+	if (fuzz_leg(ccred, 1, c, 0, answer.pvBuffer, answer.cbBuffer, second) != last_status) {
+		FreeContextBuffer(answer.pvBuffer);
+		DeleteSecurityContext(c);
+		DeleteSecurityContext(s);
+		return -1;
+	}
+	FreeContextBuffer(answer.pvBuffer);
+	return 0;
+}
+
+/* Changes a genuine token in place: data is (offset high, offset low, xor)
+ * triples, offsets taken modulo the token's length. */
+static inline void fuzz_flip(uint8_t *tok, size_t len, const uint8_t *data, size_t size)
+{
+	for (size_t i = 0; i + 3 <= size; i += 3)
+		tok[((size_t)data[i] << 8 | data[i + 1]) % len] ^= data[i + 2];
+}
+
 #ifndef SG_LIBFUZZER
 /* The driver: input r starts with r % modes (the target's mode byte); shape,
  * when given, may change the input further (e.g. plant a likely tag). */
