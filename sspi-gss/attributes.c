@@ -117,10 +117,8 @@ static SECURITY_STATUS authority(struct sg_ctx *ctx, SecPkgContext_AuthorityA *o
 	return s;
 }
 
-static SECURITY_STATUS query(PCtxtHandle h, ULONG attribute, void *buffer, int wide)
+static SECURITY_STATUS query(struct sg_ctx *ctx, ULONG attribute, void *buffer, int wide)
 {
-	struct sg_ctx *ctx = sg_handle_get(h, SG_HANDLE_CONTEXT);
-
 	if (ctx == NULL)
 		return SEC_E_INVALID_HANDLE;
 	if (buffer == NULL)
@@ -204,30 +202,27 @@ static SECURITY_STATUS query(PCtxtHandle h, ULONG attribute, void *buffer, int w
 	}
 }
 
-static void trace_query(const char *fn, PCtxtHandle h, ULONG attribute, SECURITY_STATUS s)
+static SECURITY_STATUS traced_query(const char *fn, PCtxtHandle h, ULONG attribute,
+				     void *buffer, int wide)
 {
-	struct sg_ctx *ctx = sg_handle_get(h, SG_HANDLE_CONTEXT);
+	struct sg_ctx *ctx = sg_ctx_get(h);
+	SECURITY_STATUS s = query(ctx, attribute, buffer, wide);
 
-	sg_trace_call(fn, s, "%s, attribute %lu %s", ctx ? ctx->pkg->name : "no context",
-		      (unsigned long)attribute, sg_trace_attribute(attribute));
+	if (SG_TRACING())
+		sg_trace_call(fn, s, "%s, attribute %lu %s", ctx ? ctx->pkg->name : "no context",
+			      (unsigned long)attribute, sg_trace_attribute(attribute));
+	sg_ctx_put(ctx);
+	return s;
 }
 
 SECURITY_STATUS SEC_ENTRY QueryContextAttributesA(PCtxtHandle phContext, ULONG ulAttribute,
 						  void *pBuffer)
 {
-	SECURITY_STATUS s = query(phContext, ulAttribute, pBuffer, 0);
-
-	if (SG_TRACING())
-		trace_query("QueryContextAttributesA", phContext, ulAttribute, s);
-	return s;
+	return traced_query("QueryContextAttributesA", phContext, ulAttribute, pBuffer, 0);
 }
 
 SECURITY_STATUS SEC_ENTRY QueryContextAttributesW(PCtxtHandle phContext, ULONG ulAttribute,
 						  void *pBuffer)
 {
-	SECURITY_STATUS s = query(phContext, ulAttribute, pBuffer, 1);
-
-	if (SG_TRACING())
-		trace_query("QueryContextAttributesW", phContext, ulAttribute, s);
-	return s;
+	return traced_query("QueryContextAttributesW", phContext, ulAttribute, pBuffer, 1);
 }

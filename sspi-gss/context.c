@@ -24,6 +24,11 @@
 #include "strings.h"
 #include "trace.h"
 
+static void ctx_destroy(struct sg_object *obj)
+{
+	sg_ctx_free((struct sg_ctx *)obj);
+}
+
 struct sg_ctx *sg_ctx_new(const struct sg_package *pkg)
 {
 	struct sg_ctx *ctx = calloc(1, sizeof(*ctx));
@@ -34,6 +39,7 @@ struct sg_ctx *sg_ctx_new(const struct sg_package *pkg)
 		free(ctx);
 		return NULL;
 	}
+	sg_object_init(&ctx->obj, ctx_destroy);
 	ctx->pkg = pkg;
 	ctx->start = (long long)time(NULL);
 	return ctx;
@@ -49,8 +55,20 @@ void sg_ctx_free(struct sg_ctx *ctx)
 		ctx->pkg->ops->release_ctx(ctx);
 	gss_release_buffer(&minor, &ctx->pending);
 	free(ctx->target);
+	sg_cred_put(ctx->cred);
 	pthread_mutex_destroy(&ctx->lock);
 	free(ctx);
+}
+
+struct sg_ctx *sg_ctx_get(const CtxtHandle *h)
+{
+	return (struct sg_ctx *)sg_handle_ref(h, SG_HANDLE_CONTEXT);
+}
+
+void sg_ctx_put(struct sg_ctx *ctx)
+{
+	if (ctx != NULL)
+		sg_object_unref(&ctx->obj);
 }
 
 /* SEC_CHANNEL_BINDINGS (RFC 2744 layout at offsets into the buffer) into a
@@ -131,10 +149,11 @@ static ULONG ret_flags(const struct step *st, OM_uint32 gss_flags, int allocated
 	return f;
 }
 
-static SECURITY_STATUS step_impl(const struct step *st)
+/* One leg. given and ctx are the objects behind the caller's handles
+ * (referenced by step(), NULL when a handle is NULL or not live). */
+static SECURITY_STATUS step_impl(const struct step *st, struct sg_cred *given, struct sg_ctx *ctx)
 {
-	struct sg_cred *cred = NULL;
-	struct sg_ctx *ctx;
+	struct sg_cred *cred = given;
 	struct gss_channel_bindings_struct cb_storage;
 	gss_channel_bindings_t cb;
 	gss_buffer_desc in = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
@@ -146,8 +165,7 @@ static SECURITY_STATUS step_impl(const struct step *st)
 	SECURITY_STATUS s, put;
 
 	if (st->cred_handle != NULL) {
-		cred = sg_handle_get(st->cred_handle, SG_HANDLE_CREDENTIAL);
-		if (cred == NULL)
+		if (given == NULL)
 			return SEC_E_INVALID_HANDLE;
 	} else if (first) {
 		return SEC_E_INVALID_HANDLE;
@@ -181,6 +199,8 @@ static SECURITY_STATUS step_impl(const struct step *st)
 			return SEC_E_INSUFFICIENT_MEMORY;
 		ctx->initiator = st->initiator;
 		ctx->req = st->req;
+		ctx->cred = cred;
+		sg_object_ref(&cred->obj);
 		if (st->initiator) {
 			if (st->target == NULL) {
 				sg_ctx_free(ctx);
@@ -193,9 +213,19 @@ static SECURITY_STATUS step_impl(const struct step *st)
 			}
 		}
 	} else {
-		ctx = sg_handle_get(st->ctx_handle, SG_HANDLE_CONTEXT);
 		if (ctx == NULL || ctx->initiator != st->initiator)
 			return SEC_E_INVALID_HANDLE;
+		/* A credential of another package would be read as this
+		 * package's own structure: refused before any package code
+		 * runs. The context goes on with the credential it began with. */
+		if (given != NULL && given->pkg != ctx->pkg) {
+			sg_last_error_set(SEC_E_WRONG_CREDENTIAL_HANDLE,
+					  "the credential is of package %s, the context of %s",
+					  given->pkg->name, ctx->pkg->name);
+			return SEC_E_WRONG_CREDENTIAL_HANDLE;
+		}
+		if (ctx->cred != NULL)
+			cred = ctx->cred;
 		if (ctx->pending.length != 0) {
 			/* A token the caller's buffer could not take last time. */
 			put = put_token(tok_out, allocate, &ctx->pending);
@@ -258,7 +288,7 @@ static SECURITY_STATUS step_impl(const struct step *st)
 		ctx->established = 1;
 	}
 	if (first) {
-		SECURITY_STATUS h = sg_handle_new(SG_HANDLE_CONTEXT, ctx, st->new_handle);
+		SECURITY_STATUS h = sg_handle_new(SG_HANDLE_CONTEXT, &ctx->obj, st->new_handle);
 
 		if (h != SEC_E_OK) {
 			if (allocate && tok_out->pvBuffer != NULL)
@@ -278,14 +308,12 @@ static SECURITY_STATUS step_impl(const struct step *st)
 
 static SECURITY_STATUS step(const struct step *st)
 {
-	SECURITY_STATUS s = step_impl(st);
+	struct sg_cred *cred = sg_cred_get(st->cred_handle);
+	struct sg_ctx *ctx = sg_ctx_get(st->ctx_handle);
+	SECURITY_STATUS s = step_impl(st, cred, ctx);
 
 	if (SG_TRACING()) {
 		int ok = s == SEC_E_OK || s == SEC_I_CONTINUE_NEEDED;
-		const struct sg_cred *cred = sg_handle_get(st->cred_handle, SG_HANDLE_CREDENTIAL);
-		/* A failed first call never wrote *phNewContext: do not read it. */
-		const struct sg_ctx *ctx = sg_handle_get(
-			ok && st->new_handle ? st->new_handle : st->ctx_handle, SG_HANDLE_CONTEXT);
 		char req[320], ret[320], in[256], out[256];
 
 		sg_trace_call(st->fn, s, "%s, %s%s%s, req %s, in %s, out %s, attrs %s",
@@ -302,6 +330,8 @@ static SECURITY_STATUS step(const struct step *st)
 									     : SG_ASC_RET)
 					      : "-");
 	}
+	sg_ctx_put(ctx);
+	sg_cred_put(cred);
 	return s;
 }
 
@@ -356,9 +386,11 @@ SECURITY_STATUS SEC_ENTRY AcceptSecurityContext(PCredHandle phCredential, PCtxtH
 	return step(&st);
 }
 
+/* The handle is closed at once; the context itself goes when the last call
+ * still running on it (another thread's EncryptMessage) returns. */
 SECURITY_STATUS SEC_ENTRY DeleteSecurityContext(PCtxtHandle phContext)
 {
-	struct sg_ctx *ctx = sg_handle_take(phContext, SG_HANDLE_CONTEXT);
+	struct sg_ctx *ctx = (struct sg_ctx *)sg_handle_close(phContext, SG_HANDLE_CONTEXT);
 
 	if (ctx == NULL) {
 		if (SG_TRACING())
@@ -367,8 +399,17 @@ SECURITY_STATUS SEC_ENTRY DeleteSecurityContext(PCtxtHandle phContext)
 	}
 	if (SG_TRACING())
 		sg_trace_call("DeleteSecurityContext", SEC_E_OK, "%s", ctx->pkg->name);
-	sg_ctx_free(ctx);
+	sg_ctx_put(ctx);
 	return SEC_E_OK;
+}
+
+/* Is the handle a live context? */
+static int live_ctx(PCtxtHandle h)
+{
+	struct sg_ctx *ctx = sg_ctx_get(h);
+
+	sg_ctx_put(ctx);
+	return ctx != NULL;
 }
 
 SECURITY_STATUS SEC_ENTRY CompleteAuthToken(PCtxtHandle phContext, PSecBufferDesc pToken)
@@ -376,16 +417,12 @@ SECURITY_STATUS SEC_ENTRY CompleteAuthToken(PCtxtHandle phContext, PSecBufferDes
 	(void)pToken;
 	/* Kerberos never asks for it (no SEC_I_COMPLETE_NEEDED); as on Windows
 	 * the call is accepted and does nothing. */
-	if (sg_handle_get(phContext, SG_HANDLE_CONTEXT) == NULL)
-		return SEC_E_INVALID_HANDLE;
-	return SEC_E_OK;
+	return live_ctx(phContext) ? SEC_E_OK : SEC_E_INVALID_HANDLE;
 }
 
 SECURITY_STATUS SEC_ENTRY ApplyControlToken(PCtxtHandle phContext, PSecBufferDesc pInput)
 {
 	(void)pInput;
 	/* Control tokens exist for Schannel; the Kerberos package has none. */
-	if (sg_handle_get(phContext, SG_HANDLE_CONTEXT) == NULL)
-		return SEC_E_INVALID_HANDLE;
-	return SEC_E_UNSUPPORTED_FUNCTION;
+	return live_ctx(phContext) ? SEC_E_UNSUPPORTED_FUNCTION : SEC_E_INVALID_HANDLE;
 }

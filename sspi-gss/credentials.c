@@ -12,6 +12,25 @@
 #include "strings.h"
 #include "trace.h"
 
+static void cred_destroy(struct sg_object *obj)
+{
+	struct sg_cred *cred = (struct sg_cred *)obj;
+
+	cred->pkg->ops->release_cred(cred);
+	free(cred);
+}
+
+struct sg_cred *sg_cred_get(const CredHandle *h)
+{
+	return (struct sg_cred *)sg_handle_ref(h, SG_HANDLE_CREDENTIAL);
+}
+
+void sg_cred_put(struct sg_cred *cred)
+{
+	if (cred != NULL)
+		sg_object_unref(&cred->obj);
+}
+
 static SECURITY_STATUS acquire(const char *principal, const char *package, ULONG use,
 			       const void *auth_data, int wide, PCredHandle out,
 			       PTimeStamp expiry)
@@ -54,11 +73,12 @@ static SECURITY_STATUS acquire(const char *principal, const char *package, ULONG
 		s = SEC_E_INSUFFICIENT_MEMORY;
 		goto out;
 	}
+	sg_object_init(&cred->obj, cred_destroy);
 	cred->pkg = pkg;
 	cred->use = use;
 	s = pkg->ops->acquire(cred, principal, auth_data != NULL ? &id : NULL);
 	if (s == SEC_E_OK)
-		s = sg_handle_new(SG_HANDLE_CREDENTIAL, cred, out);
+		s = sg_handle_new(SG_HANDLE_CREDENTIAL, &cred->obj, out);
 	if (s != SEC_E_OK) {
 		if (cred->gss != GSS_C_NO_CREDENTIAL || cred->mech != NULL)
 			pkg->ops->release_cred(cred);
@@ -114,20 +134,20 @@ static SECURITY_STATUS acquire_w(SEC_WCHAR *pszPrincipal, SEC_WCHAR *pszPackage,
 	return s;
 }
 
+/* The handle is closed at once; the credential itself lives on while a
+ * context made with it does, as on Windows. */
 static SECURITY_STATUS free_credentials(PCredHandle phCredential)
 {
-	struct sg_cred *cred = sg_handle_take(phCredential, SG_HANDLE_CREDENTIAL);
+	struct sg_cred *cred = (struct sg_cred *)sg_handle_close(phCredential, SG_HANDLE_CREDENTIAL);
 
 	if (cred == NULL)
 		return SEC_E_INVALID_HANDLE;
-	cred->pkg->ops->release_cred(cred);
-	free(cred);
+	sg_cred_put(cred);
 	return SEC_E_OK;
 }
 
-static SECURITY_STATUS query_cred(PCredHandle h, ULONG attribute, void *buffer, int wide)
+static SECURITY_STATUS query_cred(struct sg_cred *cred, ULONG attribute, void *buffer, int wide)
 {
-	struct sg_cred *cred = sg_handle_get(h, SG_HANDLE_CREDENTIAL);
 	char *name = NULL;
 	void *out = NULL;
 	SECURITY_STATUS s;
@@ -154,14 +174,13 @@ static SECURITY_STATUS query_cred(PCredHandle h, ULONG attribute, void *buffer, 
 static SECURITY_STATUS traced_query_cred(const char *fn, PCredHandle h, ULONG attribute,
 					 void *buffer, int wide)
 {
-	SECURITY_STATUS s = query_cred(h, attribute, buffer, wide);
+	struct sg_cred *cred = sg_cred_get(h);
+	SECURITY_STATUS s = query_cred(cred, attribute, buffer, wide);
 
-	if (SG_TRACING()) {
-		const struct sg_cred *cred = sg_handle_get(h, SG_HANDLE_CREDENTIAL);
-
+	if (SG_TRACING())
 		sg_trace_call(fn, s, "%s, %s", cred ? cred->pkg->name : "no credential",
 			      attribute == SECPKG_CRED_ATTR_NAMES ? "NAMES" : "other");
-	}
+	sg_cred_put(cred);
 	return s;
 }
 

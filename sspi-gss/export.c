@@ -112,10 +112,9 @@ static SECURITY_STATUS pack(const struct sg_ctx *ctx, const gss_buffer_t state, 
 	return SEC_E_OK;
 }
 
-static SECURITY_STATUS export_context(PCtxtHandle phContext, ULONG fFlags,
+static SECURITY_STATUS export_context(struct sg_ctx *ctx, PCtxtHandle phContext, ULONG fFlags,
 				      PSecBuffer pPackedContext, void **pToken)
 {
-	struct sg_ctx *ctx = sg_handle_get(phContext, SG_HANDLE_CONTEXT);
 	gss_buffer_desc state = GSS_C_EMPTY_BUFFER;
 	SECURITY_STATUS s, back;
 	OM_uint32 minor;
@@ -140,7 +139,7 @@ static SECURITY_STATUS export_context(PCtxtHandle phContext, ULONG fFlags,
 	s = pack(ctx, &state, pPackedContext);
 	if (fFlags & SECPKG_CONTEXT_EXPORT_DELETE_OLD) {
 		if (s == SEC_E_OK)
-			sg_ctx_free(sg_handle_take(phContext, SG_HANDLE_CONTEXT));
+			sg_ctx_put((struct sg_ctx *)sg_handle_close(phContext, SG_HANDLE_CONTEXT));
 		else /* keep the old context alive: nothing was handed out */
 			(void)ctx->pkg->ops->import_ctx(ctx, &state);
 	} else {
@@ -242,7 +241,7 @@ static SECURITY_STATUS import(const char *package, PSecBuffer packed, PCtxtHandl
 	}
 	if (s == SEC_E_OK) {
 		ctx->established = 1;
-		s = sg_handle_new(SG_HANDLE_CONTEXT, ctx, out);
+		s = sg_handle_new(SG_HANDLE_CONTEXT, &ctx->obj, out);
 	}
 	if (s != SEC_E_OK)
 		sg_ctx_free(ctx);
@@ -264,21 +263,15 @@ static SECURITY_STATUS traced_import(const char *fn, const char *package, PSecBu
 SECURITY_STATUS SEC_ENTRY ExportSecurityContext(PCtxtHandle phContext, ULONG fFlags,
 						PSecBuffer pPackedContext, void **pToken)
 {
-	const char *pkg = NULL;
-	SECURITY_STATUS s;
-
-	if (SG_TRACING()) {
-		/* Read before the call: DELETE_OLD frees the context. */
-		struct sg_ctx *ctx = sg_handle_get(phContext, SG_HANDLE_CONTEXT);
-
-		pkg = ctx != NULL ? ctx->pkg->name : "no context";
-	}
-	s = export_context(phContext, fFlags, pPackedContext, pToken);
+	/* Referenced for the call: DELETE_OLD closes the handle. */
+	struct sg_ctx *ctx = sg_ctx_get(phContext);
+	SECURITY_STATUS s = export_context(ctx, phContext, fFlags, pPackedContext, pToken);
 
 	if (SG_TRACING())
-		sg_trace_call("ExportSecurityContext", s, "%s, flags 0x%lX, %lu bytes", pkg,
-			      (unsigned long)fFlags,
+		sg_trace_call("ExportSecurityContext", s, "%s, flags 0x%lX, %lu bytes",
+			      ctx != NULL ? ctx->pkg->name : "no context", (unsigned long)fFlags,
 			      s == SEC_E_OK ? (unsigned long)pPackedContext->cbBuffer : 0ul);
+	sg_ctx_put(ctx);
 	return s;
 }
 

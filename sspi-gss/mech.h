@@ -14,6 +14,7 @@
 
 #include <sspi.h>
 
+#include "handles.h"
 #include "packages.h"
 
 /* A parsed SEC_WINNT_AUTH_IDENTITY*, in UTF-8. Secrets are wiped on free. */
@@ -28,6 +29,7 @@ struct sg_identity {
 };
 
 struct sg_cred {
+	struct sg_object obj; /* first: handles name it */
 	const struct sg_package *pkg;
 	ULONG use; /* SECPKG_CRED_INBOUND / OUTBOUND / BOTH */
 	gss_cred_id_t gss;
@@ -36,7 +38,13 @@ struct sg_cred {
 };
 
 struct sg_ctx {
+	struct sg_object obj; /* first: handles name it */
 	const struct sg_package *pkg;
+	/* The credential the context was started with, referenced: every later
+	 * leg uses it, whatever handle the caller passes, so freeing the
+	 * credential handle mid-handshake harms nothing. NULL for the
+	 * sub-contexts a package makes for itself (Negotiate). */
+	struct sg_cred *cred;
 	int initiator;
 	int established;
 	ULONG req;   /* ISC_REQ_* or ASC_REQ_* asked for */
@@ -70,10 +78,21 @@ struct sg_key_info {
 
 void sg_key_info_clear(struct sg_key_info *info);
 
-/* A zeroed context of the package with its lock ready; NULL if out of memory. */
+/* A zeroed context of the package with its lock ready and one reference;
+ * NULL if out of memory. */
 struct sg_ctx *sg_ctx_new(const struct sg_package *pkg);
-/* Releases the mechanism state, any pending token and the context itself. */
+/* Releases the mechanism state, any pending token, the bound credential and
+ * the context itself, whatever references remain: for contexts that were
+ * never given a handle. */
 void sg_ctx_free(struct sg_ctx *ctx);
+
+/* The context or credential behind a handle, with a reference that the
+ * caller drops with sg_ctx_put / sg_cred_put (both take NULL); NULL when
+ * the handle is not live. */
+struct sg_ctx *sg_ctx_get(const CtxtHandle *h);
+void sg_ctx_put(struct sg_ctx *ctx);
+struct sg_cred *sg_cred_get(const CredHandle *h);
+void sg_cred_put(struct sg_cred *cred);
 
 struct sg_mech_ops {
 	SECURITY_STATUS (*acquire)(struct sg_cred *cred, const char *principal,

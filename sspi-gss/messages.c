@@ -22,25 +22,18 @@
 #define STACK_CONCAT 4096
 
 /* Buffers after the call: the sizes the caller gets back. */
-static void trace_message(const char *fn, PCtxtHandle h, ULONG qop, PSecBufferDesc msg,
-			  SECURITY_STATUS s)
+static void trace_message(const char *fn, const struct sg_ctx *ctx, ULONG qop,
+			  PSecBufferDesc msg, SECURITY_STATUS s)
 {
-	struct sg_ctx *ctx = sg_handle_get(h, SG_HANDLE_CONTEXT);
 	char bufs[256];
 
 	sg_trace_call(fn, s, "%s, qop 0x%lX, %s", ctx ? ctx->pkg->name : "no context",
 		      (unsigned long)qop, sg_trace_buffers(bufs, sizeof(bufs), msg));
 }
 
-static SECURITY_STATUS established_ctx(PCtxtHandle h, struct sg_ctx **out)
+static SECURITY_STATUS established_ctx(const struct sg_ctx *ctx)
 {
-	struct sg_ctx *ctx = sg_handle_get(h, SG_HANDLE_CONTEXT);
-
-	*out = NULL;
-	if (ctx == NULL || !ctx->established)
-		return SEC_E_INVALID_HANDLE;
-	*out = ctx;
-	return SEC_E_OK;
+	return ctx == NULL || !ctx->established ? SEC_E_INVALID_HANDLE : SEC_E_OK;
 }
 
 static ULONG base_type(const SecBuffer *b)
@@ -95,19 +88,18 @@ static SECURITY_STATUS concat_data(PSecBufferDesc msg, unsigned char *stack, gss
 	return SEC_E_OK;
 }
 
-static SECURITY_STATUS make_signature(PCtxtHandle phContext, ULONG fQOP, PSecBufferDesc pMessage,
+static SECURITY_STATUS make_signature(struct sg_ctx *ctx, ULONG fQOP, PSecBufferDesc pMessage,
 				      ULONG MessageSeqNo)
 {
 	unsigned char stack[STACK_CONCAT];
 	gss_buffer_desc msg, mic = GSS_C_EMPTY_BUFFER;
 	void *owned;
-	struct sg_ctx *ctx;
 	PSecBuffer tok;
 	SECURITY_STATUS s;
 	OM_uint32 minor;
 
 	(void)MessageSeqNo; /* connection contexts number messages themselves */
-	s = established_ctx(phContext, &ctx);
+	s = established_ctx(ctx);
 	if (s != SEC_E_OK)
 		return s;
 	if (fQOP != 0)
@@ -138,18 +130,17 @@ static SECURITY_STATUS make_signature(PCtxtHandle phContext, ULONG fQOP, PSecBuf
 	return s;
 }
 
-static SECURITY_STATUS verify_signature(PCtxtHandle phContext, PSecBufferDesc pMessage,
+static SECURITY_STATUS verify_signature(struct sg_ctx *ctx, PSecBufferDesc pMessage,
 					ULONG MessageSeqNo, ULONG *pfQOP)
 {
 	unsigned char stack[STACK_CONCAT];
 	gss_buffer_desc msg, mic;
 	void *owned;
-	struct sg_ctx *ctx;
 	PSecBuffer tok;
 	SECURITY_STATUS s;
 
 	(void)MessageSeqNo;
-	s = established_ctx(phContext, &ctx);
+	s = established_ctx(ctx);
 	if (s != SEC_E_OK)
 		return s;
 	if (sg_secbuffer_check(pMessage) != SEC_E_OK)
@@ -247,16 +238,15 @@ out:
 	return s;
 }
 
-static SECURITY_STATUS encrypt_message(PCtxtHandle phContext, ULONG fQOP, PSecBufferDesc pMessage,
+static SECURITY_STATUS encrypt_message(struct sg_ctx *ctx, ULONG fQOP, PSecBufferDesc pMessage,
 				       ULONG MessageSeqNo)
 {
-	struct sg_ctx *ctx;
 	PSecBuffer tok;
 	SECURITY_STATUS s;
 	int conf = (fQOP & SECQOP_WRAP_NO_ENCRYPT) != SECQOP_WRAP_NO_ENCRYPT;
 
 	(void)MessageSeqNo;
-	s = established_ctx(phContext, &ctx);
+	s = established_ctx(ctx);
 	if (s != SEC_E_OK)
 		return s;
 	if (fQOP != 0 && fQOP != SECQOP_WRAP_NO_ENCRYPT)
@@ -305,16 +295,15 @@ static SECURITY_STATUS decrypt_stream(struct sg_ctx *ctx, PSecBufferDesc msg, PS
 	return SEC_E_OK;
 }
 
-static SECURITY_STATUS decrypt_message(PCtxtHandle phContext, PSecBufferDesc pMessage,
+static SECURITY_STATUS decrypt_message(struct sg_ctx *ctx, PSecBufferDesc pMessage,
 				       ULONG MessageSeqNo, ULONG *pfQOP)
 {
-	struct sg_ctx *ctx;
 	PSecBuffer stream;
 	SECURITY_STATUS s;
 	int conf = 0;
 
 	(void)MessageSeqNo;
-	s = established_ctx(phContext, &ctx);
+	s = established_ctx(ctx);
 	if (s != SEC_E_OK)
 		return s;
 	if (sg_secbuffer_check(pMessage) != SEC_E_OK)
@@ -337,39 +326,47 @@ static SECURITY_STATUS decrypt_message(PCtxtHandle phContext, PSecBufferDesc pMe
 SECURITY_STATUS SEC_ENTRY MakeSignature(PCtxtHandle phContext, ULONG fQOP, PSecBufferDesc pMessage,
 					ULONG MessageSeqNo)
 {
-	SECURITY_STATUS s = make_signature(phContext, fQOP, pMessage, MessageSeqNo);
+	struct sg_ctx *ctx = sg_ctx_get(phContext);
+	SECURITY_STATUS s = make_signature(ctx, fQOP, pMessage, MessageSeqNo);
 
 	if (SG_TRACING())
-		trace_message("MakeSignature", phContext, fQOP, pMessage, s);
+		trace_message("MakeSignature", ctx, fQOP, pMessage, s);
+	sg_ctx_put(ctx);
 	return s;
 }
 
 SECURITY_STATUS SEC_ENTRY VerifySignature(PCtxtHandle phContext, PSecBufferDesc pMessage,
 					  ULONG MessageSeqNo, ULONG *pfQOP)
 {
-	SECURITY_STATUS s = verify_signature(phContext, pMessage, MessageSeqNo, pfQOP);
+	struct sg_ctx *ctx = sg_ctx_get(phContext);
+	SECURITY_STATUS s = verify_signature(ctx, pMessage, MessageSeqNo, pfQOP);
 
 	if (SG_TRACING())
-		trace_message("VerifySignature", phContext, 0, pMessage, s);
+		trace_message("VerifySignature", ctx, 0, pMessage, s);
+	sg_ctx_put(ctx);
 	return s;
 }
 
 SECURITY_STATUS SEC_ENTRY EncryptMessage(PCtxtHandle phContext, ULONG fQOP, PSecBufferDesc pMessage,
 					 ULONG MessageSeqNo)
 {
-	SECURITY_STATUS s = encrypt_message(phContext, fQOP, pMessage, MessageSeqNo);
+	struct sg_ctx *ctx = sg_ctx_get(phContext);
+	SECURITY_STATUS s = encrypt_message(ctx, fQOP, pMessage, MessageSeqNo);
 
 	if (SG_TRACING())
-		trace_message("EncryptMessage", phContext, fQOP, pMessage, s);
+		trace_message("EncryptMessage", ctx, fQOP, pMessage, s);
+	sg_ctx_put(ctx);
 	return s;
 }
 
 SECURITY_STATUS SEC_ENTRY DecryptMessage(PCtxtHandle phContext, PSecBufferDesc pMessage,
 					 ULONG MessageSeqNo, ULONG *pfQOP)
 {
-	SECURITY_STATUS s = decrypt_message(phContext, pMessage, MessageSeqNo, pfQOP);
+	struct sg_ctx *ctx = sg_ctx_get(phContext);
+	SECURITY_STATUS s = decrypt_message(ctx, pMessage, MessageSeqNo, pfQOP);
 
 	if (SG_TRACING())
-		trace_message("DecryptMessage", phContext, pfQOP ? *pfQOP : 0, pMessage, s);
+		trace_message("DecryptMessage", ctx, pfQOP ? *pfQOP : 0, pMessage, s);
+	sg_ctx_put(ctx);
 	return s;
 }
