@@ -47,12 +47,20 @@
 /* The version field we send: product 10.0, build 19041, NTLM revision 15. */
 static const uint8_t our_version[8] = {10, 0, 0x61, 0x4a, 0, 0, 0, 15};
 
+/* An acceptor's extended protection settings (SetCredentialsAttributes
+ * with SSPI_GSS_CRED_ATTR_EXTENDED_PROTECTION); names is NULL-terminated. */
+struct epa_settings {
+	struct ntlm_epa epa;
+	char **names;
+};
+
 struct ntlm_cred {
 	int outbound;
 	char *user, *domain;
 	uint8_t nt_hash[16];
 	char *user_file; /* inbound: the database, fixed at acquire time */
 	char *kdc_ccache; /* inbound, no user file: the KDC backend's tickets */
+	struct epa_settings epa;
 };
 
 /* LEG_FAILED: the second leg failed; the context stays until deleted, but
@@ -69,11 +77,49 @@ struct ntlm_state {
 	uint8_t nt_hash[16]; /* initiator, until the AUTHENTICATE is built */
 	char *user_file;     /* acceptor */
 	struct ntlm_kdc *kdc; /* acceptor with the KDC backend */
+	char *kdc_domain;     /* ...and the domain its CHALLENGE named */
 	int no_session;      /* authenticated without a session key (KDC) */
 	char *server;        /* initiator: the target; acceptor: our host name */
+	uint32_t required;   /* initiator: NEGOTIATE flags the caller's request needs */
+	struct epa_settings epa; /* acceptor: the credential's, copied */
 	uint8_t exported[16];
 	struct ntlm_session session;
 };
+
+static void epa_clear(struct epa_settings *e)
+{
+	if (e->names != NULL)
+		for (char **p = e->names; *p != NULL; p++)
+			free(*p);
+	free(e->names);
+	memset(e, 0, sizeof(*e));
+	e->epa.level = NTLM_EPA_WHEN_SUPPORTED;
+}
+
+/* Copies level, flag and names (NULL-terminated, may be NULL). */
+static SECURITY_STATUS epa_copy(struct epa_settings *to, const struct ntlm_epa *from,
+				const char *const *names)
+{
+	size_t n = 0;
+
+	epa_clear(to);
+	to->epa = *from;
+	to->epa.names = NULL;
+	if (names == NULL)
+		return SEC_E_OK;
+	while (names[n] != NULL)
+		n++;
+	to->names = calloc(n + 1, sizeof(*to->names));
+	if (to->names == NULL)
+		return SEC_E_INSUFFICIENT_MEMORY;
+	for (size_t i = 0; i < n; i++)
+		if ((to->names[i] = strdup(names[i])) == NULL) {
+			epa_clear(to);
+			return SEC_E_INSUFFICIENT_MEMORY;
+		}
+	to->epa.names = (const char *const *)to->names;
+	return SEC_E_OK;
+}
 
 static char *host_name(int netbios)
 {
@@ -104,17 +150,66 @@ static void cred_free(struct ntlm_cred *c)
 	free(c->domain);
 	free(c->user_file);
 	free(c->kdc_ccache);
+	epa_clear(&c->epa);
 	sg_wipe(c, sizeof(*c));
 	free(c);
 }
 
-/* An initiator's own identity, from the caller's identity or the user file. */
-static SECURITY_STATUS outbound_identity(struct ntlm_cred *c, const struct sg_identity *id)
+/*
+ * An initiator's password, when the caller gave none, comes from the
+ * client's own credentials file: the credential's (SSPI_GSS_NTLM_DATABASE)
+ * or SSPI_GSS_NTLM_CLIENT_FILE, never the acceptor's NTLM_USER_FILE, so a
+ * process that is both server and client does not log on outbound as one
+ * of its users. With no identity at all the file's first entry is the
+ * default identity, as a ticket cache's principal is Kerberos' (Windows:
+ * the logged-on user).
+ */
+static const char *client_file(const struct sg_identity *id)
 {
-	const char *file = id != NULL && id->ntlm_user_file != NULL ? id->ntlm_user_file
-								     : getenv("NTLM_USER_FILE");
+	if (id != NULL && id->ntlm_user_file != NULL)
+		return id->ntlm_user_file;
+	return secure_getenv("SSPI_GSS_NTLM_CLIENT_FILE");
+}
+
+static SECURITY_STATUS client_file_entry(struct ntlm_cred *c, const struct sg_identity *id,
+					 int by_name)
+{
+	const char *file = client_file(id);
+	struct ntlm_user entry;
+	const char *why;
 	int r;
 
+	r = ntlm_users_lookup(file, c->domain, by_name ? c->user : NULL, NTLM_DOMAIN_ANY, &entry,
+			      &why);
+	if (r != 0) {
+		const char *what = by_name ? "no password given" : "no identity given";
+
+		if (file == NULL)
+			sg_last_error_set(SEC_E_NO_CREDENTIALS,
+					  "NTLM: %s and SSPI_GSS_NTLM_CLIENT_FILE is not set", what);
+		else if (r < 0)
+			sg_last_error_set(SEC_E_NO_CREDENTIALS,
+					  "NTLM: %s and the client credentials file %s cannot be "
+					  "used: %s", what, file, why);
+		else
+			sg_last_error_set(SEC_E_NO_CREDENTIALS,
+					  "NTLM: %s and no entry for the user in the client "
+					  "credentials file %s", what, file);
+		return SEC_E_NO_CREDENTIALS;
+	}
+	memcpy(c->nt_hash, entry.nt_hash, 16);
+	if (!by_name) {
+		c->domain = entry.domain;
+		c->user = entry.user;
+		entry.domain = entry.user = NULL;
+	}
+	ntlm_user_clear(&entry);
+	return SEC_E_OK;
+}
+
+/* An initiator's own identity, from the caller's identity or the client's file. */
+static SECURITY_STATUS outbound_identity(struct ntlm_cred *c, const struct sg_identity *id)
+{
 	if (id != NULL && id->user != NULL && id->user[0] != '\0') {
 		const char *slash = strchr(id->user, '\\');
 
@@ -133,25 +228,9 @@ static SECURITY_STATUS outbound_identity(struct ntlm_cred *c, const struct sg_id
 		if (id->password != NULL)
 			return ntlm_nt_hash(id->password, c->nt_hash) == 0 ? SEC_E_OK
 									 : SEC_E_INVALID_PARAMETER;
-		r = ntlm_users_lookup(file, c->domain, c->user, c->nt_hash, NULL, NULL);
-		if (r != 0) {
-			sg_last_error_set(SEC_E_NO_CREDENTIALS,
-					  "NTLM: no password given and %s in the user file %s",
-					  r < 0 ? "cannot read" : "no entry for the user",
-					  file ? file : "(NTLM_USER_FILE is not set)");
-			return SEC_E_NO_CREDENTIALS;
-		}
-		return SEC_E_OK;
+		return client_file_entry(c, id, 1);
 	}
-	r = ntlm_users_lookup(file, NULL, NULL, c->nt_hash, &c->domain, &c->user);
-	if (r != 0) {
-		sg_last_error_set(SEC_E_NO_CREDENTIALS,
-				  "NTLM: no identity given and %s %s",
-				  r < 0 ? "cannot read the user file" : "no entry in the user file",
-				  file ? file : "(NTLM_USER_FILE is not set)");
-		return SEC_E_NO_CREDENTIALS;
-	}
-	return SEC_E_OK;
+	return client_file_entry(c, id, 0);
 }
 
 static SECURITY_STATUS ntlm_acquire(struct sg_cred *cred, const char *principal,
@@ -172,8 +251,8 @@ static SECURITY_STATUS ntlm_acquire(struct sg_cred *cred, const char *principal,
 		 * the service's tickets (Heimdal's variable name). The
 		 * credential's own (SSPI_GSS_NTLM_DATABASE) before the
 		 * environment's. */
-		const char *file = getenv("NTLM_USER_FILE");
-		const char *kdc = getenv("NTLM_ACCEPTOR_CCACHE");
+		const char *file = secure_getenv("NTLM_USER_FILE");
+		const char *kdc = secure_getenv("NTLM_ACCEPTOR_CCACHE");
 
 		if (id != NULL && (id->ntlm_user_file != NULL || id->ntlm_kdc_ccache != NULL)) {
 			file = id->ntlm_user_file;
@@ -193,6 +272,7 @@ static SECURITY_STATUS ntlm_acquire(struct sg_cred *cred, const char *principal,
 			s = SEC_E_NO_CREDENTIALS;
 		}
 	}
+	epa_clear(&c->epa);
 	if (s != SEC_E_OK) {
 		cred_free(c);
 		return s;
@@ -218,6 +298,8 @@ static void state_free(struct ntlm_state *n)
 	free(n->domain);
 	free(n->user_file);
 	free(n->server);
+	free(n->kdc_domain);
+	epa_clear(&n->epa);
 	ntlm_kdc_free(n->kdc);
 	ntlm_session_wipe(&n->session);
 	sg_wipe(n, sizeof(*n));
@@ -282,6 +364,12 @@ static SECURITY_STATUS client_first(struct sg_ctx *ctx, struct sg_cred *cred,
 	n->flags = CLIENT_FLAGS;
 	if (req_flags & GSS_C_CONF_FLAG)
 		n->flags |= NTLMSSP_NEGOTIATE_SEAL;
+	/* What the caller asked for must be granted, or the context fails:
+	 * a server (or a man in the middle) must not turn sealing off
+	 * unseen. */
+	n->required = n->flags & NTLMSSP_NEGOTIATE_SEAL;
+	if (req_flags & (GSS_C_INTEG_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG))
+		n->required |= NTLMSSP_NEGOTIATE_SIGN;
 	if (req_flags & GSS_C_IDENTIFY_FLAG)
 		n->flags |= NTLMSSP_NEGOTIATE_IDENTIFY;
 	n->user = strdup(c->user);
@@ -321,6 +409,13 @@ static SECURITY_STATUS client_second(struct ntlm_state *n, gss_buffer_t in,
 	s = missing_flags(ch.flags, "server");
 	if (s != SEC_E_OK)
 		return s;
+	if (n->required & ~ch.flags) {
+		sg_last_error_set(SEC_E_UNSUPPORTED_FUNCTION, "NTLM: the server does not grant %s",
+				  (n->required & ~ch.flags & NTLMSSP_NEGOTIATE_SEAL)
+					  ? "confidentiality (sealing), which was asked for"
+					  : "integrity (signing), which was asked for");
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	}
 	n->flags &= ch.flags;
 	n->challenge = malloc(in->length);
 	ws = host_name(1);
@@ -446,7 +541,8 @@ static SECURITY_STATUS kdc_challenge(struct ntlm_state *n, const char *ccache, u
 	*ti = ch.target_info;
 	*ti_len = ch.target_info_len;
 	ch.target_info = NULL;
-	if (ntlm_string_to_wire(ch.target_name ? ch.target_name : "", 1, name, name_len) != 0)
+	if (ntlm_string_to_wire(ch.target_name ? ch.target_name : "", 1, name, name_len) != 0 ||
+	    (n->kdc_domain = strdup(ch.target_name ? ch.target_name : "")) == NULL)
 		s = SEC_E_INSUFFICIENT_MEMORY;
 	ntlm_kdc_challenge_clear(&ch);
 	return s;
@@ -485,6 +581,9 @@ static SECURITY_STATUS server_first(struct sg_ctx *ctx, struct sg_cred *cred, gs
 	}
 	memcpy(n->negotiate, in->value, in->length);
 	n->negotiate_len = in->length;
+	s = epa_copy(&n->epa, &c->epa.epa, c->epa.epa.names);
+	if (s != SEC_E_OK)
+		goto fail;
 	if (c->kdc_ccache != NULL) {
 		s = kdc_challenge(n, c->kdc_ccache, neg.flags, &ti, &ti_len, &name, &name_len);
 		if (s != SEC_E_OK)
@@ -528,48 +627,87 @@ fail:
 	return s;
 }
 
-/* The user database backend (ntlm_validate_fn). */
+/* The user database backend's argument: the file, and the domain of this
+ * server, which a client's empty domain stands for. */
+struct file_backend {
+	const char *path;
+	const char *server_domain;
+};
+
+/* A response no entry could match is still checked, against a hash no
+ * password has, so an unknown user costs what a wrong password does. */
+static const uint8_t no_user_hash[16] = {0};
+
+/*
+ * The user database backend (ntlm_validate_fn). The client's domain picks
+ * the entry: the entry of that very domain first, else a domain-less entry
+ * (a local account); an empty domain is this server's own (the NetBIOS
+ * domain of our target info), a UPN user@domain with no domain is that
+ * domain. Who was authenticated is the entry's spelling of its names, a
+ * domain-less entry being of this server's domain, never the client's
+ * claim. Unknown user and wrong password look alike to the peer and in
+ * the last error, and cost the same.
+ */
 static SECURITY_STATUS file_validate(void *arg, const char *user, const char *domain,
 				     const uint8_t server_challenge[8],
-				     struct ntlm_bytes nt_response, uint8_t base_key[16])
+				     struct ntlm_bytes nt_response, uint8_t base_key[16],
+				     char **auth_domain, char **auth_user)
 {
-	const char *path = arg;
+	const struct file_backend *fb = arg;
 	const char *at = strrchr(user, '@');
-	uint8_t hash[16];
+	const char *look_domain = domain, *why;
+	char *look_user = NULL;
+	struct ntlm_user entry;
 	SECURITY_STATUS s;
 	int r;
 
-	r = ntlm_users_lookup(path, domain, user, hash, NULL, NULL);
-	if (r == 1 && domain[0] == '\0' && at != NULL) {
-		/* A UPN, user@domain, with no domain: the entry for that pair. */
-		char *u = strndup(user, (size_t)(at - user));
-
-		if (u == NULL)
-			return SEC_E_INSUFFICIENT_MEMORY;
-		r = ntlm_users_lookup(path, at + 1, u, hash, NULL, NULL);
-		free(u);
+	if (domain[0] == '\0') {
+		look_domain = fb->server_domain;
+		if (at != NULL) {
+			/* A UPN, user@domain, with no domain. */
+			look_user = strndup(user, (size_t)(at - user));
+			if (look_user == NULL)
+				return SEC_E_INSUFFICIENT_MEMORY;
+			look_domain = at + 1;
+		}
 	}
+	r = ntlm_users_lookup(fb->path, look_domain, look_user ? look_user : user,
+			      NTLM_DOMAIN_EXACT, &entry, &why);
+	free(look_user);
 	if (r < 0) {
 		sg_last_error_set(SEC_E_NO_AUTHENTICATING_AUTHORITY,
-				  "NTLM: cannot read the user file %s", path);
+				  "NTLM: the user file %s cannot be used: %s", fb->path, why);
 		return SEC_E_NO_AUTHENTICATING_AUTHORITY;
 	}
-	if (r == 1) {
-		sg_last_error_set(SEC_E_LOGON_DENIED, "NTLM: no user %s%s%s in %s", domain,
-				  domain[0] ? "\\" : "", user, path);
-		return SEC_E_LOGON_DENIED;
+	/* The response is computed with the names as the client sent them. */
+	s = ntlm_check_response(r == 0 ? entry.nt_hash : no_user_hash, user, domain,
+				server_challenge, nt_response, base_key);
+	if (s == SEC_E_OK && r != 0)
+		s = SEC_E_LOGON_DENIED; /* a response made for the all-zero hash */
+	if (s == SEC_E_OK) {
+		*auth_user = entry.user;
+		*auth_domain = entry.domain[0] != '\0' ? entry.domain : strdup(fb->server_domain);
+		if (entry.domain[0] == '\0')
+			free(entry.domain);
+		entry.user = entry.domain = NULL;
+		if (*auth_domain == NULL) {
+			free(*auth_user);
+			*auth_user = NULL;
+			s = SEC_E_INSUFFICIENT_MEMORY;
+		}
+	} else if (s == SEC_E_LOGON_DENIED) {
+		sg_wipe(base_key, 16);
+		sg_last_error_set(s, "NTLM: unknown user or wrong password for %s%s%s", domain,
+				  domain[0] ? "\\" : "", user);
 	}
-	s = ntlm_check_response(hash, user, domain, server_challenge, nt_response, base_key);
-	sg_wipe(hash, sizeof(hash));
-	if (s == SEC_E_LOGON_DENIED)
-		sg_last_error_set(s, "NTLM: wrong password for %s%s%s", domain, domain[0] ? "\\" : "",
-				  user);
+	if (r == 0)
+		ntlm_user_clear(&entry);
 	return s;
 }
 
 /* The KDC backend's check of an AUTHENTICATE: NTLMv2 only, and no MIC,
  * which could not be checked without the session key. */
-static SECURITY_STATUS kdc_second(struct ntlm_state *n, gss_buffer_t in)
+static SECURITY_STATUS kdc_second(struct ntlm_state *n, gss_buffer_t in, const uint8_t *cb_hash)
 {
 	struct ntlm_authenticate a;
 	char *user = NULL, *domain = NULL;
@@ -597,10 +735,33 @@ static SECURITY_STATUS kdc_second(struct ntlm_state *n, gss_buffer_t in)
 	} else {
 		s = ntlm_kdc_check(n->kdc, user, domain, n->flags, a.lm, a.nt);
 	}
+	if (s == SEC_E_OK) {
+		/* The KDC has found the response authentic, and with it the
+		 * AV pairs inside: the bindings and target name can be
+		 * trusted and must pass as with the user file. */
+		const char *why;
+
+		s = ntlm_check_epa(a.nt, cb_hash, &n->epa.epa, &why);
+		if (s != SEC_E_OK)
+			sg_last_error_set(s, "NTLM: %s", why);
+	}
 	if (s != SEC_E_OK) {
 		free(user);
 		free(domain);
 		return s;
+	}
+	/* The KDC looks the user up in its own realm, whatever domain the
+	 * client named: the domain that vouched is the KDC's. */
+	if (n->kdc_domain[0] != '\0') {
+		char *d = strdup(n->kdc_domain);
+
+		if (d == NULL) {
+			free(user);
+			free(domain);
+			return SEC_E_INSUFFICIENT_MEMORY;
+		}
+		free(domain);
+		domain = d;
 	}
 	n->user = user;
 	n->domain = domain;
@@ -614,15 +775,16 @@ static SECURITY_STATUS server_second(struct sg_ctx *ctx, struct ntlm_state *n, g
 {
 	struct ntlm_server_input si;
 	struct ntlm_server_result r;
+	struct file_backend fb = {n->user_file, n->server};
 	const char *why;
 	uint8_t cb_hash[16];
 	SECURITY_STATUS s;
 
 	(void)ctx;
-	if (n->kdc != NULL)
-		return kdc_second(n, in);
 	if (cb != GSS_C_NO_CHANNEL_BINDINGS)
 		ntlm_channel_bindings_hash(cb, cb_hash);
+	if (n->kdc != NULL)
+		return kdc_second(n, in, cb != GSS_C_NO_CHANNEL_BINDINGS ? cb_hash : NULL);
 	memset(&si, 0, sizeof(si));
 	si.flags = n->flags;
 	si.negotiate = (struct ntlm_bytes){n->negotiate, n->negotiate_len};
@@ -632,8 +794,9 @@ static SECURITY_STATUS server_second(struct sg_ctx *ctx, struct ntlm_state *n, g
 	si.now = (long long)time(NULL);
 	si.max_skew = MAX_SKEW;
 	si.cb_hash = cb != GSS_C_NO_CHANNEL_BINDINGS ? cb_hash : NULL;
+	si.epa = &n->epa.epa;
 	si.validate = file_validate;
-	si.validate_arg = n->user_file;
+	si.validate_arg = &fb;
 	s = ntlm_server_verify(&si, &r, &why);
 	if (s != SEC_E_OK) {
 		if (why != NULL)
@@ -641,9 +804,9 @@ static SECURITY_STATUS server_second(struct sg_ctx *ctx, struct ntlm_state *n, g
 		return s;
 	}
 	memcpy(n->exported, r.exported, 16);
-	n->user = r.user;
-	n->domain = r.domain;
-	r.user = r.domain = NULL;
+	n->user = r.auth_user;
+	n->domain = r.auth_domain;
+	r.auth_user = r.auth_domain = NULL;
 	ntlm_server_result_clear(&r);
 	ntlm_session_init(&n->session, n->flags, n->exported, 0);
 	n->leg = LEG_DONE;
@@ -715,6 +878,13 @@ static void seal_data(struct ntlm_direction *d, gss_iov_buffer_desc *iov, int co
 
 #define STACK_PARTS 16
 
+static SECURITY_STATUS seq_used_up(void)
+{
+	sg_last_error_set(SEC_E_CONTEXT_EXPIRED,
+			  "NTLM: 2^32 - 1 messages used every sequence number; a new context is needed");
+	return SEC_E_CONTEXT_EXPIRED;
+}
+
 /* Contexts the KDC authenticated have no session key to sign or seal with. */
 static SECURITY_STATUS no_session(const struct ntlm_state *n)
 {
@@ -732,6 +902,7 @@ static SECURITY_STATUS ntlm_wrap_iov(struct sg_ctx *ctx, int conf, gss_iov_buffe
 	struct ntlm_part stack[STACK_PARTS], *parts = stack;
 	gss_iov_buffer_desc *hdr = find_header(iov, count);
 	uint8_t sig[16];
+	uint32_t seq;
 	size_t np;
 
 	if (no_session(n) != SEC_E_OK)
@@ -743,15 +914,24 @@ static SECURITY_STATUS ntlm_wrap_iov(struct sg_ctx *ctx, int conf, gss_iov_buffe
 	if (count > STACK_PARTS && (parts = calloc((size_t)count, sizeof(*parts))) == NULL)
 		return SEC_E_INSUFFICIENT_MEMORY;
 	np = signed_parts(iov, count, parts);
+	/* Two threads sealing at once would share a sequence number and
+	 * RC4 key stream: sends on one context are serialised. */
+	pthread_mutex_lock(&ctx->lock);
+	if (ntlm_seq_next(&n->session.send, &seq) != 0) {
+		pthread_mutex_unlock(&ctx->lock);
+		if (parts != stack)
+			free(parts);
+		return seq_used_up();
+	}
 	/* SEAL (MS-NLMP 3.4.3): the data is encrypted first, then the
 	 * checksum of the plaintext, with the same RC4 stream. */
-	ntlm_signature_mac(&n->session.send, n->session.send.seq, parts, np, sig);
-	if (parts != stack)
-		free(parts);
+	ntlm_signature_mac(&n->session.send, seq, parts, np, sig);
 	if (conf)
 		seal_data(&n->session.send, iov, count);
 	ntlm_signature_finish(&n->session, &n->session.send, sig);
-	n->session.send.seq++;
+	pthread_mutex_unlock(&ctx->lock);
+	if (parts != stack)
+		free(parts);
 	memcpy(hdr->buffer.value, sig, NTLM_SIGNATURE_SIZE);
 	hdr->buffer.length = NTLM_SIGNATURE_SIZE;
 	for (int i = 0; i < count; i++)
@@ -766,10 +946,10 @@ static SECURITY_STATUS ntlm_wrap_iov(struct sg_ctx *ctx, int conf, gss_iov_buffe
  * replayed message leaves the context as it was: the next genuine message
  * still verifies. (Windows' own NTLM loses its RC4 position instead.)
  */
-static SECURITY_STATUS check_received(struct ntlm_state *n, gss_iov_buffer_desc *iov, int count,
-				      const uint8_t *sig, size_t sig_len, int conf)
+static SECURITY_STATUS check_received_locked(struct ntlm_state *n, struct ntlm_direction *d,
+					     gss_iov_buffer_desc *iov, int count,
+					     const uint8_t *sig, size_t sig_len, int conf)
 {
-	struct ntlm_direction *d = &n->session.recv;
 	struct ntlm_direction trial;
 	struct ntlm_part stack[STACK_PARTS], *parts = stack;
 	uint8_t expect[16];
@@ -783,8 +963,14 @@ static SECURITY_STATUS check_received(struct ntlm_state *n, gss_iov_buffer_desc 
 		return SEC_E_INVALID_TOKEN;
 	seq = (uint32_t)sig[12] | (uint32_t)sig[13] << 8 | (uint32_t)sig[14] << 16 |
 	      (uint32_t)sig[15] << 24;
-	if (seq != d->seq)
+	switch (ntlm_seq_expect(d, seq)) {
+	case 0:
+		break;
+	case 1:
 		return SEC_E_OUT_OF_SEQUENCE;
+	default:
+		return seq_used_up();
+	}
 	if (count > STACK_PARTS && (parts = calloc((size_t)count, sizeof(*parts))) == NULL)
 		return SEC_E_INSUFFICIENT_MEMORY;
 	trial = *d;
@@ -810,6 +996,19 @@ static SECURITY_STATUS check_received(struct ntlm_state *n, gss_iov_buffer_desc 
 	return SEC_E_OK;
 }
 
+static SECURITY_STATUS check_received(struct sg_ctx *ctx, gss_iov_buffer_desc *iov, int count,
+				      const uint8_t *sig, size_t sig_len, int conf)
+{
+	struct ntlm_state *n = ctx->mech;
+	struct ntlm_direction *d = &n->session.recv;
+	SECURITY_STATUS s;
+
+	pthread_mutex_lock(&ctx->lock);
+	s = check_received_locked(n, d, iov, count, sig, sig_len, conf);
+	pthread_mutex_unlock(&ctx->lock);
+	return s;
+}
+
 static SECURITY_STATUS ntlm_unwrap_iov(struct sg_ctx *ctx, gss_iov_buffer_desc *iov, int count,
 				       int *conf)
 {
@@ -820,7 +1019,7 @@ static SECURITY_STATUS ntlm_unwrap_iov(struct sg_ctx *ctx, gss_iov_buffer_desc *
 
 	if (hdr == NULL)
 		return SEC_E_INVALID_TOKEN;
-	s = check_received(n, iov, count, hdr->buffer.value, hdr->buffer.length, sealed);
+	s = check_received(ctx, iov, count, hdr->buffer.value, hdr->buffer.length, sealed);
 	if (s == SEC_E_OK && conf != NULL)
 		*conf = sealed;
 	return s;
@@ -857,6 +1056,7 @@ static SECURITY_STATUS ntlm_get_mic(struct sg_ctx *ctx, gss_buffer_t msg, gss_bu
 {
 	struct ntlm_state *n = ctx->mech;
 	struct ntlm_part part = {msg->value, msg->length};
+	uint32_t seq;
 
 	if (no_session(n) != SEC_E_OK)
 		return SEC_E_UNSUPPORTED_FUNCTION;
@@ -864,9 +1064,17 @@ static SECURITY_STATUS ntlm_get_mic(struct sg_ctx *ctx, gss_buffer_t msg, gss_bu
 	if (mic->value == NULL)
 		return SEC_E_INSUFFICIENT_MEMORY;
 	mic->length = NTLM_SIGNATURE_SIZE;
-	ntlm_signature_mac(&n->session.send, n->session.send.seq, &part, 1, mic->value);
+	pthread_mutex_lock(&ctx->lock);
+	if (ntlm_seq_next(&n->session.send, &seq) != 0) {
+		pthread_mutex_unlock(&ctx->lock);
+		free(mic->value);
+		mic->value = NULL;
+		mic->length = 0;
+		return seq_used_up();
+	}
+	ntlm_signature_mac(&n->session.send, seq, &part, 1, mic->value);
 	ntlm_signature_finish(&n->session, &n->session.send, mic->value);
-	n->session.send.seq++;
+	pthread_mutex_unlock(&ctx->lock);
 	return SEC_E_OK;
 }
 
@@ -874,7 +1082,7 @@ static SECURITY_STATUS ntlm_verify_mic(struct sg_ctx *ctx, gss_buffer_t msg, gss
 {
 	gss_iov_buffer_desc iov = {GSS_IOV_BUFFER_TYPE_DATA, *msg};
 
-	return check_received(ctx->mech, &iov, 1, mic->value, mic->length, 0);
+	return check_received(ctx, &iov, 1, mic->value, mic->length, 0);
 }
 
 static char *join_name(const char *domain, const char *user)

@@ -182,11 +182,20 @@ int run_with_realm(struct realm *r, Suite *s)
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+SecBuffer make_cb(struct cb_storage *st, const char *app)
+{
+	memset(st, 0, sizeof(*st));
+	st->h.cbApplicationDataLength = (ULONG)strlen(app);
+	st->h.dwApplicationDataOffset = (ULONG)offsetof(struct cb_storage, data);
+	memcpy(st->data, app, strlen(app));
+	return (SecBuffer){(ULONG)sizeof(*st), SECBUFFER_CHANNEL_BINDINGS, st};
+}
+
 int run_with_realm_and_alice(struct realm *r, Suite *s)
 {
 	char path[] = "/tmp/sspi-gss-users-XXXXXX";
-	/* Any domain: NTLM clients log on as alice of SSPI or SSPI.TEST. */
-	const char line[] = ":alice:Alice-Pass-1\n";
+	/* NTLM clients log on as alice of SSPI or SSPI.TEST. */
+	const char line[] = "SSPI:alice:Alice-Pass-1\nSSPI.TEST:alice:Alice-Pass-1\n";
 	int fd = mkstemp(path), rc;
 
 	if (fd < 0 || write(fd, line, sizeof(line) - 1) != (ssize_t)(sizeof(line) - 1)) {

@@ -29,6 +29,14 @@ SECURITY_STATUS acquire_password(const char *user, const char *domain, const cha
 				 CredHandle *cred);
 void acquire_server(CredHandle *cred);
 
+/* A SEC_CHANNEL_BINDINGS with only application data (what TLS channel
+ * binding uses), laid out as Windows does: the struct, then the data. */
+struct cb_storage {
+	SEC_CHANNEL_BINDINGS h;
+	char data[32];
+};
+SecBuffer make_cb(struct cb_storage *st, const char *app);
+
 /* One ISC/ASC loop. Channel bindings (a SECBUFFER_CHANNEL_BINDINGS buffer)
  * go to either side when given. *failed_side gets 'c' or 's' on failure. */
 struct loop {

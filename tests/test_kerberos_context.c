@@ -169,22 +169,6 @@ START_TEST(dce_style)
 }
 END_TEST
 
-/* A SEC_CHANNEL_BINDINGS with only application data (what TLS channel
- * binding uses), laid out as Windows does: the struct, then the data. */
-struct cb_storage {
-	SEC_CHANNEL_BINDINGS h;
-	char data[32];
-};
-
-static SecBuffer make_cb(struct cb_storage *st, const char *app)
-{
-	memset(st, 0, sizeof(*st));
-	st->h.cbApplicationDataLength = (ULONG)strlen(app);
-	st->h.dwApplicationDataOffset = (ULONG)offsetof(struct cb_storage, data);
-	memcpy(st->data, app, strlen(app));
-	return (SecBuffer){(ULONG)sizeof(*st), SECBUFFER_CHANNEL_BINDINGS, st};
-}
-
 static SECURITY_STATUS bound_handshake(const char *capp, const char *sapp, char *side)
 {
 	struct cb_storage cst, sst;

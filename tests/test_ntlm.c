@@ -2,6 +2,9 @@
  * test_ntlm.c - the NTLM package through the SSPI, client and server in one
  * process, the server validating against a user file (NTLM_USER_FILE).
  */
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +15,49 @@
 #define NREQ (ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_SEQUENCE_DETECT | \
 	      ISC_REQ_REPLAY_DETECT | ISC_REQ_CONNECTION)
 
-static char user_file[64];
+static char user_file[64], client_file[64];
+
+/* This host's NetBIOS name: the domain our acceptor is, the domain of its
+ * domain-less (local) accounts. */
+static void local_domain(char out[16])
+{
+	char host[256];
+
+	if (gethostname(host, sizeof(host)) != 0)
+		strcpy(host, "localhost");
+	host[sizeof(host) - 1] = '\0';
+	host[strcspn(host, ".")] = '\0';
+	host[15] = '\0';
+	for (char *p = host; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	strcpy(out, host);
+}
+
+static void write_temp(char *path, const char *pattern, const char *text)
+{
+	int fd;
+	FILE *f;
+
+	strcpy(path, pattern);
+	fd = mkstemp(path);
+	f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+static void make_acceptor_file(void);
 
 static void make_user_file(void)
+{
+	/* The client's own credentials (its default identity is the first). */
+	write_temp(client_file, "/tmp/sspi-gss-ntlm-client-XXXXXX",
+		   "SSPI:alice:Alice-Pass-1\nSSPI.TEST:carol:Carol-Pass-3\n");
+	setenv("SSPI_GSS_NTLM_CLIENT_FILE", client_file, 1);
+	make_acceptor_file();
+}
+
+static void make_acceptor_file(void)
 {
 	int fd;
 	FILE *f;
@@ -253,7 +296,8 @@ START_TEST(wrong_password_and_unknown_user)
 	ck_status(acquire_ntlm("alice", "SSPI", "wrong", &c), SEC_E_OK);
 	ck_status(handshake_loop(&o, &c, &s, &cctx, &sctx, &ca, &sa), SEC_E_LOGON_DENIED);
 	ck_assert_int_eq(o.failed_side, 's');
-	ck_assert_ptr_nonnull(strstr(SspiGssGetLastErrorText(), "wrong password"));
+	ck_assert_ptr_nonnull(
+		strstr(SspiGssGetLastErrorText(), "unknown user or wrong password for SSPI\\alice"));
 	/* A failing last leg leaves the context to be deleted by the caller. */
 	ck_status(DeleteSecurityContext(&sctx), SEC_E_OK);
 	ck_status(DeleteSecurityContext(&cctx), SEC_E_OK);
@@ -261,7 +305,9 @@ START_TEST(wrong_password_and_unknown_user)
 
 	ck_status(acquire_ntlm("mallory", "SSPI", "x", &c), SEC_E_OK);
 	ck_status(handshake_loop(&o, &c, &s, &cctx, &sctx, &ca, &sa), SEC_E_LOGON_DENIED);
-	ck_assert_ptr_nonnull(strstr(SspiGssGetLastErrorText(), "no user"));
+	/* An unknown user is told apart from a wrong password by nothing. */
+	ck_assert_ptr_nonnull(
+		strstr(SspiGssGetLastErrorText(), "unknown user or wrong password for SSPI\\mallory"));
 	ck_status(DeleteSecurityContext(&sctx), SEC_E_OK);
 	ck_status(DeleteSecurityContext(&cctx), SEC_E_OK);
 	ck_status(FreeCredentialsHandle(&c), SEC_E_OK);
@@ -277,19 +323,27 @@ START_TEST(identity_forms)
 	npair_up(&p, "SSPI\\alice", NULL, "Alice-Pass-1");
 	expect_client_name(&p.sctx, "SSPI\\alice");
 	npair_down(&p);
-	/* A hash line that matches any domain. */
-	npair_up(&p, "bob", "WHEREVER", "Bob-Pass-2");
-	expect_client_name(&p.sctx, "WHEREVER\\bob");
-	npair_down(&p);
+	/* A domain-less hash line: a local account, whatever domain the
+	 * client names, reported as of this server's domain. */
+	{
+		char local[16], want[64];
+
+		local_domain(local);
+		snprintf(want, sizeof(want), "%s\\bob", local);
+		npair_up(&p, "bob", "WHEREVER", "Bob-Pass-2");
+		expect_client_name(&p.sctx, want);
+		npair_down(&p);
+	}
 	/* A UPN, sent whole with no domain as Windows does. */
 	npair_up(&p, "carol@SSPI.TEST", NULL, "Carol-Pass-3");
-	expect_client_name(&p.sctx, "carol@SSPI.TEST");
+	/* The entry it matched names her, as a Windows server would. */
+	expect_client_name(&p.sctx, "SSPI.TEST\\carol");
 	npair_down(&p);
-	/* No identity: the user file's first entry. */
+	/* No identity: the client file's first entry. */
 	npair_up(&p, NULL, NULL, NULL);
 	expect_client_name(&p.sctx, "SSPI\\alice");
 	npair_down(&p);
-	/* A user without a password: the user file supplies it. */
+	/* A user without a password: the client file supplies it. */
 	npair_up(&p, "carol", "SSPI.TEST", NULL);
 	npair_down(&p);
 }
@@ -519,7 +573,9 @@ START_TEST(integrity_only_and_credentials)
 					    NULL, &s, &t),
 		  SEC_E_NO_CREDENTIALS);
 	ck_assert_ptr_nonnull(strstr(SspiGssGetLastErrorText(), "NTLM_USER_FILE"));
+	unsetenv("SSPI_GSS_NTLM_CLIENT_FILE");
 	ck_status(acquire_ntlm(NULL, NULL, NULL, &c), SEC_E_NO_CREDENTIALS);
+	setenv("SSPI_GSS_NTLM_CLIENT_FILE", client_file, 1);
 	setenv("NTLM_USER_FILE", user_file, 1);
 	ck_status(acquire_ntlm("nobody", "SSPI", NULL, &c), SEC_E_NO_CREDENTIALS);
 }
@@ -565,7 +621,7 @@ START_TEST(user_file_per_credential)
 	DeleteSecurityContext(&sctx);
 	/* The other server's file has no alice. */
 	ck_status(handshake_loop(&o, &c, &s_bob, &cctx, &sctx, &ca, &sa), SEC_E_LOGON_DENIED);
-	ck_assert_ptr_nonnull(strstr(SspiGssGetLastErrorText(), only_bob));
+	ck_assert_ptr_nonnull(strstr(SspiGssGetLastErrorText(), "unknown user or wrong password"));
 	DeleteSecurityContext(&cctx);
 	DeleteSecurityContext(&sctx);
 	FreeCredentialsHandle(&c);
@@ -590,6 +646,222 @@ START_TEST(user_file_per_credential)
 }
 END_TEST
 
+/* An acceptor credential with its own user file. */
+static void server_with_file(const char *file, CredHandle *cred)
+{
+	SSPI_GSS_NTLM_DATABASE db = {SSPI_GSS_NTLM_DATABASE_VERSION, sizeof(db), file, NULL};
+	TimeStamp t;
+
+	ck_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_INBOUND, NULL, &db, NULL, NULL,
+					    cred, &t),
+		  SEC_E_OK);
+}
+
+static SECURITY_STATUS logon_to(CredHandle *s, const char *user, const char *domain,
+				const char *pw, CtxtHandle *sctx)
+{
+	struct loop o = {.target = "HTTP/server.example", .isc_req = NREQ};
+	CredHandle c;
+	CtxtHandle cctx;
+	ULONG ca, sa;
+	SECURITY_STATUS st;
+
+	ck_status(acquire_ntlm(user, domain, pw, &c), SEC_E_OK);
+	st = handshake_loop(&o, &c, s, &cctx, sctx, &ca, &sa);
+	DeleteSecurityContext(&cctx);
+	if (st != SEC_E_OK && o.failed_side == 's')
+		DeleteSecurityContext(sctx);
+	FreeCredentialsHandle(&c);
+	return st;
+}
+
+/*
+ * Who the client is comes from the entry that matched, never from its
+ * claim: an entry of the very domain wins over a domain-less one, an empty
+ * domain is the server's own (no wildcard), and the names come back as the
+ * file spells them.
+ */
+START_TEST(names_come_from_the_entry)
+{
+	char file[64], local[16], want[64];
+	CredHandle s;
+	CtxtHandle sctx;
+
+	write_temp(file, "/tmp/sspi-gss-ntlm-names-XXXXXX",
+		   ":bob:Guest-Bob-1\nCORP:bob:Corp-Bob-Secret\nLAB:admin:Admin-Pass\n");
+	local_domain(local);
+	server_with_file(file, &s);
+	/* The guest's password does not make one CORP\bob. */
+	ck_status(logon_to(&s, "bob", "CORP", "Guest-Bob-1", &sctx), SEC_E_LOGON_DENIED);
+	ck_status(logon_to(&s, "BOB", "corp", "Corp-Bob-Secret", &sctx), SEC_E_OK);
+	expect_client_name(&sctx, "CORP\\bob");
+	DeleteSecurityContext(&sctx);
+	/* No domain: this server's, where bob is the local account. */
+	ck_status(logon_to(&s, "bob", "", "Guest-Bob-1", &sctx), SEC_E_OK);
+	snprintf(want, sizeof(want), "%s\\bob", local);
+	expect_client_name(&sctx, want);
+	DeleteSecurityContext(&sctx);
+	/* LAB's admin is nobody's admin without naming LAB. */
+	ck_status(logon_to(&s, "admin", "", "Admin-Pass", &sctx), SEC_E_LOGON_DENIED);
+	ck_status(logon_to(&s, "admin", "lab", "Admin-Pass", &sctx), SEC_E_OK);
+	expect_client_name(&sctx, "LAB\\admin");
+	DeleteSecurityContext(&sctx);
+	FreeCredentialsHandle(&s);
+	unlink(file);
+}
+END_TEST
+
+/* The acceptor's database is never the client's: with only NTLM_USER_FILE,
+ * an outbound credential without identity or password finds nothing. */
+START_TEST(default_identity_is_not_the_acceptors)
+{
+	CredHandle c;
+
+	unsetenv("SSPI_GSS_NTLM_CLIENT_FILE");
+	ck_status(acquire_ntlm(NULL, NULL, NULL, &c), SEC_E_NO_CREDENTIALS);
+	ck_assert_ptr_nonnull(strstr(SspiGssGetLastErrorText(), "SSPI_GSS_NTLM_CLIENT_FILE"));
+	ck_status(acquire_ntlm("alice", "SSPI", NULL, &c), SEC_E_NO_CREDENTIALS);
+	setenv("SSPI_GSS_NTLM_CLIENT_FILE", client_file, 1);
+	ck_status(acquire_ntlm(NULL, NULL, NULL, &c), SEC_E_OK);
+	FreeCredentialsHandle(&c);
+	/* bob is in the acceptor's file only. */
+	ck_status(acquire_ntlm("bob", "", NULL, &c), SEC_E_NO_CREDENTIALS);
+}
+END_TEST
+
+/* The AV pair of id `id` in a CHALLENGE's target info, or NULL. */
+static unsigned char *challenge_av(unsigned char *msg, ULONG len, unsigned id)
+{
+	unsigned tlen = msg[40] | msg[41] << 8;
+	unsigned off = msg[44] | msg[45] << 8 | msg[46] << 16 | (unsigned)msg[47] << 24;
+
+	for (unsigned p = off; p + 4 <= off + tlen && p + 4 <= len;) {
+		unsigned pid = msg[p] | msg[p + 1] << 8, n = msg[p + 2] | msg[p + 3] << 8;
+
+		if (pid == id)
+			return msg + p;
+		if (pid == 0)
+			break;
+		p += 4 + n;
+	}
+	return NULL;
+}
+
+/*
+ * A man in the middle between our client and server. Clearing SEAL in
+ * the NEGOTIATE: the client, which asked for confidentiality, refuses the
+ * CHALLENGE that does not grant it. Renaming the CHALLENGE's timestamp
+ * pair (so the client sends no MIC): the server refuses the AUTHENTICATE.
+ */
+START_TEST(man_in_the_middle_cannot_downgrade)
+{
+	SecBuffer ctok = {0, SECBUFFER_TOKEN, NULL}, stok = {0, SECBUFFER_TOKEN, NULL};
+	SecBufferDesc cout = {SECBUFFER_VERSION, 1, &ctok}, sout = {SECBUFFER_VERSION, 1, &stok};
+	SecBufferDesc cin = {SECBUFFER_VERSION, 1, &stok}, sin = {SECBUFFER_VERSION, 1, &ctok};
+	ULONG req = NREQ | ISC_REQ_ALLOCATE_MEMORY, a;
+	CredHandle c, s;
+	CtxtHandle cctx, sctx;
+	unsigned char *ts;
+	TimeStamp t;
+
+	ck_status(acquire_ntlm("alice", "SSPI", "Alice-Pass-1", &c), SEC_E_OK);
+	acquire_ntlm_server(&s);
+	for (int attack = 0; attack < 2; attack++) {
+		ck_status(InitializeSecurityContextA(&c, NULL, "HTTP/x", req, 0, 0, NULL, 0, &cctx,
+						     &cout, &a, &t),
+			  SEC_I_CONTINUE_NEEDED);
+		if (attack == 0)
+			((unsigned char *)ctok.pvBuffer)[12] &= (unsigned char)~0x20; /* SEAL */
+		ck_status(AcceptSecurityContext(&s, NULL, &sin, ASC_REQ_ALLOCATE_MEMORY, 0, &sctx,
+						&sout, &a, &t),
+			  SEC_I_CONTINUE_NEEDED);
+		FreeContextBuffer(ctok.pvBuffer);
+		if (attack == 0) {
+			ck_status(InitializeSecurityContextA(&c, &cctx, "HTTP/x", req, 0, 0, &cin, 0,
+							     &cctx, &cout, &a, &t),
+				  SEC_E_UNSUPPORTED_FUNCTION);
+			ck_assert_ptr_nonnull(strstr(SspiGssGetLastErrorText(), "confidentiality"));
+			FreeContextBuffer(stok.pvBuffer);
+		} else {
+			ts = challenge_av(stok.pvBuffer, stok.cbBuffer, 7);
+			ck_assert_ptr_nonnull(ts);
+			ts[0] = 0x42; /* an id nobody knows */
+			ck_status(InitializeSecurityContextA(&c, &cctx, "HTTP/x", req, 0, 0, &cin, 0,
+							     &cctx, &cout, &a, &t),
+				  SEC_E_OK);
+			FreeContextBuffer(stok.pvBuffer);
+			ck_status(AcceptSecurityContext(&s, &sctx, &sin, ASC_REQ_ALLOCATE_MEMORY, 0,
+							&sctx, &sout, &a, &t),
+				  SEC_E_MESSAGE_ALTERED);
+			FreeContextBuffer(ctok.pvBuffer);
+		}
+		DeleteSecurityContext(&cctx);
+		DeleteSecurityContext(&sctx);
+	}
+	FreeCredentialsHandle(&c);
+	FreeCredentialsHandle(&s);
+}
+END_TEST
+
+/* DeleteSecurityContext while another thread seals on the context: the
+ * sealing thread sees SEC_E_OK until the handle is gone, then
+ * SEC_E_INVALID_HANDLE, and nothing is used after it is freed (ASan,
+ * valgrind and TSan run this). */
+struct sealer {
+	CtxtHandle ctx;
+	_Atomic int started;
+	long ok, invalid, other;
+};
+
+static void *seal_until_gone(void *arg)
+{
+	struct sealer *z = arg;
+
+	for (;;) {
+		char data[64] = "sealed while deleted";
+		unsigned char sig[16];
+		SecBuffer b[2] = {{sizeof(sig), SECBUFFER_TOKEN, sig}, {sizeof(data), SECBUFFER_DATA, data}};
+		SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
+		SECURITY_STATUS st = EncryptMessage(&z->ctx, 0, &d, 0);
+
+		atomic_store(&z->started, 1);
+		if (st == SEC_E_OK)
+			z->ok++;
+		else if (st == SEC_E_INVALID_HANDLE)
+			return (z->invalid++, NULL);
+		else
+			return (z->other++, NULL);
+	}
+}
+
+START_TEST(delete_while_sealing)
+{
+	struct npair p;
+	struct sealer z[2];
+	pthread_t th[2];
+
+	npair_up(&p, "alice", "SSPI", "Alice-Pass-1");
+	z[0] = (struct sealer){.ctx = p.cctx};
+	z[1] = (struct sealer){.ctx = p.cctx};
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(pthread_create(&th[i], NULL, seal_until_gone, &z[i]), 0);
+	while (!atomic_load(&z[0].started) || !atomic_load(&z[1].started))
+		sched_yield();
+	usleep(2000);
+	ck_status(DeleteSecurityContext(&p.cctx), SEC_E_OK);
+	for (int i = 0; i < 2; i++) {
+		pthread_join(th[i], NULL);
+		ck_assert_int_gt(z[i].ok, 0);
+		ck_assert_int_eq(z[i].invalid, 1);
+		ck_assert_int_eq(z[i].other, 0);
+	}
+	ck_status(DeleteSecurityContext(&p.cctx), SEC_E_INVALID_HANDLE);
+	ck_status(DeleteSecurityContext(&p.sctx), SEC_E_OK);
+	ck_status(FreeCredentialsHandle(&p.ccred), SEC_E_OK);
+	ck_status(FreeCredentialsHandle(&p.scred), SEC_E_OK);
+}
+END_TEST
+
 static Suite *ntlm_suite(void)
 {
 	Suite *s = suite_create("ntlm");
@@ -606,6 +878,10 @@ static Suite *ntlm_suite(void)
 	tcase_add_test(t, mic_protects_the_exchange);
 	tcase_add_test(t, integrity_only_and_credentials);
 	tcase_add_test(t, user_file_per_credential);
+	tcase_add_test(t, names_come_from_the_entry);
+	tcase_add_test(t, default_identity_is_not_the_acceptors);
+	tcase_add_test(t, man_in_the_middle_cannot_downgrade);
+	tcase_add_test(t, delete_while_sealing);
 	tcase_set_timeout(t, 60);
 	suite_add_tcase(s, t);
 	return s;
@@ -622,5 +898,6 @@ int main(void)
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);
 	unlink(user_file);
+	unlink(client_file);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

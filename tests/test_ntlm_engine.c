@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check_main.h"
@@ -149,11 +150,16 @@ END_TEST
 
 static SECURITY_STATUS example_validate(void *arg, const char *user, const char *domain,
 					const uint8_t chal[8], struct ntlm_bytes nt,
-					uint8_t base[16])
+					uint8_t base[16], char **auth_domain, char **auth_user)
 {
 	const uint8_t *hash = arg;
+	SECURITY_STATUS s = ntlm_check_response(hash, user, domain, chal, nt, base);
 
-	return ntlm_check_response(hash, user, domain, chal, nt, base);
+	if (s == SEC_E_OK) {
+		*auth_domain = strdup("EXAMPLE");
+		*auth_user = strdup("example-user");
+	}
+	return s;
 }
 
 START_TEST(authenticate_example)
@@ -293,6 +299,186 @@ START_TEST(client_mic_and_pairs)
 	msg[NTLM_MIC_OFFSET] ^= 1;
 	ck_assert_int_eq(ntlm_server_verify(&si, &r, &why), SEC_E_MESSAGE_ALTERED);
 	free(msg);
+}
+END_TEST
+
+/* The example CHALLENGE with a timestamp pair (id ts_id, value stamp)
+ * added to its target info: chal gets sizeof(challenge_msg) + 12 bytes. */
+static void challenge_with_stamp(uint8_t *chal, uint16_t ts_id, uint64_t stamp)
+{
+	uint8_t ti[sizeof(target_info) + 12];
+
+	memcpy(ti, target_info, 32);
+	ntlm_put_le16(ti + 32, ts_id);
+	ntlm_put_le16(ti + 34, 8);
+	ntlm_put_le64(ti + 36, stamp);
+	memset(ti + 44, 0, 4);
+	memcpy(chal, challenge_msg, 0x44);
+	memcpy(chal + 0x44, ti, sizeof(ti));
+	chal[40] = chal[42] = sizeof(ti);
+}
+
+/* A client answering the given CHALLENGE, with bindings cb and target spn. */
+static uint8_t *answer(const uint8_t *chal, size_t chal_len, struct ntlm_bytes neg,
+		       const uint8_t *cb, const char *spn, size_t *len)
+{
+	struct ntlm_client_input in = {0};
+	uint8_t exported[16], *msg;
+
+	in.flags = 0xe2888235;
+	in.user = "User";
+	in.domain = "Domain";
+	in.workstation = "COMPUTER";
+	in.nt_hash = nt_hash_password;
+	in.negotiate = neg;
+	in.challenge = (struct ntlm_bytes){chal, chal_len};
+	in.client_challenge = client_challenge;
+	in.random_key = random_key;
+	in.now = 1700000000;
+	in.cb_hash = cb;
+	in.spn = spn;
+	ck_assert_int_eq(ntlm_client_authenticate(&in, &msg, len, exported), SEC_E_OK);
+	return msg;
+}
+
+static void server_input(struct ntlm_server_input *si, const uint8_t *chal, size_t chal_len,
+			 struct ntlm_bytes neg, const uint8_t *msg, size_t len)
+{
+	memset(si, 0, sizeof(*si));
+	si->flags = 0xe2888235;
+	si->negotiate = neg;
+	si->challenge = (struct ntlm_bytes){chal, chal_len};
+	si->authenticate = (struct ntlm_bytes){msg, len};
+	si->server_challenge = server_challenge;
+	si->now = 1700000000;
+	si->max_skew = 36 * 3600;
+	si->validate = example_validate;
+	si->validate_arg = (void *)nt_hash_password;
+}
+
+/* A man in the middle renames the timestamp pair of our CHALLENGE: the
+ * client then sends no MIC, which would leave the NEGOTIATE and CHALLENGE
+ * flags unprotected. The server sees its timestamp missing from the
+ * authenticated response and refuses. */
+START_TEST(server_requires_its_timestamp_and_mic)
+{
+	uint8_t ours[sizeof(challenge_msg) + 12], seen[sizeof(challenge_msg) + 12], *msg;
+	uint8_t neg[40] = "NTLMSSP";
+	struct ntlm_bytes negb = {neg, sizeof(neg)};
+	struct ntlm_server_input si;
+	struct ntlm_server_result r;
+	uint64_t now = ntlm_filetime(1700000000);
+	const char *why;
+	size_t len;
+
+	challenge_with_stamp(ours, MSV_AV_TIMESTAMP, now);
+	challenge_with_stamp(seen, 0x00FF, now); /* renamed on the way */
+	msg = answer(seen, sizeof(seen), negb, NULL, NULL, &len);
+	server_input(&si, ours, sizeof(ours), negb, msg, len);
+	ck_assert_int_eq(ntlm_server_verify(&si, &r, &why), SEC_E_MESSAGE_ALTERED);
+	ck_assert_msg(strstr(why, "timestamp") != NULL, "why: %s", why);
+	free(msg);
+	/* The genuine exchange passes. */
+	msg = answer(ours, sizeof(ours), negb, NULL, NULL, &len);
+	server_input(&si, ours, sizeof(ours), negb, msg, len);
+	ck_assert_int_eq(ntlm_server_verify(&si, &r, &why), SEC_E_OK);
+	/* The backend's names, not the client's, are the authenticated ones. */
+	ck_assert_str_eq(r.auth_domain, "EXAMPLE");
+	ck_assert_str_eq(r.auth_user, "example-user");
+	ck_assert_str_eq(r.user, "User");
+	ntlm_server_result_clear(&r);
+	free(msg);
+}
+END_TEST
+
+/* Timestamps anywhere in 64 bits: exactly 2^63 ticks ahead (where a
+ * signed difference overflows) and beyond are refused. */
+START_TEST(skew_far_from_now)
+{
+	static const uint64_t offsets[] = {UINT64_C(1) << 63, (UINT64_C(1) << 63) + 1,
+					   (UINT64_C(1) << 63) - 1, UINT64_MAX / 2 + 12345};
+	uint8_t chal[sizeof(challenge_msg) + 12], *msg;
+	uint8_t neg[40] = "NTLMSSP";
+	struct ntlm_bytes negb = {neg, sizeof(neg)};
+	struct ntlm_server_input si;
+	struct ntlm_server_result r;
+	uint64_t now = ntlm_filetime(1700000000);
+	const char *why;
+	size_t len;
+
+	for (size_t i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++) {
+		challenge_with_stamp(chal, MSV_AV_TIMESTAMP, now + offsets[i]);
+		msg = answer(chal, sizeof(chal), negb, NULL, NULL, &len);
+		server_input(&si, chal, sizeof(chal), negb, msg, len);
+		ck_assert_msg(ntlm_server_verify(&si, &r, &why) == SEC_E_TIME_SKEW, "offset %zu", i);
+		free(msg);
+	}
+}
+END_TEST
+
+/* Extended protection: off, when supported, required; target names. */
+START_TEST(extended_protection_levels)
+{
+	uint8_t chal[sizeof(challenge_msg) + 12], *msg, *plain, cb[16], other[16], zero[16] = {0};
+	uint8_t neg[40] = "NTLMSSP";
+	struct ntlm_bytes negb = {neg, sizeof(neg)};
+	const char *ok_names[] = {"host/elsewhere", "HTTP/Server.Example", NULL};
+	const char *bad_names[] = {"HTTP/other.example", NULL};
+	struct ntlm_epa epa = {NTLM_EPA_OFF, 0, NULL};
+	struct ntlm_server_input si;
+	struct ntlm_server_result r;
+	const char *why;
+	size_t len, plain_len;
+
+	memset(cb, 0x11, sizeof(cb));
+	memset(other, 0x22, sizeof(other));
+	challenge_with_stamp(chal, MSV_AV_TIMESTAMP, ntlm_filetime(1700000000));
+	msg = answer(chal, sizeof(chal), negb, cb, "HTTP/server.example", &len);
+	plain = answer(chal, sizeof(chal), negb, zero, NULL, &plain_len);
+	server_input(&si, chal, sizeof(chal), negb, msg, len);
+	si.epa = &epa;
+	/* Off: other bindings pass. */
+	si.cb_hash = other;
+	ck_assert_int_eq(ntlm_server_verify(&si, &r, &why), SEC_E_OK);
+	ntlm_server_result_clear(&r);
+	/* When supported: the client's bindings must be ours... */
+	epa.level = NTLM_EPA_WHEN_SUPPORTED;
+	ck_assert_int_eq(ntlm_server_verify(&si, &r, &why), SEC_E_BAD_BINDINGS);
+	si.cb_hash = cb;
+	ck_assert_int_eq(ntlm_server_verify(&si, &r, &why), SEC_E_OK);
+	ntlm_server_result_clear(&r);
+	/* ...and a client without bindings passes. */
+	si.authenticate = (struct ntlm_bytes){plain, plain_len};
+	ck_assert_int_eq(ntlm_server_verify(&si, &r, &why), SEC_E_OK);
+	ntlm_server_result_clear(&r);
+	/* Required: a client without bindings is refused, and so is a
+	 * server without its own. */
+	epa.level = NTLM_EPA_REQUIRED;
+	ck_assert_int_eq(ntlm_server_verify(&si, &r, &why), SEC_E_BAD_BINDINGS);
+	si.authenticate = (struct ntlm_bytes){msg, len};
+	ck_assert_int_eq(ntlm_server_verify(&si, &r, &why), SEC_E_OK);
+	ntlm_server_result_clear(&r);
+	si.cb_hash = NULL;
+	ck_assert_int_eq(ntlm_server_verify(&si, &r, &why), SEC_E_BAD_BINDINGS);
+	si.cb_hash = cb;
+	/* Target names: one of ours (case-insensitively) passes, another not;
+	 * required, a client that named no target is refused. */
+	epa.check_target = 1;
+	epa.names = ok_names;
+	ck_assert_int_eq(ntlm_server_verify(&si, &r, &why), SEC_E_OK);
+	ntlm_server_result_clear(&r);
+	epa.names = bad_names;
+	ck_assert_int_eq(ntlm_server_verify(&si, &r, &why), SEC_E_BAD_BINDINGS);
+	ck_assert_msg(strstr(why, "target name") != NULL, "why: %s", why);
+	epa.level = NTLM_EPA_WHEN_SUPPORTED;
+	si.authenticate = (struct ntlm_bytes){plain, plain_len};
+	ck_assert_int_eq(ntlm_server_verify(&si, &r, &why), SEC_E_OK);
+	ntlm_server_result_clear(&r);
+	epa.level = NTLM_EPA_REQUIRED;
+	si.cb_hash = NULL;
+	ck_assert_int_eq(ntlm_server_verify(&si, &r, &why), SEC_E_BAD_BINDINGS);
+	free(msg);
+	free(plain);
 }
 END_TEST
 
@@ -485,36 +671,162 @@ START_TEST(wire_strings)
 }
 END_TEST
 
+/* Writes text to a new file of mode mode in dir; returns its path. */
+static char *write_file(const char *dir, const char *name, const char *text, mode_t mode)
+{
+	char *path = malloc(strlen(dir) + strlen(name) + 2);
+	FILE *f;
+
+	sprintf(path, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+	ck_assert_int_eq(chmod(path, mode), 0);
+	return path;
+}
+
 START_TEST(user_file)
 {
-	char path[] = "/tmp/sspi-gss-users-XXXXXX";
-	int fd = mkstemp(path);
-	FILE *f = fdopen(fd, "w");
-	uint8_t hash[16], want[16];
-	char *d, *u;
+	char dir[] = "/tmp/sspi-gss-users-XXXXXX";
+	struct ntlm_user e;
+	uint8_t want[16];
+	const char *why;
+	char *path;
 
-	fputs("# comment\n\nSSPI:alice:Alice:Pass:1\r\n"
-	      ":bob:A4F49C406510BDCAB6824EE7C30FD852\n"
-	      "OTHER:carol:x\n",
-	      f);
-	fclose(f);
-	ck_assert_int_eq(ntlm_users_lookup(path, "sspi", "ALICE", hash, NULL, NULL), 0);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	path = write_file(dir, "users",
+			  "# comment\n\nSSPI:alice:Alice:Pass:1\r\n"
+			  ":bob:A4F49C406510BDCAB6824EE7C30FD852\n"
+			  "OTHER:carol:x\n",
+			  0600);
+	ck_assert_int_eq(ntlm_users_lookup(path, "sspi", "ALICE", NTLM_DOMAIN_EXACT, &e, &why), 0);
 	ck_assert_int_eq(ntlm_nt_hash("Alice:Pass:1", want), 0);
-	ck_bytes(hash, want, 16);
-	ck_assert_int_eq(ntlm_users_lookup(path, "ELSEWHERE", "alice", hash, NULL, NULL), 1);
-	ck_assert_int_eq(ntlm_users_lookup(path, "", "alice", hash, NULL, NULL), 0);
-	/* An empty domain in the file matches every domain; a hash line. */
-	ck_assert_int_eq(ntlm_users_lookup(path, "ANY", "Bob", hash, NULL, NULL), 0);
-	ck_bytes(hash, nt_hash_password, 16);
-	ck_assert_int_eq(ntlm_users_lookup(path, "OTHER", "dave", hash, NULL, NULL), 1);
-	ck_assert_int_eq(ntlm_users_lookup(path, NULL, NULL, hash, &d, &u), 0);
-	ck_assert_str_eq(d, "SSPI");
-	ck_assert_str_eq(u, "alice");
-	free(d);
-	free(u);
+	ck_bytes(e.nt_hash, want, 16);
+	/* The entry's own spelling comes back, not the caller's. */
+	ck_assert_str_eq(e.domain, "SSPI");
+	ck_assert_str_eq(e.user, "alice");
+	ntlm_user_clear(&e);
+	ck_assert_int_eq(ntlm_users_lookup(path, "ELSEWHERE", "alice", NTLM_DOMAIN_EXACT, &e, &why),
+			 1);
+	/* An acceptor's empty domain is no wildcard... */
+	ck_assert_int_eq(ntlm_users_lookup(path, "", "alice", NTLM_DOMAIN_EXACT, &e, &why), 1);
+	/* ...but an initiator's own file may name the user in any domain. */
+	ck_assert_int_eq(ntlm_users_lookup(path, "", "alice", NTLM_DOMAIN_ANY, &e, &why), 0);
+	ntlm_user_clear(&e);
+	/* A domain-less entry (a local account) serves any domain; a hash line. */
+	ck_assert_int_eq(ntlm_users_lookup(path, "ANY", "Bob", NTLM_DOMAIN_EXACT, &e, &why), 0);
+	ck_bytes(e.nt_hash, nt_hash_password, 16);
+	ck_assert_str_eq(e.domain, "");
+	ck_assert_str_eq(e.user, "bob");
+	ntlm_user_clear(&e);
+	ck_assert_int_eq(ntlm_users_lookup(path, "OTHER", "dave", NTLM_DOMAIN_EXACT, &e, &why), 1);
+	ck_assert_int_eq(ntlm_users_lookup(path, NULL, NULL, NTLM_DOMAIN_ANY, &e, &why), 0);
+	ck_assert_str_eq(e.domain, "SSPI");
+	ck_assert_str_eq(e.user, "alice");
+	ntlm_user_clear(&e);
 	unlink(path);
-	ck_assert_int_eq(ntlm_users_lookup(path, "", "alice", hash, NULL, NULL), -1);
-	ck_assert_int_eq(ntlm_users_lookup(NULL, "", "alice", hash, NULL, NULL), -1);
+	ck_assert_int_eq(ntlm_users_lookup(path, "", "alice", NTLM_DOMAIN_EXACT, &e, &why), -1);
+	ck_assert_int_eq(ntlm_users_lookup(NULL, "", "alice", NTLM_DOMAIN_EXACT, &e, &why), -1);
+	free(path);
+	rmdir(dir);
+}
+END_TEST
+
+/* An entry of the client's very domain wins over a domain-less one,
+ * whichever comes first in the file. */
+START_TEST(user_file_exact_domain_wins)
+{
+	char dir[] = "/tmp/sspi-gss-users-XXXXXX";
+	struct ntlm_user e;
+	uint8_t want[16];
+	const char *why;
+	char *path;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	path = write_file(dir, "users", ":bob:Guest-Bob-1\nCORP:bob:Corp-Bob-Secret\nLAB:admin:x\n",
+			  0600);
+	ck_assert_int_eq(ntlm_users_lookup(path, "corp", "BOB", NTLM_DOMAIN_EXACT, &e, &why), 0);
+	ck_assert_int_eq(ntlm_nt_hash("Corp-Bob-Secret", want), 0);
+	ck_bytes(e.nt_hash, want, 16);
+	ck_assert_str_eq(e.domain, "CORP");
+	ntlm_user_clear(&e);
+	ck_assert_int_eq(ntlm_users_lookup(path, "HOST", "bob", NTLM_DOMAIN_EXACT, &e, &why), 0);
+	ck_assert_int_eq(ntlm_nt_hash("Guest-Bob-1", want), 0);
+	ck_bytes(e.nt_hash, want, 16);
+	ck_assert_str_eq(e.domain, "");
+	ntlm_user_clear(&e);
+	ck_assert_int_eq(ntlm_users_lookup(path, "HOST", "admin", NTLM_DOMAIN_EXACT, &e, &why), 1);
+	unlink(path);
+	free(path);
+	rmdir(dir);
+}
+END_TEST
+
+/* Files that others could have written or swapped are refused, saying why. */
+START_TEST(user_file_refused_when_unsafe)
+{
+	char dir[] = "/tmp/sspi-gss-users-XXXXXX";
+	char link_path[64];
+	struct ntlm_user e;
+	const char *why;
+	char *path;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	path = write_file(dir, "users", "D:alice:pw\n", 0666);
+	ck_assert_int_eq(ntlm_users_lookup(path, "D", "alice", NTLM_DOMAIN_EXACT, &e, &why), -1);
+	ck_assert_msg(strstr(why, "others may write") != NULL, "why: %s", why);
+	ck_assert_int_eq(chmod(path, 0620), 0);
+	ck_assert_int_eq(ntlm_users_lookup(path, "D", "alice", NTLM_DOMAIN_EXACT, &e, &why), -1);
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	ck_assert_int_eq(ntlm_users_lookup(path, "D", "alice", NTLM_DOMAIN_EXACT, &e, &why), 0);
+	ntlm_user_clear(&e);
+	/* A directory is no user file. */
+	ck_assert_int_eq(ntlm_users_lookup(dir, "D", "alice", NTLM_DOMAIN_EXACT, &e, &why), -1);
+	ck_assert_msg(strstr(why, "regular") != NULL, "why: %s", why);
+	/* A link in a directory only we may write is followed... */
+	snprintf(link_path, sizeof(link_path), "%s/link", dir);
+	ck_assert_int_eq(symlink(path, link_path), 0);
+	ck_assert_int_eq(ntlm_users_lookup(link_path, "D", "alice", NTLM_DOMAIN_EXACT, &e, &why), 0);
+	ntlm_user_clear(&e);
+	/* ...one in a directory others may write is not. */
+	ck_assert_int_eq(chmod(dir, 0777), 0);
+	ck_assert_int_eq(ntlm_users_lookup(link_path, "D", "alice", NTLM_DOMAIN_EXACT, &e, &why), -1);
+	ck_assert_msg(strstr(why, "symbolic link") != NULL, "why: %s", why);
+	ck_assert_int_eq(chmod(dir, 0700), 0);
+	/* Owned by another user (only root can arrange that here). */
+	if (geteuid() == 0) {
+		ck_assert_int_eq(chown(path, 65534, 65534), 0);
+		ck_assert_int_eq(ntlm_users_lookup(path, "D", "alice", NTLM_DOMAIN_EXACT, &e, &why),
+				 -1);
+		ck_assert_msg(strstr(why, "owned by another user") != NULL, "why: %s", why);
+	}
+	unlink(link_path);
+	unlink(path);
+	free(path);
+	rmdir(dir);
+}
+END_TEST
+
+/* Sequence numbers never wrap: a used-up direction refuses to send or
+ * receive instead of reusing number 0 and its RC4 position. */
+START_TEST(sequence_numbers_do_not_wrap)
+{
+	struct ntlm_direction d;
+	uint32_t seq;
+
+	memset(&d, 0, sizeof(d));
+	ck_assert_int_eq(ntlm_seq_next(&d, &seq), 0);
+	ck_assert_uint_eq(seq, 0);
+	ck_assert_int_eq(ntlm_seq_expect(&d, 1), 0);
+	ck_assert_int_eq(ntlm_seq_expect(&d, 0), 1);
+	d.seq = UINT32_MAX - 1;
+	ck_assert_int_eq(ntlm_seq_next(&d, &seq), 0);
+	ck_assert_uint_eq(seq, UINT32_MAX - 1);
+	ck_assert_int_eq(ntlm_seq_next(&d, &seq), -1);
+	ck_assert_uint_eq(d.seq, UINT32_MAX);
+	ck_assert_int_eq(ntlm_seq_expect(&d, UINT32_MAX), -1);
+	ck_assert_int_eq(ntlm_seq_expect(&d, 0), -1);
 }
 END_TEST
 
@@ -529,11 +841,17 @@ static Suite *ntlm_engine_suite(void)
 	tcase_add_test(t, authenticate_example);
 	tcase_add_test(t, client_mic_and_pairs);
 	tcase_add_test(t, sealing_example);
+	tcase_add_test(t, server_requires_its_timestamp_and_mic);
+	tcase_add_test(t, skew_far_from_now);
+	tcase_add_test(t, extended_protection_levels);
 	tcase_add_test(t, decoders_hold_on_damage);
 	tcase_add_test(t, server_holds_on_damage);
 	tcase_add_test(t, random_bytes);
 	tcase_add_test(t, wire_strings);
 	tcase_add_test(t, user_file);
+	tcase_add_test(t, user_file_exact_domain_wins);
+	tcase_add_test(t, user_file_refused_when_unsafe);
+	tcase_add_test(t, sequence_numbers_do_not_wrap);
 	tcase_set_timeout(t, 60);
 	suite_add_tcase(s, t);
 	return s;

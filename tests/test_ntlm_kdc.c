@@ -12,7 +12,9 @@
 
 #include "kerberos_util.h"
 
-#define NREQ (ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_CONNECTION)
+/* Authentication only: the KDC backend grants no signing or sealing, and
+ * a client that asks for them fails (client_asking_for_sealing_fails). */
+#define NREQ ISC_REQ_CONNECTION
 
 static struct realm realm;
 static char service_ccache[512];
@@ -69,8 +71,7 @@ static SECURITY_STATUS logon(const char *user, const char *pw, CtxtHandle *cctx,
 			     CtxtHandle *sctx, ULONG *cattrs, ULONG *sattrs, char *failed_side)
 {
 	CredHandle c, s;
-	struct loop o = {.target = "HTTP/localhost", .isc_req = NREQ,
-			 .asc_req = ASC_REQ_CONFIDENTIALITY | ASC_REQ_INTEGRITY};
+	struct loop o = {.target = "HTTP/localhost", .isc_req = NREQ};
 	SECURITY_STATUS st;
 
 	ck_status(acquire_identity("NTLM", user, "SSPI", pw, &c), SEC_E_OK);
@@ -177,6 +178,53 @@ START_TEST(kdc_down_and_no_tickets)
 }
 END_TEST
 
+/* A client that asks for confidentiality and integrity is not granted
+ * them by this backend, and fails rather than go on unprotected. */
+START_TEST(client_asking_for_sealing_fails)
+{
+	struct loop o = {.target = "HTTP/localhost",
+			 .isc_req = ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_CONNECTION};
+	CredHandle c, s;
+	CtxtHandle cctx, sctx;
+	ULONG ca, sa;
+
+	ck_status(acquire_identity("NTLM", "alice", "SSPI", "Alice-Pass-1", &c), SEC_E_OK);
+	acquire_ntlm_server(&s);
+	ck_status(handshake_loop(&o, &c, &s, &cctx, &sctx, &ca, &sa), SEC_E_UNSUPPORTED_FUNCTION);
+	ck_assert_int_eq(o.failed_side, 'c');
+	ck_assert_ptr_nonnull(strstr(SspiGssGetLastErrorText(), "confidentiality"));
+	delete_both(&cctx, &sctx);
+	ck_status(FreeCredentialsHandle(&c), SEC_E_OK);
+	ck_status(FreeCredentialsHandle(&s), SEC_E_OK);
+}
+END_TEST
+
+/* Channel bindings are checked on this backend as with the user file,
+ * once the KDC has found the response (and its AV pairs) authentic. */
+START_TEST(channel_bindings_checked)
+{
+	struct cb_storage cst, sst;
+	SecBuffer ccb = make_cb(&cst, "tls-unique:client"), scb = make_cb(&sst, "tls-unique:server");
+	struct loop o = {.target = "HTTP/localhost", .isc_req = NREQ, .client_cb = &ccb,
+			 .server_cb = &scb};
+	CredHandle c, s;
+	CtxtHandle cctx, sctx;
+	ULONG ca, sa;
+
+	ck_status(acquire_identity("NTLM", "alice", "SSPI", "Alice-Pass-1", &c), SEC_E_OK);
+	acquire_ntlm_server(&s);
+	ck_status(handshake_loop(&o, &c, &s, &cctx, &sctx, &ca, &sa), SEC_E_BAD_BINDINGS);
+	ck_assert_int_eq(o.failed_side, 's');
+	delete_both(&cctx, &sctx);
+	/* The same bindings on both sides pass. */
+	scb = make_cb(&sst, "tls-unique:client");
+	ck_status(handshake_loop(&o, &c, &s, &cctx, &sctx, &ca, &sa), SEC_E_OK);
+	delete_both(&cctx, &sctx);
+	ck_status(FreeCredentialsHandle(&c), SEC_E_OK);
+	ck_status(FreeCredentialsHandle(&s), SEC_E_OK);
+}
+END_TEST
+
 /* The ticket cache given to the credential (SSPI_GSS_NTLM_DATABASE), none
  * in the environment. */
 START_TEST(ccache_per_credential)
@@ -260,6 +308,8 @@ int main(void)
 	tcase_add_test(t, wrong_password_and_unknown_user);
 	tcase_add_test(t, kdc_down_and_no_tickets);
 	tcase_add_test(t, ccache_per_credential);
+	tcase_add_test(t, client_asking_for_sealing_fails);
+	tcase_add_test(t, channel_bindings_checked);
 	tcase_add_test(t, negotiate_over_the_kdc_backend);
 	tcase_set_timeout(t, 120);
 	suite_add_tcase(s, t);

@@ -289,6 +289,21 @@ void ntlm_session_restart_seal(struct ntlm_direction *d)
 	RC4_set_key(&d->seal, 16, d->seal_key);
 }
 
+int ntlm_seq_next(struct ntlm_direction *d, uint32_t *seq)
+{
+	if (d->seq == UINT32_MAX)
+		return -1;
+	*seq = d->seq++;
+	return 0;
+}
+
+int ntlm_seq_expect(const struct ntlm_direction *d, uint32_t seq)
+{
+	if (d->seq == UINT32_MAX)
+		return -1;
+	return seq == d->seq ? 0 : 1;
+}
+
 void ntlm_session_wipe(struct ntlm_session *s)
 {
 	sg_wipe(s, sizeof(*s));

@@ -10,6 +10,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ntlm.h"
 #include "strings.h"
@@ -204,6 +205,8 @@ void ntlm_server_result_clear(struct ntlm_server_result *r)
 	free(r->user);
 	free(r->domain);
 	free(r->workstation);
+	free(r->auth_user);
+	free(r->auth_domain);
 	sg_wipe(r, sizeof(*r));
 }
 
@@ -217,6 +220,105 @@ static int all_zero(struct ntlm_bytes b)
 	return d == 0;
 }
 
+/* The host of an SPN "class/host[:port][/name][@realm]", in place. */
+static const char *spn_host(char *spn)
+{
+	char *host = strchr(spn, '/'), *end;
+
+	if (host == NULL)
+		return spn;
+	host++;
+	end = host + strcspn(host, ":/@");
+	*end = '\0';
+	return host;
+}
+
+/* Is the SPN one of ours: in the list, or, with no list, naming this host
+ * (by its full or its first-label name) with any service class? */
+static int target_is_ours(char *spn, const char *const *names)
+{
+	char self[256], *dot;
+	const char *host;
+
+	if (names != NULL) {
+		for (; *names != NULL; names++)
+			if (ntlm_same_name(spn, *names))
+				return 1;
+		return 0;
+	}
+	if (gethostname(self, sizeof(self)) != 0)
+		return 0;
+	self[sizeof(self) - 1] = '\0';
+	host = spn_host(spn);
+	if (ntlm_same_name(host, self))
+		return 1;
+	dot = strchr(self, '.');
+	if (dot != NULL)
+		*dot = '\0';
+	return ntlm_same_name(host, self);
+}
+
+SECURITY_STATUS ntlm_check_epa(struct ntlm_bytes nt_response, const uint8_t *cb_hash,
+			       const struct ntlm_epa *epa, const char **why)
+{
+	static const struct ntlm_epa when_supported = {NTLM_EPA_WHEN_SUPPORTED, 0, NULL};
+	struct ntlm_bytes avs, v;
+	int required;
+
+	*why = NULL;
+	if (epa == NULL)
+		epa = &when_supported;
+	required = epa->level == NTLM_EPA_REQUIRED;
+	if (epa->level == NTLM_EPA_OFF)
+		return SEC_E_OK;
+	if (nt_response.len < 16 + BLOB_HEADER + 4) {
+		*why = "the NTLMv2 response is too short";
+		return SEC_E_INVALID_TOKEN;
+	}
+	avs = (struct ntlm_bytes){nt_response.data + 16 + BLOB_HEADER,
+				  nt_response.len - 16 - BLOB_HEADER};
+	if (!ntlm_av_valid(avs)) {
+		*why = "the NTLMv2 response is malformed";
+		return SEC_E_INVALID_TOKEN;
+	}
+	/* Bindings the client sent must be ours; zeros mean "none". */
+	if (ntlm_av_find(avs, MSV_AV_CHANNEL_BINDINGS, &v) == 1 && !all_zero(v)) {
+		if (cb_hash != NULL && (v.len != 16 || !ntlm_equal(v.data, cb_hash, 16))) {
+			*why = "the channel bindings do not match ours";
+			return SEC_E_BAD_BINDINGS;
+		}
+	} else if (required) {
+		*why = "extended protection is required and the client sent no channel bindings";
+		return SEC_E_BAD_BINDINGS;
+	}
+	if (required && cb_hash == NULL) {
+		*why = "extended protection is required and the server gave no channel bindings";
+		return SEC_E_BAD_BINDINGS;
+	}
+	if (epa->check_target) {
+		char *spn = NULL;
+		int ours;
+
+		if (ntlm_av_find(avs, MSV_AV_TARGET_NAME, &v) != 1 || v.len == 0) {
+			if (!required)
+				return SEC_E_OK;
+			*why = "extended protection is required and the client named no target";
+			return SEC_E_BAD_BINDINGS;
+		}
+		if (ntlm_string_from_wire(v, 1, &spn) != 0) {
+			*why = "the client's target name is malformed";
+			return SEC_E_INVALID_TOKEN;
+		}
+		ours = target_is_ours(spn, epa->names);
+		free(spn);
+		if (!ours) {
+			*why = "the client's target name is not one of this service's names";
+			return SEC_E_BAD_BINDINGS;
+		}
+	}
+	return SEC_E_OK;
+}
+
 #define FAIL(code, text)         \
 	do {                     \
 		s = (code);      \
@@ -224,16 +326,38 @@ static int all_zero(struct ntlm_bytes b)
 		goto fail;       \
 	} while (0)
 
+/* The MIC over the three messages (MS-NLMP 3.2.5.1.2), on a copy of the
+ * AUTHENTICATE message with its MIC field zeroed. */
+static SECURITY_STATUS check_mic(const struct ntlm_server_input *in, const uint8_t exported[16],
+				 const uint8_t *mic)
+{
+	uint8_t *copy, want[16];
+	int same;
+
+	copy = malloc(in->authenticate.len);
+	if (copy == NULL)
+		return SEC_E_INSUFFICIENT_MEMORY;
+	memcpy(copy, in->authenticate.data, in->authenticate.len);
+	memset(copy + NTLM_MIC_OFFSET, 0, 16);
+	ntlm_mic(exported, in->negotiate, in->challenge,
+		 (struct ntlm_bytes){copy, in->authenticate.len}, want);
+	free(copy);
+	same = ntlm_equal(want, mic, 16);
+	sg_wipe(want, sizeof(want));
+	return same ? SEC_E_OK : SEC_E_MESSAGE_ALTERED;
+}
+
 SECURITY_STATUS ntlm_server_verify(const struct ntlm_server_input *in,
 				   struct ntlm_server_result *out, const char **why)
 {
 	int unicode = (in->flags & NTLMSSP_NEGOTIATE_UNICODE) != 0;
 	struct ntlm_authenticate a;
-	struct ntlm_bytes blob, avs, v;
+	struct ntlm_challenge ours;
+	struct ntlm_bytes blob, avs, v, our_ts = {NULL, 0};
 	uint8_t base[16];
-	uint64_t t, now;
-	int64_t skew;
+	uint64_t t, now, skew;
 	uint32_t av_flags = 0;
+	const char *epa_why;
 	SECURITY_STATUS s;
 
 	memset(out, 0, sizeof(*out));
@@ -258,16 +382,17 @@ SECURITY_STATUS ntlm_server_verify(const struct ntlm_server_input *in,
 	if (blob.data[0] != 1 || blob.data[1] != 1 || !ntlm_av_valid(avs))
 		FAIL(SEC_E_INVALID_TOKEN, "the NTLMv2 response is malformed");
 	s = in->validate(in->validate_arg, out->user, out->domain, in->server_challenge, a.nt,
-			 base);
+			 base, &out->auth_domain, &out->auth_user);
 	if (s != SEC_E_OK)
 		goto fail;
 
 	/* Only an authentic response gets its timestamp looked at, so the
-	 * answer to a guess never depends on the clock. */
+	 * answer to a guess never depends on the clock. The difference is
+	 * taken unsigned: any 64-bit timestamp, however far off, is refused. */
 	t = ntlm_le64(blob.data + 8);
 	now = ntlm_filetime(in->now);
-	skew = (int64_t)(now - t);
-	if (skew > in->max_skew * FILETIME_PER_SECOND || -skew > in->max_skew * FILETIME_PER_SECOND)
+	skew = now > t ? now - t : t - now;
+	if (skew > (uint64_t)in->max_skew * FILETIME_PER_SECOND)
 		FAIL(SEC_E_TIME_SKEW, "the response's timestamp is too far from our clock");
 
 	if (in->flags & NTLMSSP_NEGOTIATE_KEY_EXCH) {
@@ -278,31 +403,36 @@ SECURITY_STATUS ntlm_server_verify(const struct ntlm_server_input *in,
 		memcpy(out->exported, base, 16);
 	}
 
+	/* MS-NLMP 3.1.5.1.2: a client answering a CHALLENGE that carries
+	 * MsvAvTimestamp must send a MIC. The timestamp comes back inside the
+	 * authenticated response, so a CHALLENGE whose timestamp was removed
+	 * or renamed on the way is seen here, and without a MIC nothing else
+	 * would protect the NEGOTIATE and CHALLENGE flags (a man in the
+	 * middle clearing SEAL). */
+	if (ntlm_decode_challenge(in->challenge.data, in->challenge.len, &ours) == 0 &&
+	    ntlm_av_find(ours.target_info, MSV_AV_TIMESTAMP, &our_ts) == 1) {
+		if (ntlm_av_find(avs, MSV_AV_TIMESTAMP, &v) != 1 || v.len != our_ts.len ||
+		    memcmp(v.data, our_ts.data, v.len) != 0)
+			FAIL(SEC_E_MESSAGE_ALTERED,
+			     "the response does not carry our CHALLENGE's timestamp");
+	}
 	if (ntlm_av_find(avs, MSV_AV_FLAGS, &v) == 1 && v.len == 4)
 		av_flags = ntlm_le32(v.data);
+	if (our_ts.data != NULL && !(av_flags & MSV_AV_FLAG_MIC_PRESENT))
+		FAIL(SEC_E_INVALID_TOKEN, "the client sent no MIC, which our CHALLENGE requires");
 	if (av_flags & MSV_AV_FLAG_MIC_PRESENT) {
-		uint8_t *copy, mic[16];
-
 		if (a.mic == NULL)
 			FAIL(SEC_E_INVALID_TOKEN, "a MIC is announced but has no room");
-		copy = malloc(in->authenticate.len);
-		if (copy == NULL)
-			FAIL(SEC_E_INSUFFICIENT_MEMORY, "out of memory");
-		memcpy(copy, in->authenticate.data, in->authenticate.len);
-		memset(copy + NTLM_MIC_OFFSET, 0, 16);
-		ntlm_mic(out->exported, in->negotiate, in->challenge,
-			 (struct ntlm_bytes){copy, in->authenticate.len}, mic);
-		free(copy);
-		if (!ntlm_equal(mic, a.mic, 16))
-			FAIL(SEC_E_MESSAGE_ALTERED, "the MIC does not match the three messages");
+		s = check_mic(in, out->exported, a.mic);
+		if (s == SEC_E_INSUFFICIENT_MEMORY)
+			FAIL(s, "out of memory");
+		if (s != SEC_E_OK)
+			FAIL(s, "the MIC does not match the three messages");
 	}
 
-	/* Bindings the client sent must be ours. A client that sent none (or
-	 * zeros, "no bindings") is let in, as Windows does unless extended
-	 * protection is set to "required". */
-	if (in->cb_hash != NULL && ntlm_av_find(avs, MSV_AV_CHANNEL_BINDINGS, &v) == 1 &&
-	    !all_zero(v) && (v.len != 16 || !ntlm_equal(v.data, in->cb_hash, 16)))
-		FAIL(SEC_E_BAD_BINDINGS, "the channel bindings do not match ours");
+	s = ntlm_check_epa(a.nt, in->cb_hash, in->epa, &epa_why);
+	if (s != SEC_E_OK)
+		FAIL(s, epa_why);
 	sg_wipe(base, sizeof(base));
 	return SEC_E_OK;
 fail:

@@ -214,6 +214,14 @@ struct ntlm_session {
 void ntlm_session_init(struct ntlm_session *s, uint32_t flags, const uint8_t exported[16],
 		       int initiator);
 void ntlm_session_wipe(struct ntlm_session *s);
+/* Sequence numbers are 32 bits and never come back: after 2^32 - 1
+ * messages a direction is used up (the context must be renewed) rather
+ * than wrapping to a number, and an RC4 position, already used.
+ * ntlm_seq_next hands out the next send number (-1 when used up);
+ * ntlm_seq_expect checks a received one: 0 the expected one, 1 another,
+ * -1 used up. */
+int ntlm_seq_next(struct ntlm_direction *d, uint32_t *seq);
+int ntlm_seq_expect(const struct ntlm_direction *d, uint32_t seq);
 /* Starts a direction's RC4 state again from its sealing key (MS-SPNG:
  * after the mechListMIC); the sequence number goes on. */
 void ntlm_session_restart_seal(struct ntlm_direction *d);
@@ -235,13 +243,37 @@ void ntlm_signature_finish(const struct ntlm_session *s, struct ntlm_direction *
 void ntlm_seal_bytes(struct ntlm_direction *d, uint8_t *data, size_t len);
 
 /* users.c: the user database, lines "DOMAIN:user:password" or
- * "DOMAIN:user:<32 hex digits of the NT hash>"; '#' starts a comment. An
- * empty DOMAIN matches any domain; names compare case-insensitively.
- * user NULL takes the file's first entry (an initiator with no identity).
- * Returns 0 and fills the hash (and, for user NULL, malloc'ed names), 1 when
- * no entry matches, -1 when the file cannot be read. */
+ * "DOMAIN:user:<32 hex digits of the NT hash>"; '#' starts a comment;
+ * names compare case-insensitively. */
+struct ntlm_user {
+	char *domain, *user; /* malloc'ed: the entry's own spelling */
+	uint8_t nt_hash[16];
+};
+void ntlm_user_clear(struct ntlm_user *u);
+/* Unicode case-insensitive equality of two UTF-8 names. */
+int ntlm_same_name(const char *a, const char *b);
+
+enum ntlm_domain_rule {
+	/* Acceptor: the entry of the domain, else a domain-less entry (a
+	 * local account, valid whatever domain the client named). */
+	NTLM_DOMAIN_EXACT,
+	/* Initiator's own file: the entry of the domain, else the user's
+	 * first entry of any domain. */
+	NTLM_DOMAIN_ANY,
+};
+
+/* Reads the whole file into a malloc'ed, NUL-terminated buffer that the
+ * caller wipes (sg_wipe) and frees; refuses, with *why saying why, a file
+ * that is not regular, is owned by someone other than us or root, may be
+ * written by group or others, or is a symbolic link in a directory others
+ * may write. Returns 0 or -1. */
+int ntlm_users_read(const char *path, char **text, size_t *len, const char **why);
+
+/* Finds user (NULL: the file's first entry) of domain under rule. Returns
+ * 0 and fills *out, 1 when no entry matches, -1 when the file cannot be
+ * used (*why says why). */
 int ntlm_users_lookup(const char *path, const char *domain, const char *user,
-		      uint8_t nt_hash[16], char **found_domain, char **found_user);
+		      enum ntlm_domain_rule rule, struct ntlm_user *out, const char **why);
 
 /* kdc.c: the acceptor's KDC backend (Heimdal's digest service):
  * authentication only, no session key. */
@@ -283,11 +315,14 @@ SECURITY_STATUS ntlm_client_authenticate(const struct ntlm_client_input *in, uin
 					 size_t *len, uint8_t exported[16]);
 
 /* A validation backend: given the names as the client sent them, the
- * server challenge and the NTLMv2 response, SEC_E_OK and the session base
- * key, or SEC_E_LOGON_DENIED (unknown user or wrong password alike). */
+ * server challenge and the NTLMv2 response, SEC_E_OK, the session base key
+ * and the identity the backend vouches for (its own spelling of domain and
+ * user, malloc'ed), or SEC_E_LOGON_DENIED (unknown user or wrong password
+ * alike). */
 typedef SECURITY_STATUS (*ntlm_validate_fn)(void *arg, const char *user, const char *domain,
 					    const uint8_t server_challenge[8],
-					    struct ntlm_bytes nt_response, uint8_t base_key[16]);
+					    struct ntlm_bytes nt_response, uint8_t base_key[16],
+					    char **auth_domain, char **auth_user);
 
 /* Checks an NTLMv2 response against an NT hash: the user database backends
  * share this. */
@@ -295,18 +330,41 @@ SECURITY_STATUS ntlm_check_response(const uint8_t nt_hash[16], const char *user,
 				    const char *domain, const uint8_t server_challenge[8],
 				    struct ntlm_bytes nt_response, uint8_t base_key[16]);
 
+/* Extended protection (relay protection): what the acceptor demands of the
+ * client's MsvAvChannelBindings and MsvAvTargetName (docs/security.md). */
+enum ntlm_epa_level {
+	NTLM_EPA_OFF,            /* neither is looked at */
+	NTLM_EPA_WHEN_SUPPORTED, /* checked when the client sent them */
+	NTLM_EPA_REQUIRED,       /* the client must send them, and they must match */
+};
+struct ntlm_epa {
+	enum ntlm_epa_level level;
+	/* Check MsvAvTargetName against names (NULL-terminated), or, when
+	 * names is NULL, against this host's names (any service class). */
+	int check_target;
+	const char *const *names;
+};
+
+/* The NTLMv2 response's AV pairs against the policy and our bindings'
+ * hash (NULL: the server has none). SEC_E_OK or SEC_E_BAD_BINDINGS with
+ * *why. Both backends call it once the response is known authentic. */
+SECURITY_STATUS ntlm_check_epa(struct ntlm_bytes nt_response, const uint8_t *cb_hash,
+			       const struct ntlm_epa *epa, const char **why);
+
 struct ntlm_server_input {
 	uint32_t flags; /* negotiated, as sent in the CHALLENGE */
 	struct ntlm_bytes negotiate, challenge, authenticate;
 	const uint8_t *server_challenge; /* 8 */
 	long long now, max_skew;         /* Unix seconds */
 	const uint8_t *cb_hash;          /* ours, or NULL when the server has none */
+	const struct ntlm_epa *epa;       /* NULL: NTLM_EPA_WHEN_SUPPORTED, no names */
 	ntlm_validate_fn validate;
 	void *validate_arg;
 };
 
 struct ntlm_server_result {
 	char *user, *domain, *workstation; /* malloc'ed UTF-8, as the client sent them */
+	char *auth_user, *auth_domain;     /* malloc'ed: who the backend says it is */
 	uint8_t exported[16];
 };
 

@@ -5,14 +5,27 @@
  * plaintext. The password is everything after the second colon, so it may
  * itself contain colons; a password of exactly 32 hex digits must be given
  * as its hash instead (docs/ntlm.md).
+ *
+ * The file holds every user's secret, so it is read with care
+ * (docs/security.md): not through a symbolic link in a directory others may
+ * write, only when it is a regular file owned by us or root that nobody
+ * else may write, whole into a buffer of ours that is wiped after each
+ * lookup.
  */
-#include <stdio.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unicase.h>
+#include <unistd.h>
 
 #include "ntlm.h"
 #include "strings.h"
+
+/* A user file larger than this is refused rather than read. */
+#define MAX_FILE (16u << 20)
 
 static int hexval(int c)
 {
@@ -40,7 +53,7 @@ static int parse_hash(const char *s, uint8_t hash[16])
 }
 
 /* Unicode case-insensitive equality of two UTF-8 names. */
-static int same_name(const char *a, const char *b)
+int ntlm_same_name(const char *a, const char *b)
 {
 	int r = 1;
 
@@ -50,76 +63,170 @@ static int same_name(const char *a, const char *b)
 	return r == 0;
 }
 
-static char *dup_or_null(const char *s, int *failed)
+/* May someone other than the owner replace entries of path's directory? */
+static int directory_shared(const char *path)
 {
-	char *d = strdup(s);
+	char *copy = strdup(path);
+	struct stat st;
+	int shared = 1;
 
-	if (d == NULL)
-		*failed = 1;
-	return d;
+	if (copy != NULL && stat(dirname(copy), &st) == 0)
+		shared = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
+	free(copy);
+	return shared;
 }
 
-int ntlm_users_lookup(const char *path, const char *domain, const char *user,
-		      uint8_t nt_hash[16], char **found_domain, char **found_user)
+int ntlm_users_read(const char *path, char **text, size_t *len, const char **why)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int result = 1;
-	FILE *f;
+	struct stat st;
+	char *buf;
+	size_t got = 0;
+	int fd, flags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
 
-	if (found_domain != NULL)
-		*found_domain = NULL;
-	if (found_user != NULL)
-		*found_user = NULL;
-	if (path == NULL || path[0] == '\0')
+	*text = NULL;
+	*why = NULL;
+	if (path == NULL || path[0] == '\0') {
+		*why = "no user file is set";
 		return -1;
-	f = fopen(path, "re");
-	if (f == NULL)
+	}
+	/* A link in /tmp could be planted by anyone: follow links only where
+	 * nobody but the directory's owner can make them. */
+	if (directory_shared(path))
+		flags |= O_NOFOLLOW;
+	fd = open(path, flags);
+	if (fd < 0) {
+		*why = errno == ELOOP ? "it is a symbolic link in a directory others may write"
+				      : "it cannot be opened";
 		return -1;
-	while (result == 1 && (n = getline(&line, &cap, f)) >= 0) {
-		char *d = line, *u, *secret;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		*why = "it is not a regular file";
+		goto fail;
+	}
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		*why = "it is owned by another user (it must be ours or root's)";
+		goto fail;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		*why = "others may write it (chmod go-w)";
+		goto fail;
+	}
+	if ((uintmax_t)st.st_size > MAX_FILE) {
+		*why = "it is larger than 16 MiB";
+		goto fail;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (buf == NULL) {
+		*why = "out of memory";
+		goto fail;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
 
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	*text = buf;
+	*len = got;
+	return 0;
+fail:
+	close(fd);
+	return -1;
+}
+
+/* The next line of the buffer, split in place into its three fields;
+ * returns 0 at the end of the text. */
+static int next_entry(char **cursor, char **domain, char **user, char **secret)
+{
+	while (**cursor != '\0') {
+		char *line = *cursor, *end = strchr(line, '\n');
+		size_t n;
+
+		if (end != NULL) {
+			*end = '\0';
+			*cursor = end + 1;
+		} else {
+			*cursor = line + strlen(line);
+		}
+		n = strlen(line);
+		while (n > 0 && line[n - 1] == '\r')
 			line[--n] = '\0';
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
-		u = strchr(d, ':');
-		if (u == NULL)
+		*domain = line;
+		*user = strchr(line, ':');
+		if (*user == NULL)
 			continue;
-		*u++ = '\0';
-		secret = strchr(u, ':');
-		if (secret == NULL)
+		*(*user)++ = '\0';
+		*secret = strchr(*user, ':');
+		if (*secret == NULL)
 			continue;
-		*secret++ = '\0';
-		if (user != NULL) {
-			if (!same_name(u, user))
-				continue;
-			if (d[0] != '\0' && domain != NULL && domain[0] != '\0' &&
-			    !same_name(d, domain))
-				continue;
-		}
-		if (parse_hash(secret, nt_hash) != 0 && ntlm_nt_hash(secret, nt_hash) != 0)
-			continue; /* not valid UTF-8: no password we could hash */
-		result = 0;
-		if (found_domain != NULL && found_user != NULL) {
-			int failed = 0;
+		*(*secret)++ = '\0';
+		return 1;
+	}
+	return 0;
+}
 
-			*found_domain = dup_or_null(d, &failed);
-			*found_user = dup_or_null(u, &failed);
-			if (failed) {
-				free(*found_domain);
-				free(*found_user);
-				*found_domain = *found_user = NULL;
-				sg_wipe(nt_hash, 16);
-				result = -1;
+void ntlm_user_clear(struct ntlm_user *u)
+{
+	free(u->domain);
+	free(u->user);
+	sg_wipe(u, sizeof(*u));
+}
+
+static int take_entry(const char *domain, const char *user, const char *secret,
+		      struct ntlm_user *out)
+{
+	if (parse_hash(secret, out->nt_hash) != 0 && ntlm_nt_hash(secret, out->nt_hash) != 0)
+		return 1; /* not valid UTF-8: no password we could hash */
+	out->domain = strdup(domain);
+	out->user = strdup(user);
+	if (out->domain == NULL || out->user == NULL) {
+		ntlm_user_clear(out);
+		return -1;
+	}
+	return 0;
+}
+
+int ntlm_users_lookup(const char *path, const char *domain, const char *user,
+		      enum ntlm_domain_rule rule, struct ntlm_user *out, const char **why)
+{
+	char *text, *cursor, *d, *u, *secret;
+	char *best_secret = NULL, *best_domain = NULL, *best_user = NULL;
+	size_t len;
+	int result = 1;
+
+	memset(out, 0, sizeof(*out));
+	if (ntlm_users_read(path, &text, &len, why) != 0)
+		return -1;
+	cursor = text;
+	while (next_entry(&cursor, &d, &u, &secret)) {
+		if (user != NULL) {
+			if (!ntlm_same_name(u, user))
+				continue;
+			/* An entry of the very domain wins over the others,
+			 * wherever each stands; else the first domain-less one
+			 * (or, for NTLM_DOMAIN_ANY, the first of any domain). */
+			if (!ntlm_same_name(d, domain)) {
+				if (best_secret != NULL || (d[0] != '\0' && rule != NTLM_DOMAIN_ANY))
+					continue;
+				best_domain = d, best_user = u, best_secret = secret;
+				continue;
 			}
 		}
+		best_domain = d, best_user = u, best_secret = secret;
+		break;
 	}
-	if (line != NULL) {
-		sg_wipe(line, cap);
-		free(line);
-	}
-	fclose(f);
+	if (best_secret != NULL)
+		result = take_entry(best_domain, best_user, best_secret, out);
+	if (result < 0)
+		*why = "out of memory";
+	sg_wipe(text, len);
+	free(text);
 	return result;
 }
