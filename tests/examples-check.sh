@@ -19,7 +19,7 @@ trap cleanup EXIT INT TERM
 
 sh "$here/realm.sh" up "$dir" || exit 1
 for line in $(sh "$here/realm.sh" env "$dir"); do export "$line"; done
-printf ':alice:Alice-Pass-1\n' >"$dir/users"
+printf 'SSPI.TEST:alice:Alice-Pass-1\n' >"$dir/users"
 export NTLM_USER_FILE="$dir/users"
 # Every call of every run is traced: no secret may show up in the trace.
 export SSPI_GSS_TRACE="$dir/trace"

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -367,6 +368,7 @@ static void check_ntlm(struct report *r)
 	const char *kdc = getenv("NTLM_ACCEPTOR_CCACHE");
 	char line[1024];
 	int users = 0, bad = 0, lineno = 0, first_bad = 0;
+	struct stat st;
 	FILE *f;
 
 	printf("NTLM\n");
@@ -385,6 +387,19 @@ static void check_ntlm(struct report *r)
 	if (f == NULL) {
 		say(r, FAIL, "NTLM_USER_FILE %s cannot be read: %s", path, strerror(errno));
 		fix("create it (lines DOMAIN:user:password) readable by the programs' user");
+		return;
+	}
+	/* The library refuses a user file others could have written
+	 * (docs/security.md): say so here rather than at the first logon. */
+	if (fstat(fileno(f), &st) == 0 &&
+	    (!S_ISREG(st.st_mode) || (st.st_uid != geteuid() && st.st_uid != 0) ||
+	     (st.st_mode & (S_IWGRP | S_IWOTH)))) {
+		say(r, FAIL, "NTLM_USER_FILE %s is refused: %s", path,
+		    !S_ISREG(st.st_mode)			       ? "not a regular file"
+		    : (st.st_uid != geteuid() && st.st_uid != 0) ? "owned by another user"
+								 : "others may write it");
+		fix("chown it to the service's user (or root) and chmod 600 (or 640/644)");
+		fclose(f);
 		return;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
@@ -422,7 +437,8 @@ static const char *hint(SECURITY_STATUS s)
 		       "(kadmin add, setspn -S) or correct the name";
 	case SEC_E_NO_CREDENTIALS:
 	case SEC_E_UNKNOWN_CREDENTIALS:
-		return "kinit first (Kerberos), or set NTLM_USER_FILE (NTLM)";
+		return "kinit first (Kerberos), or set SSPI_GSS_NTLM_CLIENT_FILE (NTLM clients) "
+		       "and NTLM_USER_FILE (NTLM servers)";
 	case SEC_E_NO_AUTHENTICATING_AUTHORITY:
 		return "no KDC answers for the realm (see above)";
 	case SEC_E_TIME_SKEW:
@@ -478,11 +494,21 @@ static void check_handshake(struct report *r, const char *package, const char *t
 	ULONG attrs;
 	TimeStamp exp;
 	SECURITY_STATUS cs, ss = SEC_I_CONTINUE_NEEDED;
+	SSPI_GSS_NTLM_DATABASE db = {SSPI_GSS_NTLM_DATABASE_VERSION, sizeof(db), NULL, NULL};
+	void *client_id = NULL;
 	int have_server, first_s = 1;
 
 	printf("Handshake with %s (%s)\n", target, package);
-	cs = AcquireCredentialsHandleA(NULL, (SEC_CHAR *)package, SECPKG_CRED_OUTBOUND, NULL, NULL,
-				       NULL, NULL, &client, &exp);
+	/* An NTLM client's default identity is in its own credentials file;
+	 * without one, this check logs on as the user file's first entry,
+	 * naming the file explicitly (the library never does so by itself). */
+	if (strcasecmp(package, "NTLM") == 0 && getenv("SSPI_GSS_NTLM_CLIENT_FILE") == NULL &&
+	    getenv("NTLM_USER_FILE") != NULL) {
+		db.UserFile = getenv("NTLM_USER_FILE");
+		client_id = &db;
+	}
+	cs = AcquireCredentialsHandleA(NULL, (SEC_CHAR *)package, SECPKG_CRED_OUTBOUND, NULL,
+				       client_id, NULL, NULL, &client, &exp);
 	if (cs != SEC_E_OK) {
 		failed(r, package, "no client credentials", cs);
 		return;

@@ -118,8 +118,13 @@ static int echo_replies;
 static int client_context(int fd, const struct options *o, CredHandle *cred, CtxtHandle *ctx,
 			  ULONG *attrs)
 {
-	ULONG req = ISC_REQ_MUTUAL_AUTH | ISC_REQ_REPLAY_DETECT | ISC_REQ_SEQUENCE_DETECT |
-		    ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_ALLOCATE_MEMORY |
+	/* Asked for only when the run needs it: a package must fail a context
+	 * that does not grant what was asked for (-nw -nm: authentication only). */
+	ULONG req = ISC_REQ_MUTUAL_AUTH | ISC_REQ_ALLOCATE_MEMORY |
+		    (o->wrap || o->mic ? ISC_REQ_REPLAY_DETECT | ISC_REQ_SEQUENCE_DETECT |
+					     ISC_REQ_INTEGRITY
+				       : 0) |
+		    (o->wrap && o->encrypt ? ISC_REQ_CONFIDENTIALITY : 0) |
 		    (o->dce ? ISC_REQ_USE_DCE_STYLE : 0);
 	SecBuffer out_buf, in_buf;
 	SecBufferDesc out = {SECBUFFER_VERSION, 1, &out_buf}, in = {SECBUFFER_VERSION, 1, &in_buf};
