@@ -18,6 +18,7 @@
 #include <sspi-gss.h>
 
 #include "status.h"
+#include "strings.h"
 #include "trace.h"
 
 static _Thread_local char last_error[512];
@@ -56,6 +57,7 @@ void sg_last_error_from_gss(OM_uint32 major, OM_uint32 minor, SECURITY_STATUS s)
 	if (minor != 0)
 		append_status(text, sizeof(text), minor, GSS_C_MECH_CODE);
 	append_status(text, sizeof(text), major, GSS_C_GSS_CODE);
+	sg_neutralise_controls(text);
 	memcpy(last_error, text, sizeof(last_error));
 	last_status = s;
 	last_fresh = 1;
@@ -68,6 +70,8 @@ void sg_last_error_set(SECURITY_STATUS s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(last_error, sizeof(last_error), fmt, ap);
 	va_end(ap);
+	/* The text may carry names a peer sent: no control characters. */
+	sg_neutralise_controls(last_error);
 	last_status = s;
 	last_fresh = 1;
 }

@@ -153,3 +153,15 @@ int sg_ascii_casecmp(const char *a, const char *b)
 			return 0;
 	}
 }
+
+void sg_neutralise_controls(char *s)
+{
+	for (unsigned char *p = (unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7F) {
+			*p = '?';
+		} else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+			p[0] = p[1] = '?';
+			p++;
+		}
+	}
+}

@@ -42,4 +42,9 @@ void sg_free_secret(char *s);
 /* ASCII case-insensitive equality, as SSPI compares package names. */
 int sg_ascii_casecmp(const char *a, const char *b);
 
+/* Replaces, in place, every C0 control, DEL and C1 control (U+0080 to
+ * U+009F in UTF-8) with '?', so text that came from a peer cannot forge a
+ * line of a trace or a terminal sequence. */
+void sg_neutralise_controls(char *s);
+
 #endif

@@ -10,6 +10,7 @@
  * for a failure the mechanism explained, its words. Never buffer contents,
  * identities' passwords or keys: nothing secret reaches a trace.
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,22 +22,34 @@
 
 #include <sspi-gss.h>
 
+#include "strings.h"
 #include "trace.h"
 
 int sg_trace_enabled;
 static FILE *trace_out;
 static pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/*
+ * secure_getenv: a set-user-id program does not trace where its caller
+ * says. The file is created private (0600: lines name users and targets)
+ * and never through a symbolic link, which someone else could have
+ * planted to make us append to a file of theirs.
+ */
 __attribute__((constructor)) static void trace_init(void)
 {
-	const char *where = getenv("SSPI_GSS_TRACE");
+	const char *where = secure_getenv("SSPI_GSS_TRACE");
+	int fd;
 
 	if (where == NULL || *where == '\0')
 		return;
-	if (strcmp(where, "stderr") == 0)
+	if (strcmp(where, "stderr") == 0) {
 		trace_out = stderr;
-	else
-		trace_out = fopen(where, "ae");
+	} else {
+		fd = open(where, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY,
+			  0600);
+		if (fd >= 0 && (trace_out = fdopen(fd, "a")) == NULL)
+			close(fd);
+	}
 	sg_trace_enabled = trace_out != NULL;
 }
 
@@ -279,6 +292,8 @@ void sg_trace_call(const char *fn, SECURITY_STATUS s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(args, sizeof(args), fmt, ap);
 	va_end(ap);
+	/* Names from the wire or the caller must not start a line of their own. */
+	sg_neutralise_controls(args);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	pthread_mutex_lock(&trace_lock);

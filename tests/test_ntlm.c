@@ -311,6 +311,13 @@ START_TEST(wrong_password_and_unknown_user)
 	ck_status(DeleteSecurityContext(&sctx), SEC_E_OK);
 	ck_status(DeleteSecurityContext(&cctx), SEC_E_OK);
 	ck_status(FreeCredentialsHandle(&c), SEC_E_OK);
+	/* A name with a line break cannot forge a line of the error text. */
+	ck_status(acquire_ntlm("mal\nlory", "SSPI", "x", &c), SEC_E_OK);
+	ck_status(handshake_loop(&o, &c, &s, &cctx, &sctx, &ca, &sa), SEC_E_LOGON_DENIED);
+	ck_assert_ptr_nonnull(strstr(SspiGssGetLastErrorText(), "SSPI\\mal?lory"));
+	ck_status(DeleteSecurityContext(&sctx), SEC_E_OK);
+	ck_status(DeleteSecurityContext(&cctx), SEC_E_OK);
+	ck_status(FreeCredentialsHandle(&c), SEC_E_OK);
 	ck_status(FreeCredentialsHandle(&s), SEC_E_OK);
 }
 END_TEST

@@ -128,6 +128,17 @@ START_TEST(case_insensitive_names)
 }
 END_TEST
 
+/* Control characters from a peer become '?' (C0, DEL, and C1 in UTF-8);
+ * other UTF-8 stays. */
+START_TEST(controls_neutralised)
+{
+	char s[] = "a\nb\rc\x1b" "[31md\x7f\xc2\x85" "e\xc3\xa9";
+
+	sg_neutralise_controls(s);
+	ck_assert_str_eq(s, "a?b?c?[31md???" "e\xc3\xa9");
+}
+END_TEST
+
 static Suite *strings_suite(void)
 {
 	Suite *s = suite_create("strings");
@@ -140,6 +151,7 @@ static Suite *strings_suite(void)
 	tcase_add_test(tc, embedded_nul_kept_or_refused);
 	tcase_add_test(tc, empty_strings);
 	tcase_add_test(tc, case_insensitive_names);
+	tcase_add_test(tc, controls_neutralised);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -38,4 +38,21 @@ for secret in Alice-Pass-1 not-her-password; do
 	if grep -q -- "$secret" "$trace"; then echo "FAILED: a password is in the trace"; failed=1
 	else echo "ok: no '$secret' in the trace"; fi
 done
+
+# The trace file: created private, never through a planted symbolic link,
+# and a name with a line break cannot forge a line of its own.
+dir=$(mktemp -d "${TMPDIR:-/tmp}/sspi-gss-trace-dir-XXXXXX")
+trap 'rm -f "$trace"; rm -rf "$dir"' EXIT
+printf 'SSPI:alice:Alice-Pass-1\n' >"$dir/users"
+NTLM_USER_FILE=$dir/users SSPI_GSS_TRACE=$dir/new "$1/tools/sspi-gss-info" --check NTLM \
+	--target "$(printf 'HTTP/x\nsspi-gss FORGED')" >/dev/null 2>&1
+if [ "$(stat -c %a "$dir/new")" = 600 ]; then echo "ok: a new trace file is private (600)"
+else echo "FAILED: a new trace file has mode $(stat -c %a "$dir/new")"; failed=1; fi
+if grep -q '^sspi-gss FORGED' "$dir/new"; then echo "FAILED: a target name forged a trace line"; failed=1
+elif grep -q 'HTTP/x?sspi-gss FORGED' "$dir/new"; then echo "ok: the line break in a name is neutralised"
+else echo "FAILED: the traced target is missing"; failed=1; fi
+ln -s "$dir/victim" "$dir/link"
+SSPI_GSS_TRACE=$dir/link "$1/tools/sspi-gss-info" >/dev/null 2>&1
+if [ -e "$dir/victim" ]; then echo "FAILED: the trace followed a symbolic link"; failed=1
+else echo "ok: the trace does not follow a symbolic link"; fi
 exit $failed
