@@ -37,6 +37,8 @@ enum fault {
 	F_NO_TOKEN,
 	F_SHORT_TOKEN,
 	F_UNKNOWN_NAME,
+	F_NEGOTIATE_CRED, /* a Negotiate credential on an NTLM context */
+	F_NTLM_CRED,      /* an NTLM credential on a Negotiate context */
 };
 
 static const char *const fault_text[] = {
@@ -52,12 +54,17 @@ static const char *const fault_text[] = {
 	[F_NO_TOKEN] = "no TOKEN buffer",
 	[F_SHORT_TOKEN] = "TOKEN buffer too short",
 	[F_UNKNOWN_NAME] = "unknown package name",
+	[F_NEGOTIATE_CRED] = "NTLM context, Negotiate credential",
+	[F_NTLM_CRED] = "Negotiate context, NTLM credential",
 };
 
 /* The handles a call may be given. */
 static struct {
 	CredHandle ccred, scred, freed_cred;
 	CtxtHandle cctx, sctx, freed_ctx;
+	/* Negotiate (NTLM only, so no KDC is needed), one leg in. */
+	CredHandle neg_ccred, neg_scred;
+	CtxtHandle neg_cctx, neg_sctx;
 	unsigned char ntlm_token[64]; /* a genuine first token, for continuations */
 	ULONG ntlm_token_len;
 } env;
@@ -288,9 +295,13 @@ static SECURITY_STATUS call_isc_next(enum fault f)
 	ULONG attrs;
 	TimeStamp exp;
 
-	return InitializeSecurityContextA(&env.ccred, ctx_handle(f), "HTTP/localhost",
-					  ISC_REQ_ALLOCATE_MEMORY, 0, 0, &ind, 0, ctx_handle(f),
-					  &out, &attrs, &exp);
+	PCredHandle cred = f == F_NEGOTIATE_CRED ? &env.neg_ccred : &env.ccred;
+	PCtxtHandle ctx = f == F_NTLM_CRED ? &env.neg_cctx : ctx_handle(f);
+
+	/* A credential of another package is refused before the package
+	 * reads it as its own (and before the token is looked at). */
+	return InitializeSecurityContextA(cred, ctx, "HTTP/localhost", ISC_REQ_ALLOCATE_MEMORY, 0,
+					  0, &ind, 0, ctx, &out, &attrs, &exp);
 }
 
 /* The first AcceptSecurityContext call: bad credentials or input. */
@@ -341,8 +352,12 @@ static SECURITY_STATUS call_asc_next(enum fault f)
 	ULONG attrs;
 	TimeStamp exp;
 
-	return AcceptSecurityContext(&env.scred, ctx_handle(f), &ind, ASC_REQ_ALLOCATE_MEMORY, 0,
-				     ctx_handle(f), &out, &attrs, &exp);
+	PCredHandle cred = f == F_NEGOTIATE_CRED ? &env.neg_scred : &env.scred;
+	PCtxtHandle ctx = f == F_NTLM_CRED ? &env.neg_sctx : f == F_NEGOTIATE_CRED ? &env.sctx
+											: ctx_handle(f);
+
+	return AcceptSecurityContext(cred, ctx, &ind, ASC_REQ_ALLOCATE_MEMORY, 0, ctx, &out, &attrs,
+				     &exp);
 }
 
 static SECURITY_STATUS call_acquire(enum fault f)
@@ -475,6 +490,10 @@ static const struct cell cells[] = {
 	HANDLE_CELLS("InitializeSecurityContextA (later call)", call_isc_next,
 		     SEC_E_INVALID_PARAMETER, SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE,
 		     SEC_E_INVALID_HANDLE),
+	{"InitializeSecurityContextA (later call)", F_NEGOTIATE_CRED,
+	 SEC_E_WRONG_CREDENTIAL_HANDLE, call_isc_next},
+	{"InitializeSecurityContextA (later call)", F_NTLM_CRED, SEC_E_WRONG_CREDENTIAL_HANDLE,
+	 call_isc_next},
 	HANDLE_CELLS("AcceptSecurityContext (first call)", call_asc_first, SEC_E_INVALID_HANDLE,
 		     SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE),
 	{"AcceptSecurityContext (first call)", F_NULL_OUT, SEC_E_INVALID_TOKEN, call_asc_first},
@@ -484,6 +503,10 @@ static const struct cell cells[] = {
 	{"AcceptSecurityContext (first call)", F_SHORT_TOKEN, SEC_E_INVALID_TOKEN, call_asc_first},
 	HANDLE_CELLS("AcceptSecurityContext (later call)", call_asc_next, SEC_E_INVALID_PARAMETER,
 		     SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE),
+	{"AcceptSecurityContext (later call)", F_NEGOTIATE_CRED, SEC_E_WRONG_CREDENTIAL_HANDLE,
+	 call_asc_next},
+	{"AcceptSecurityContext (later call)", F_NTLM_CRED, SEC_E_WRONG_CREDENTIAL_HANDLE,
+	 call_asc_next},
 	{"AcquireCredentialsHandleA", F_NULL_HANDLE, SEC_E_SECPKG_NOT_FOUND, call_acquire},
 	{"AcquireCredentialsHandleA", F_UNKNOWN_NAME, SEC_E_SECPKG_NOT_FOUND, call_acquire},
 	{"AcquireCredentialsHandleA", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_acquire},
@@ -504,6 +527,40 @@ static const struct cell cells[] = {
 #define NCELLS (sizeof(cells) / sizeof(cells[0]))
 
 /* ------------------------------------------------------------ fixture */
+
+/* A Negotiate client and server context, one leg each (NTLM only). */
+static void negotiate_first_legs(const SEC_WINNT_AUTH_IDENTITY_A *plain)
+{
+	SEC_WINNT_AUTH_IDENTITY_EXA id = {
+		.Version = SEC_WINNT_AUTH_IDENTITY_VERSION, .Length = sizeof(id),
+		.User = plain->User, .UserLength = plain->UserLength,
+		.Domain = plain->Domain, .DomainLength = plain->DomainLength,
+		.Password = plain->Password, .PasswordLength = plain->PasswordLength,
+		.Flags = SEC_WINNT_AUTH_IDENTITY_ANSI,
+		.PackageList = (UCHAR *)"NTLM", .PackageListLength = 4,
+	};
+	SecBuffer ct = {0, SECBUFFER_TOKEN, NULL}, st = {0, SECBUFFER_TOKEN, NULL};
+	SecBufferDesc cout = {SECBUFFER_VERSION, 1, &ct}, sout = {SECBUFFER_VERSION, 1, &st};
+	SecBufferDesc ind = {SECBUFFER_VERSION, 1, &ct};
+	ULONG attrs;
+	TimeStamp exp;
+
+	ck_assert_int_eq(AcquireCredentialsHandleA(NULL, "Negotiate", SECPKG_CRED_OUTBOUND, NULL,
+						   &id, NULL, NULL, &env.neg_ccred, &exp),
+			 SEC_E_OK);
+	ck_assert_int_eq(AcquireCredentialsHandleA(NULL, "Negotiate", SECPKG_CRED_INBOUND, NULL,
+						   NULL, NULL, NULL, &env.neg_scred, &exp),
+			 SEC_E_OK);
+	ck_assert_int_eq(InitializeSecurityContextA(&env.neg_ccred, NULL, "HTTP/localhost",
+						    ISC_REQ_ALLOCATE_MEMORY, 0, 0, NULL, 0,
+						    &env.neg_cctx, &cout, &attrs, &exp),
+			 SEC_I_CONTINUE_NEEDED);
+	ck_assert_int_eq(AcceptSecurityContext(&env.neg_scred, NULL, &ind, ASC_REQ_ALLOCATE_MEMORY,
+					       0, &env.neg_sctx, &sout, &attrs, &exp),
+			 SEC_I_CONTINUE_NEEDED);
+	FreeContextBuffer(ct.pvBuffer);
+	FreeContextBuffer(st.pvBuffer);
+}
 
 static void establish(void)
 {
@@ -558,6 +615,7 @@ static void establish(void)
 			 SEC_I_CONTINUE_NEEDED);
 	FreeContextBuffer(ct.pvBuffer);
 	ck_assert_int_eq(DeleteSecurityContext(&env.freed_ctx), SEC_E_OK);
+	negotiate_first_legs(&id);
 }
 
 static void release(void)
@@ -566,6 +624,10 @@ static void release(void)
 	ck_assert_int_eq(DeleteSecurityContext(&env.sctx), SEC_E_OK);
 	ck_assert_int_eq(FreeCredentialsHandle(&env.ccred), SEC_E_OK);
 	ck_assert_int_eq(FreeCredentialsHandle(&env.scred), SEC_E_OK);
+	ck_assert_int_eq(DeleteSecurityContext(&env.neg_cctx), SEC_E_OK);
+	ck_assert_int_eq(DeleteSecurityContext(&env.neg_sctx), SEC_E_OK);
+	ck_assert_int_eq(FreeCredentialsHandle(&env.neg_ccred), SEC_E_OK);
+	ck_assert_int_eq(FreeCredentialsHandle(&env.neg_scred), SEC_E_OK);
 }
 
 static const char *name(SECURITY_STATUS s)
