@@ -84,6 +84,38 @@ typedef struct _SSPI_GSS_NTLM_DATABASE {
 	const char *KdcCcache;
 } SSPI_GSS_NTLM_DATABASE;
 
+/* Extended protection (relay protection) of an inbound NTLM or Negotiate
+ * credential, set with SetCredentialsAttributesA/W(cred,
+ * SSPI_GSS_CRED_ATTR_EXTENDED_PROTECTION, &ep, sizeof(ep)) before the
+ * credential's contexts start (docs/security.md). Level:
+ *   SSPI_GSS_EPA_OFF             the client's channel bindings and target
+ *                                name are not looked at;
+ *   SSPI_GSS_EPA_WHEN_SUPPORTED  (the default) bindings the client sent
+ *                                must equal the server's SECBUFFER_CHANNEL_BINDINGS,
+ *                                and, with SSPI_GSS_EPA_CHECK_TARGET_NAME, a
+ *                                target name it sent must be one of ours;
+ *   SSPI_GSS_EPA_REQUIRED        the client must send both (the server
+ *                                must pass its bindings to AcceptSecurityContext).
+ * TargetNames: NULL-terminated SPNs (UTF-8 in the A and the W call,
+ * compared case-insensitively), or NULL for "any service class on this
+ * host's names". Copied; the caller's list may go after the call.
+ * Mismatches are SEC_E_BAD_BINDINGS. The Kerberos package checks bindings
+ * in Heimdal when both sides give them and takes no settings:
+ * SEC_E_UNSUPPORTED_FUNCTION. */
+#define SSPI_GSS_CRED_ATTR_EXTENDED_PROTECTION 0x53470100u
+#define SSPI_GSS_EXTENDED_PROTECTION_VERSION 0x53470002u
+#define SSPI_GSS_EPA_OFF 0u
+#define SSPI_GSS_EPA_WHEN_SUPPORTED 1u
+#define SSPI_GSS_EPA_REQUIRED 2u
+#define SSPI_GSS_EPA_CHECK_TARGET_NAME 0x1u
+typedef struct _SSPI_GSS_EXTENDED_PROTECTION {
+	unsigned int Version; /* SSPI_GSS_EXTENDED_PROTECTION_VERSION */
+	unsigned int Length;  /* sizeof(SSPI_GSS_EXTENDED_PROTECTION) */
+	unsigned int Level;   /* SSPI_GSS_EPA_* */
+	unsigned int Flags;   /* SSPI_GSS_EPA_CHECK_TARGET_NAME */
+	const char *const *TargetNames;
+} SSPI_GSS_EXTENDED_PROTECTION;
+
 #ifdef __cplusplus
 }
 #endif

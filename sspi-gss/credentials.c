@@ -5,11 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sspi-gss.h>
+
 #include "buffers.h"
 #include "handles.h"
 #include "identity.h"
 #include "mech.h"
 #include "strings.h"
+#include "status.h"
 #include "trace.h"
 
 static void cred_destroy(struct sg_object *obj)
@@ -246,4 +249,70 @@ SECURITY_STATUS SEC_ENTRY FreeCredentialsHandle(PCredHandle phCredential)
 	if (SG_TRACING())
 		sg_trace_call("FreeCredentialsHandle", s, "%s", "");
 	return s;
+}
+
+/* SSPI_GSS_CRED_ATTR_EXTENDED_PROTECTION, checked and handed to the package. */
+static SECURITY_STATUS set_epa(struct sg_cred *cred, const void *buffer, ULONG size)
+{
+	const SSPI_GSS_EXTENDED_PROTECTION *ep = buffer;
+	struct sg_epa epa;
+
+	if (size != sizeof(*ep) || ep->Version != SSPI_GSS_EXTENDED_PROTECTION_VERSION ||
+	    ep->Length != sizeof(*ep) || ep->Level > SSPI_GSS_EPA_REQUIRED ||
+	    (ep->Flags & ~SSPI_GSS_EPA_CHECK_TARGET_NAME) != 0)
+		return SEC_E_INVALID_PARAMETER;
+	if (cred->pkg->ops->set_epa == NULL) {
+		sg_last_error_set(SEC_E_UNSUPPORTED_FUNCTION,
+				  "%s takes no extended protection settings", cred->pkg->name);
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	}
+	if (!(cred->use & SECPKG_CRED_INBOUND)) {
+		sg_last_error_set(SEC_E_INVALID_PARAMETER,
+				  "extended protection is for inbound credentials");
+		return SEC_E_INVALID_PARAMETER;
+	}
+	epa.level = ep->Level == SSPI_GSS_EPA_OFF	       ? SG_EPA_OFF
+		    : ep->Level == SSPI_GSS_EPA_WHEN_SUPPORTED ? SG_EPA_WHEN_SUPPORTED
+							       : SG_EPA_REQUIRED;
+	epa.check_target = (ep->Flags & SSPI_GSS_EPA_CHECK_TARGET_NAME) != 0;
+	epa.names = ep->TargetNames;
+	return cred->pkg->ops->set_epa(cred, &epa);
+}
+
+static SECURITY_STATUS set_cred_attr(const char *fn, PCredHandle h, ULONG attribute, void *buffer,
+				     ULONG size)
+{
+	struct sg_cred *cred = sg_cred_get(h);
+	SECURITY_STATUS s;
+
+	if (cred == NULL)
+		s = SEC_E_INVALID_HANDLE;
+	else if (attribute != SSPI_GSS_CRED_ATTR_EXTENDED_PROTECTION)
+		s = SEC_E_UNSUPPORTED_FUNCTION;
+	else if (buffer == NULL)
+		s = SEC_E_INVALID_PARAMETER;
+	else
+		s = set_epa(cred, buffer, size);
+	if (SG_TRACING())
+		sg_trace_call(fn, s, "%s, attribute 0x%lX%s", cred ? cred->pkg->name : "no credential",
+			      (unsigned long)attribute,
+			      attribute == SSPI_GSS_CRED_ATTR_EXTENDED_PROTECTION
+				      ? " EXTENDED_PROTECTION"
+				      : "");
+	sg_cred_put(cred);
+	return s;
+}
+
+SECURITY_STATUS SEC_ENTRY SetCredentialsAttributesA(PCredHandle phCredential, ULONG ulAttribute,
+						    void *pBuffer, ULONG cbBuffer)
+{
+	return set_cred_attr("SetCredentialsAttributesA", phCredential, ulAttribute, pBuffer,
+			     cbBuffer);
+}
+
+SECURITY_STATUS SEC_ENTRY SetCredentialsAttributesW(PCredHandle phCredential, ULONG ulAttribute,
+						    void *pBuffer, ULONG cbBuffer)
+{
+	return set_cred_attr("SetCredentialsAttributesW", phCredential, ulAttribute, pBuffer,
+			     cbBuffer);
 }

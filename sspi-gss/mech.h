@@ -94,6 +94,13 @@ void sg_ctx_put(struct sg_ctx *ctx);
 struct sg_cred *sg_cred_get(const CredHandle *h);
 void sg_cred_put(struct sg_cred *cred);
 
+/* Extended protection settings (SSPI_GSS_EXTENDED_PROTECTION, checked). */
+struct sg_epa {
+	enum { SG_EPA_OFF, SG_EPA_WHEN_SUPPORTED, SG_EPA_REQUIRED } level;
+	int check_target;
+	const char *const *names; /* NULL-terminated, or NULL */
+};
+
 struct sg_mech_ops {
 	SECURITY_STATUS (*acquire)(struct sg_cred *cred, const char *principal,
 				   const struct sg_identity *id);
@@ -129,6 +136,8 @@ struct sg_mech_ops {
 	SECURITY_STATUS (*start_time)(struct sg_ctx *ctx, long long *t);
 	/* Serialises the mechanism state into token (gss_release_buffer);
 	 * ctx->gss is gone afterwards. import_ctx restores it into ctx->gss. */
+	/* Extended protection of an inbound credential; NULL: not taken. */
+	SECURITY_STATUS (*set_epa)(struct sg_cred *cred, const struct sg_epa *epa);
 	SECURITY_STATUS (*export_ctx)(struct sg_ctx *ctx, gss_buffer_t token);
 	SECURITY_STATUS (*import_ctx)(struct sg_ctx *ctx, gss_buffer_t token);
 };

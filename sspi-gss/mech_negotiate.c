@@ -152,6 +152,21 @@ static void nego_release_cred(struct sg_cred *cred)
 	cred->mech = NULL;
 }
 
+/* Extended protection is NTLM's to enforce (Heimdal checks Kerberos'
+ * bindings itself): the settings go to the NTLM credential inside. */
+static SECURITY_STATUS nego_set_epa(struct sg_cred *cred, const struct sg_epa *epa)
+{
+	struct nego_cred *c = cred->mech;
+	struct sg_cred *ntlm = c->sub[MECH_NTLM];
+
+	if (ntlm == NULL) {
+		sg_last_error_set(SEC_E_UNSUPPORTED_FUNCTION,
+				  "Negotiate: this credential has no NTLM to protect");
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	}
+	return ntlm->pkg->ops->set_epa(ntlm, epa);
+}
+
 static SECURITY_STATUS nego_acquire(struct sg_cred *cred, const char *principal,
 				    const struct sg_identity *id)
 {
@@ -834,6 +849,7 @@ static SECURITY_STATUS nego_export(struct sg_ctx *ctx, gss_buffer_t token)
 const struct sg_mech_ops sg_mech_negotiate_ops = {
 	.acquire = nego_acquire,
 	.release_cred = nego_release_cred,
+	.set_epa = nego_set_epa,
 	.init = nego_init,
 	.accept = nego_accept,
 	.release_ctx = nego_release_ctx,

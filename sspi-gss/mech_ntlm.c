@@ -60,6 +60,9 @@ struct ntlm_cred {
 	uint8_t nt_hash[16];
 	char *user_file; /* inbound: the database, fixed at acquire time */
 	char *kdc_ccache; /* inbound, no user file: the KDC backend's tickets */
+	/* Set at any time (SetCredentialsAttributes), read as each context
+	 * starts: under epa_lock. */
+	pthread_mutex_t epa_lock;
 	struct epa_settings epa;
 };
 
@@ -151,6 +154,7 @@ static void cred_free(struct ntlm_cred *c)
 	free(c->user_file);
 	free(c->kdc_ccache);
 	epa_clear(&c->epa);
+	pthread_mutex_destroy(&c->epa_lock);
 	sg_wipe(c, sizeof(*c));
 	free(c);
 }
@@ -242,6 +246,7 @@ static SECURITY_STATUS ntlm_acquire(struct sg_cred *cred, const char *principal,
 	(void)principal; /* NTLM credentials are named by the identity alone */
 	if (c == NULL)
 		return SEC_E_INSUFFICIENT_MEMORY;
+	pthread_mutex_init(&c->epa_lock, NULL);
 	if (cred->use & SECPKG_CRED_OUTBOUND) {
 		c->outbound = 1;
 		s = outbound_identity(c, id);
@@ -279,6 +284,25 @@ static SECURITY_STATUS ntlm_acquire(struct sg_cred *cred, const char *principal,
 	}
 	cred->mech = c;
 	cred->expiry = sg_timestamp_never();
+	return SEC_E_OK;
+}
+
+static SECURITY_STATUS ntlm_set_epa(struct sg_cred *cred, const struct sg_epa *epa)
+{
+	struct ntlm_cred *c = cred->mech;
+	struct ntlm_epa e = {epa->level == SG_EPA_OFF		    ? NTLM_EPA_OFF
+			     : epa->level == SG_EPA_WHEN_SUPPORTED ? NTLM_EPA_WHEN_SUPPORTED
+								    : NTLM_EPA_REQUIRED,
+			     epa->check_target, NULL};
+	struct epa_settings fresh = {0};
+	SECURITY_STATUS s = epa_copy(&fresh, &e, epa->names);
+
+	if (s != SEC_E_OK)
+		return s;
+	pthread_mutex_lock(&c->epa_lock);
+	epa_clear(&c->epa);
+	c->epa = fresh;
+	pthread_mutex_unlock(&c->epa_lock);
 	return SEC_E_OK;
 }
 
@@ -581,7 +605,9 @@ static SECURITY_STATUS server_first(struct sg_ctx *ctx, struct sg_cred *cred, gs
 	}
 	memcpy(n->negotiate, in->value, in->length);
 	n->negotiate_len = in->length;
+	pthread_mutex_lock(&c->epa_lock);
 	s = epa_copy(&n->epa, &c->epa.epa, c->epa.epa.names);
+	pthread_mutex_unlock(&c->epa_lock);
 	if (s != SEC_E_OK)
 		goto fail;
 	if (c->kdc_ccache != NULL) {
@@ -1165,6 +1191,7 @@ void sg_mech_ntlm_restart_rc4(struct sg_ctx *ctx, int send)
 const struct sg_mech_ops sg_mech_ntlm_ops = {
 	.acquire = ntlm_acquire,
 	.release_cred = ntlm_release_cred,
+	.set_epa = ntlm_set_epa,
 	.init = ntlm_init,
 	.accept = ntlm_accept,
 	.release_ctx = ntlm_release_ctx,

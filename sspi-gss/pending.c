@@ -44,18 +44,6 @@ SECURITY_STATUS SEC_ENTRY QueryCredentialsAttributesExW(PCredHandle h, ULONG a, 
 	NOT_YET;
 }
 
-SECURITY_STATUS SEC_ENTRY SetCredentialsAttributesA(PCredHandle h, ULONG a, void *b, ULONG n)
-{
-	(void)h, (void)a, (void)b, (void)n;
-	NOT_YET;
-}
-
-SECURITY_STATUS SEC_ENTRY SetCredentialsAttributesW(PCredHandle h, ULONG a, void *b, ULONG n)
-{
-	(void)h, (void)a, (void)b, (void)n;
-	NOT_YET;
-}
-
 SECURITY_STATUS SEC_ENTRY ImpersonateSecurityContext(PCtxtHandle x)
 {
 	(void)x;

@@ -245,6 +245,21 @@ static SECURITY_STATUS call_query_cred(enum fault f)
 	return s;
 }
 
+/* Extended protection on the inbound credential, or a bad one. */
+static SECURITY_STATUS call_set_cred(enum fault f)
+{
+	SSPI_GSS_EXTENDED_PROTECTION ep = {SSPI_GSS_EXTENDED_PROTECTION_VERSION, sizeof(ep),
+					   SSPI_GSS_EPA_WHEN_SUPPORTED, 0, NULL};
+	PCredHandle cred = f == F_WRONG_KIND ? (PCredHandle)&env.sctx
+			   : is_handle_fault(f) ? cred_handle(f)
+			   : f == F_NEGOTIATE_CRED ? &env.ccred /* outbound */
+						   : &env.scred;
+
+	return SetCredentialsAttributesA(cred, SSPI_GSS_CRED_ATTR_EXTENDED_PROTECTION,
+					 f == F_NULL_OUT ? NULL : &ep,
+					 f == F_SHORT_TOKEN ? sizeof(ep) - 1 : sizeof(ep));
+}
+
 /* The first InitializeSecurityContext call: bad credentials, or a bad
  * output description. */
 static SECURITY_STATUS call_isc_first(enum fault f)
@@ -475,6 +490,13 @@ static const struct cell cells[] = {
 	HANDLE_CELLS("QueryCredentialsAttributesA", call_query_cred, SEC_E_INVALID_HANDLE,
 		     SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE),
 	{"QueryCredentialsAttributesA", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_query_cred},
+	HANDLE_CELLS("SetCredentialsAttributesA (extended protection)", call_set_cred,
+		     SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE,
+		     SEC_E_INVALID_HANDLE),
+	{"SetCredentialsAttributesA (extended protection)", F_NULL_OUT, SEC_E_INVALID_PARAMETER,
+	 call_set_cred},
+	{"SetCredentialsAttributesA (extended protection)", F_SHORT_TOKEN, SEC_E_INVALID_PARAMETER,
+	 call_set_cred},
 	HANDLE_CELLS("InitializeSecurityContextA (first call)", call_isc_first, SEC_E_INVALID_HANDLE,
 		     SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE),
 	{"InitializeSecurityContextA (first call)", F_NULL_OUT, SEC_E_INVALID_PARAMETER,

@@ -465,6 +465,99 @@ static SECURITY_STATUS accept_token(CredHandle *s, CtxtHandle *in_ctx, CtxtHandl
 	return st;
 }
 
+/* Extended protection set on the server's credential: off, required, and
+ * the target name checked, for NTLM and for Negotiate choosing NTLM. */
+static SECURITY_STATUS set_epa(CredHandle *s, unsigned level, unsigned flags,
+			       const char *const *names)
+{
+	SSPI_GSS_EXTENDED_PROTECTION ep = {SSPI_GSS_EXTENDED_PROTECTION_VERSION, sizeof(ep),
+					   level, flags, names};
+
+	return SetCredentialsAttributesA(s, SSPI_GSS_CRED_ATTR_EXTENDED_PROTECTION, &ep,
+					 sizeof(ep));
+}
+
+static SECURITY_STATUS bound_logon(const char *package, CredHandle *s, const char *target,
+				   SecBuffer *ccb, SecBuffer *scb)
+{
+	SEC_WINNT_AUTH_IDENTITY_EXA id = {
+		.Version = SEC_WINNT_AUTH_IDENTITY_VERSION, .Length = sizeof(id),
+		.User = (UCHAR *)"alice", .UserLength = 5, .Domain = (UCHAR *)"SSPI",
+		.DomainLength = 4, .Password = (UCHAR *)"Alice-Pass-1", .PasswordLength = 12,
+		.Flags = SEC_WINNT_AUTH_IDENTITY_ANSI, .PackageList = (UCHAR *)"NTLM",
+		.PackageListLength = 4,
+	};
+	struct loop o = {.target = target, .isc_req = NREQ, .client_cb = ccb, .server_cb = scb};
+	CredHandle c;
+	CtxtHandle cctx, sctx;
+	ULONG ca, sa;
+	TimeStamp t;
+	SECURITY_STATUS st;
+
+	ck_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)package, SECPKG_CRED_OUTBOUND, NULL,
+					    &id, NULL, NULL, &c, &t),
+		  SEC_E_OK);
+	st = handshake_loop(&o, &c, s, &cctx, &sctx, &ca, &sa);
+	DeleteSecurityContext(&cctx);
+	DeleteSecurityContext(&sctx);
+	FreeCredentialsHandle(&c);
+	return st;
+}
+
+START_TEST(extended_protection)
+{
+	static const char *const ours[] = {"HTTP/server.example", NULL};
+	static const char *const pkgs[] = {"NTLM", "Negotiate"};
+	unsigned char a[128], b[128];
+	SecBuffer ca = bindings((void *)a, sizeof(a), "tls-server-end-point:AAAA");
+	SecBuffer cb = bindings((void *)b, sizeof(b), "tls-server-end-point:BBBB");
+	SSPI_GSS_EXTENDED_PROTECTION bad = {SSPI_GSS_EXTENDED_PROTECTION_VERSION, sizeof(bad), 7, 0,
+					    NULL};
+	CredHandle s, c;
+	TimeStamp t;
+
+	for (int i = 0; i < 2; i++) {
+		ck_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)pkgs[i], SECPKG_CRED_INBOUND,
+						    NULL, NULL, NULL, NULL, &s, &t),
+			  SEC_E_OK);
+		/* The default (when supported): other bindings are refused. */
+		ck_status(bound_logon(pkgs[i], &s, "HTTP/server.example", &ca, &cb),
+			  SEC_E_BAD_BINDINGS);
+		/* Off: not looked at. */
+		ck_status(set_epa(&s, SSPI_GSS_EPA_OFF, 0, NULL), SEC_E_OK);
+		ck_status(bound_logon(pkgs[i], &s, "HTTP/server.example", &ca, &cb), SEC_E_OK);
+		/* Required: a client without bindings is refused... */
+		ck_status(set_epa(&s, SSPI_GSS_EPA_REQUIRED, SSPI_GSS_EPA_CHECK_TARGET_NAME, ours),
+			  SEC_E_OK);
+		ck_status(bound_logon(pkgs[i], &s, "HTTP/server.example", NULL, &ca),
+			  SEC_E_BAD_BINDINGS);
+		/* ...one bound to our channel and naming us passes... */
+		ck_status(bound_logon(pkgs[i], &s, "http/SERVER.example", &ca, &ca), SEC_E_OK);
+		/* ...one whose token was meant for another service does not. */
+		ck_status(bound_logon(pkgs[i], &s, "HTTP/other.example", &ca, &ca),
+			  SEC_E_BAD_BINDINGS);
+		ck_assert_ptr_nonnull(strstr(SspiGssGetLastErrorText(), "target name"));
+		/* Bad settings change nothing. */
+		ck_status(SetCredentialsAttributesA(&s, SSPI_GSS_CRED_ATTR_EXTENDED_PROTECTION, &bad,
+						    sizeof(bad)),
+			  SEC_E_INVALID_PARAMETER);
+		ck_status(SetCredentialsAttributesW(&s, SSPI_GSS_CRED_ATTR_EXTENDED_PROTECTION, &bad,
+						    sizeof(bad) - 1),
+			  SEC_E_INVALID_PARAMETER);
+		ck_status(bound_logon(pkgs[i], &s, "HTTP/other.example", &ca, &ca),
+			  SEC_E_BAD_BINDINGS);
+		FreeCredentialsHandle(&s);
+	}
+	/* Outbound credentials take none. */
+	ck_status(acquire_ntlm("alice", "SSPI", "Alice-Pass-1", &c), SEC_E_OK);
+	ck_status(set_epa(&c, SSPI_GSS_EPA_REQUIRED, 0, NULL), SEC_E_INVALID_PARAMETER);
+	ck_status(SetCredentialsAttributesA(&c, 12345, &bad, sizeof(bad)),
+		  SEC_E_UNSUPPORTED_FUNCTION);
+	FreeCredentialsHandle(&c);
+	ck_status(set_epa(&c, SSPI_GSS_EPA_REQUIRED, 0, NULL), SEC_E_INVALID_HANDLE);
+}
+END_TEST
+
 START_TEST(malformed_tokens)
 {
 	unsigned char junk[64], neg[40];
@@ -881,6 +974,7 @@ static Suite *ntlm_suite(void)
 	tcase_add_test(t, identity_forms);
 	tcase_add_test(t, wide_forms);
 	tcase_add_test(t, channel_bindings);
+	tcase_add_test(t, extended_protection);
 	tcase_add_test(t, malformed_tokens);
 	tcase_add_test(t, mic_protects_the_exchange);
 	tcase_add_test(t, integrity_only_and_credentials);
