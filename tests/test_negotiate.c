@@ -325,6 +325,63 @@ END_TEST
 
 /* A client that lists Microsoft's legacy Kerberos OID first (as Windows
  * does) with a Kerberos AP-REQ: accepted, and answered in its own OID. */
+/* Every pair of packages: a context of one continued with a credential of
+ * another is refused before either package runs, on both sides, and the
+ * context stays as it was (deleted normally afterwards). */
+START_TEST(credentials_of_another_package)
+{
+	static const char *const pkgs[] = {"Kerberos", "NTLM", "Negotiate"};
+	CredHandle cc[3], sc[3];
+	TimeStamp exp;
+
+	for (int i = 0; i < 3; i++) {
+		ck_status(client(pkgs[i], "Alice-Pass-1", NULL, &cc[i]), SEC_E_OK);
+		ck_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)pkgs[i], SECPKG_CRED_INBOUND,
+						    NULL, NULL, NULL, NULL, &sc[i], &exp),
+			  SEC_E_OK);
+	}
+	for (int x = 0; x < 3; x++)
+		for (int y = 0; y < 3; y++) {
+			SecBuffer ct = {0, SECBUFFER_TOKEN, NULL}, st = {0, SECBUFFER_TOKEN, NULL};
+			SecBuffer again = {0, SECBUFFER_TOKEN, NULL};
+			SecBufferDesc cout = {SECBUFFER_VERSION, 1, &ct};
+			SecBufferDesc sout = {SECBUFFER_VERSION, 1, &st};
+			SecBufferDesc cin = {SECBUFFER_VERSION, 1, &ct};
+			SecBufferDesc aout = {SECBUFFER_VERSION, 1, &again};
+			CtxtHandle cctx, sctx;
+			ULONG attrs;
+			SECURITY_STATUS ss;
+
+			if (x == y)
+				continue;
+			ck_status(InitializeSecurityContextA(&cc[x], NULL, "HTTP/localhost",
+							     NEGO_REQ | ISC_REQ_ALLOCATE_MEMORY, 0,
+							     0, NULL, 0, &cctx, &cout, &attrs, &exp),
+				  SEC_I_CONTINUE_NEEDED);
+			ss = AcceptSecurityContext(&sc[x], NULL, &cin, ASC_REQ_ALLOCATE_MEMORY, 0,
+						   &sctx, &sout, &attrs, &exp);
+			ck_assert_msg(ss == SEC_E_OK || ss == SEC_I_CONTINUE_NEEDED, "%s: 0x%08X",
+				      pkgs[x], (unsigned)ss);
+			ck_status(InitializeSecurityContextA(&cc[y], &cctx, "HTTP/localhost",
+							     NEGO_REQ | ISC_REQ_ALLOCATE_MEMORY, 0,
+							     0, &cin, 0, &cctx, &aout, &attrs, &exp),
+				  SEC_E_WRONG_CREDENTIAL_HANDLE);
+			ck_status(AcceptSecurityContext(&sc[y], &sctx, &cin, ASC_REQ_ALLOCATE_MEMORY,
+							0, &sctx, &aout, &attrs, &exp),
+				  SEC_E_WRONG_CREDENTIAL_HANDLE);
+			FreeContextBuffer(ct.pvBuffer);
+			if (st.pvBuffer != NULL)
+				FreeContextBuffer(st.pvBuffer);
+			ck_status(DeleteSecurityContext(&cctx), SEC_E_OK);
+			ck_status(DeleteSecurityContext(&sctx), SEC_E_OK);
+		}
+	for (int i = 0; i < 3; i++) {
+		ck_status(FreeCredentialsHandle(&cc[i]), SEC_E_OK);
+		ck_status(FreeCredentialsHandle(&sc[i]), SEC_E_OK);
+	}
+}
+END_TEST
+
 START_TEST(legacy_kerberos_oid)
 {
 	struct spnego_bytes mechs[2] = {spnego_oid_krb5_ms, spnego_oid_krb5};
@@ -391,6 +448,7 @@ static Suite *negotiate_suite(void)
 	tcase_add_test(tc, raw_tokens_to_a_negotiate_server);
 	tcase_add_test(tc, legacy_kerberos_oid);
 	tcase_add_test(tc, damaged_tokens);
+	tcase_add_test(tc, credentials_of_another_package);
 	suite_add_tcase(s, tc);
 	return s;
 }
