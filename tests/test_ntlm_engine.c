@@ -674,10 +674,12 @@ END_TEST
 /* Writes text to a new file of mode mode in dir; returns its path. */
 static char *write_file(const char *dir, const char *name, const char *text, mode_t mode)
 {
-	char *path = malloc(strlen(dir) + strlen(name) + 2);
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *path = malloc(n);
 	FILE *f;
 
-	sprintf(path, "%s/%s", dir, name);
+	ck_assert_ptr_nonnull(path);
+	snprintf(path, n, "%s/%s", dir, name);
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs(text, f);
