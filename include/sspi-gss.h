@@ -108,11 +108,14 @@ typedef struct _SSPI_GSS_NTLM_DATABASE {
 #define SSPI_GSS_EPA_WHEN_SUPPORTED 1u
 #define SSPI_GSS_EPA_REQUIRED 2u
 #define SSPI_GSS_EPA_CHECK_TARGET_NAME 0x1u
+/* NTLM: refuse a client that sends no MIC (by default it is let in, as
+ * Windows lets it in: Samba's and curl's raw NTLMSSP send none). */
+#define SSPI_GSS_EPA_REQUIRE_MIC 0x2u
 typedef struct _SSPI_GSS_EXTENDED_PROTECTION {
 	unsigned int Version; /* SSPI_GSS_EXTENDED_PROTECTION_VERSION */
 	unsigned int Length;  /* sizeof(SSPI_GSS_EXTENDED_PROTECTION) */
 	unsigned int Level;   /* SSPI_GSS_EPA_* */
-	unsigned int Flags;   /* SSPI_GSS_EPA_CHECK_TARGET_NAME */
+	unsigned int Flags;   /* SSPI_GSS_EPA_CHECK_TARGET_NAME, SSPI_GSS_EPA_REQUIRE_MIC */
 	const char *const *TargetNames;
 } SSPI_GSS_EXTENDED_PROTECTION;
 

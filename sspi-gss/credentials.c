@@ -259,7 +259,7 @@ static SECURITY_STATUS set_epa(struct sg_cred *cred, const void *buffer, ULONG s
 
 	if (size != sizeof(*ep) || ep->Version != SSPI_GSS_EXTENDED_PROTECTION_VERSION ||
 	    ep->Length != sizeof(*ep) || ep->Level > SSPI_GSS_EPA_REQUIRED ||
-	    (ep->Flags & ~SSPI_GSS_EPA_CHECK_TARGET_NAME) != 0)
+	    (ep->Flags & ~(SSPI_GSS_EPA_CHECK_TARGET_NAME | SSPI_GSS_EPA_REQUIRE_MIC)) != 0)
 		return SEC_E_INVALID_PARAMETER;
 	if (cred->pkg->ops->set_epa == NULL) {
 		sg_last_error_set(SEC_E_UNSUPPORTED_FUNCTION,
@@ -276,6 +276,7 @@ static SECURITY_STATUS set_epa(struct sg_cred *cred, const void *buffer, ULONG s
 							       : SG_EPA_REQUIRED;
 	epa.check_target = (ep->Flags & SSPI_GSS_EPA_CHECK_TARGET_NAME) != 0;
 	epa.names = ep->TargetNames;
+	epa.require_mic = (ep->Flags & SSPI_GSS_EPA_REQUIRE_MIC) != 0;
 	return cred->pkg->ops->set_epa(cred, &epa);
 }
 

@@ -99,6 +99,7 @@ struct sg_epa {
 	enum { SG_EPA_OFF, SG_EPA_WHEN_SUPPORTED, SG_EPA_REQUIRED } level;
 	int check_target;
 	const char *const *names; /* NULL-terminated, or NULL */
+	int require_mic;          /* NTLM: refuse clients that send no MIC */
 };
 
 struct sg_mech_ops {

@@ -60,7 +60,8 @@ struct nego_state {
 	int sub_done;        /* sub is established */
 	int peer_done;       /* initiator: the acceptor said accept-completed */
 	int selected;        /* initiator: the acceptor named its mechanism */
-	int mic_needed;      /* a mechListMIC exchange is required */
+	int mic_needed;      /* a mechListMIC exchange is called for (see need_mic) */
+	int peer_mic;        /* the peer sent a mechListMIC or asked for one */
 	int mic_sent, mic_checked;
 	int done;            /* SEC_E_OK was returned */
 	/* The sub-context's flags and lifetime from its last step, reported
@@ -254,6 +255,17 @@ static SECURITY_STATUS start_sub(struct sg_ctx *ctx, struct nego_state *n, enum 
 
 /* After the sub-context's step succeeded: what context.c does for a
  * context of its own when it is established. */
+/*
+ * RFC 4178 section 5, MS-SPNG 3.1.5.1: the mechListMIC is exchanged only
+ * when the chosen mechanism's context gives integrity, or the peer sent
+ * or asked for one. An NTLM client that negotiated no signing (Samba's
+ * ntlm_auth) sends none and expects none; Windows then completes without.
+ */
+static int need_mic(const struct nego_state *n)
+{
+	return n->mic_needed && (n->peer_mic || (n->gss_flags & GSS_C_INTEG_FLAG));
+}
+
 static SECURITY_STATUS sub_step_done(struct nego_state *n, SECURITY_STATUS s, OM_uint32 gss_flags,
 				     OM_uint32 lifetime)
 {
@@ -494,15 +506,17 @@ static SECURITY_STATUS init_next(struct sg_ctx *ctx, struct nego_state *n, struc
 		if (s != SEC_E_OK)
 			goto out;
 	}
-	if (n->chosen == MECH_NTLM || r.mech_list_mic.data != NULL || r.state == SPNEGO_REQUEST_MIC)
+	if (r.mech_list_mic.data != NULL || r.state == SPNEGO_REQUEST_MIC)
+		n->peer_mic = 1;
+	if (n->chosen == MECH_NTLM || n->peer_mic)
 		n->mic_needed = 1;
 	if (r.mech_list_mic.data != NULL && (s = check_mic(n, r.mech_list_mic)) != SEC_E_OK)
 		goto out;
 	if (r.state == SPNEGO_ACCEPT_COMPLETED)
 		n->peer_done = 1;
-	if (n->sub_done && n->mic_needed && !n->mic_sent && (s = make_mic(n, &mic)) != SEC_E_OK)
+	if (n->sub_done && need_mic(n) && !n->mic_sent && (s = make_mic(n, &mic)) != SEC_E_OK)
 		goto out;
-	if (n->peer_done && n->sub_done && n->mic_needed && !n->mic_checked) {
+	if (n->peer_done && n->sub_done && need_mic(n) && !n->mic_checked) {
 		sg_last_error_set(SEC_E_INVALID_TOKEN, "Negotiate: the server finished without the "
 						       "mechListMIC this mechanism needs");
 		s = SEC_E_INVALID_TOKEN;
@@ -596,9 +610,9 @@ static SECURITY_STATUS accept_answer(struct nego_state *n, struct spnego_bytes m
 	OM_uint32 minor;
 	int done;
 
-	if (n->sub_done && n->mic_needed && !n->mic_sent && (s = make_mic(n, &mic)) != SEC_E_OK)
+	if (n->sub_done && need_mic(n) && !n->mic_sent && (s = make_mic(n, &mic)) != SEC_E_OK)
 		return s;
-	done = n->sub_done && (!n->mic_needed || n->mic_checked);
+	done = n->sub_done && (!need_mic(n) || n->mic_checked);
 	s = emit_resp(done ? SPNEGO_ACCEPT_COMPLETED : SPNEGO_ACCEPT_INCOMPLETE, mech, token, &mic,
 		      out);
 	gss_release_buffer(&minor, &mic);
@@ -667,7 +681,8 @@ static SECURITY_STATUS accept_first(struct sg_ctx *ctx, struct nego_state *n, st
 		n->chosen_oid = spnego_oid_krb5_ms;
 	if ((s = start_sub(ctx, n, (enum nego_mech)m)) != SEC_E_OK)
 		return s;
-	n->mic_needed = m == MECH_NTLM || index != 0 || init.mech_list_mic.data != NULL;
+	n->peer_mic = init.mech_list_mic.data != NULL;
+	n->mic_needed = m == MECH_NTLM || index != 0 || n->peer_mic;
 	/* The optimistic token counts only when it is for our choice. */
 	if (index == 0 && init.mech_token.data != NULL && init.mech_token.len != 0)
 		s = accept_step(n, c, init.mech_token, cb, &token, gss_flags, lifetime);
@@ -698,10 +713,10 @@ static SECURITY_STATUS accept_next(struct nego_state *n, struct nego_cred *c, gs
 	if (r.response_token.data != NULL && r.response_token.len != 0)
 		s = accept_step(n, c, r.response_token, cb, &token, gss_flags, lifetime);
 	if (s == SEC_E_OK && r.mech_list_mic.data != NULL) {
-		n->mic_needed = 1;
+		n->mic_needed = n->peer_mic = 1;
 		s = check_mic(n, r.mech_list_mic);
 	}
-	if (s == SEC_E_OK && n->sub_done && n->mic_needed && !n->mic_checked && n->mic_sent) {
+	if (s == SEC_E_OK && n->sub_done && need_mic(n) && !n->mic_checked && n->mic_sent) {
 		/* We sent our MIC before; the client's answer must carry its. */
 		sg_last_error_set(SEC_E_INVALID_TOKEN, "Negotiate: the client finished without the "
 						       "mechListMIC this mechanism needs");

@@ -293,7 +293,7 @@ static SECURITY_STATUS ntlm_set_epa(struct sg_cred *cred, const struct sg_epa *e
 	struct ntlm_epa e = {epa->level == SG_EPA_OFF		    ? NTLM_EPA_OFF
 			     : epa->level == SG_EPA_WHEN_SUPPORTED ? NTLM_EPA_WHEN_SUPPORTED
 								    : NTLM_EPA_REQUIRED,
-			     epa->check_target, NULL};
+			     epa->check_target, NULL, epa->require_mic};
 	struct epa_settings fresh = {0};
 	SECURITY_STATUS s = epa_copy(&fresh, &e, epa->names);
 

@@ -424,7 +424,7 @@ START_TEST(extended_protection_levels)
 	struct ntlm_bytes negb = {neg, sizeof(neg)};
 	const char *ok_names[] = {"host/elsewhere", "HTTP/Server.Example", NULL};
 	const char *bad_names[] = {"HTTP/other.example", NULL};
-	struct ntlm_epa epa = {NTLM_EPA_OFF, 0, NULL};
+	struct ntlm_epa epa = {NTLM_EPA_OFF, 0, NULL, 0};
 	struct ntlm_server_input si;
 	struct ntlm_server_result r;
 	const char *why;

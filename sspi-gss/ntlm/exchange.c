@@ -261,7 +261,7 @@ static int target_is_ours(char *spn, const char *const *names)
 SECURITY_STATUS ntlm_check_epa(struct ntlm_bytes nt_response, const uint8_t *cb_hash,
 			       const struct ntlm_epa *epa, const char **why)
 {
-	static const struct ntlm_epa when_supported = {NTLM_EPA_WHEN_SUPPORTED, 0, NULL};
+	static const struct ntlm_epa when_supported = {NTLM_EPA_WHEN_SUPPORTED, 0, NULL, 0};
 	struct ntlm_bytes avs, v;
 	int required;
 
@@ -403,12 +403,12 @@ SECURITY_STATUS ntlm_server_verify(const struct ntlm_server_input *in,
 		memcpy(out->exported, base, 16);
 	}
 
-	/* MS-NLMP 3.1.5.1.2: a client answering a CHALLENGE that carries
-	 * MsvAvTimestamp must send a MIC. The timestamp comes back inside the
-	 * authenticated response, so a CHALLENGE whose timestamp was removed
-	 * or renamed on the way is seen here, and without a MIC nothing else
-	 * would protect the NEGOTIATE and CHALLENGE flags (a man in the
-	 * middle clearing SEAL). */
+	/* MS-NLMP 3.1.5.1.2: a client that answers a CHALLENGE carrying
+	 * MsvAvTimestamp sends a MIC; it decides so from the timestamp. The
+	 * timestamp comes back inside the authenticated response, so a
+	 * CHALLENGE whose timestamp was removed or renamed on the way (to
+	 * make the client leave the MIC out, and with it the protection of
+	 * the NEGOTIATE and CHALLENGE flags) is seen here. */
 	if (ntlm_decode_challenge(in->challenge.data, in->challenge.len, &ours) == 0 &&
 	    ntlm_av_find(ours.target_info, MSV_AV_TIMESTAMP, &our_ts) == 1) {
 		if (ntlm_av_find(avs, MSV_AV_TIMESTAMP, &v) != 1 || v.len != our_ts.len ||
@@ -418,8 +418,13 @@ SECURITY_STATUS ntlm_server_verify(const struct ntlm_server_input *in,
 	}
 	if (ntlm_av_find(avs, MSV_AV_FLAGS, &v) == 1 && v.len == 4)
 		av_flags = ntlm_le32(v.data);
-	if (our_ts.data != NULL && !(av_flags & MSV_AV_FLAG_MIC_PRESENT))
-		FAIL(SEC_E_INVALID_TOKEN, "the client sent no MIC, which our CHALLENGE requires");
+	/* A client that never sends a MIC (Samba's and curl's raw NTLMSSP
+	 * do not) is let in, as Windows lets it in (MS-NLMP 3.2.5.1.2 checks
+	 * a MIC only when MsvAvFlags announces one), unless the server
+	 * requires one. */
+	if (our_ts.data != NULL && !(av_flags & MSV_AV_FLAG_MIC_PRESENT) && in->epa != NULL &&
+	    in->epa->require_mic)
+		FAIL(SEC_E_INVALID_TOKEN, "the client sent no MIC, which this server requires");
 	if (av_flags & MSV_AV_FLAG_MIC_PRESENT) {
 		if (a.mic == NULL)
 			FAIL(SEC_E_INVALID_TOKEN, "a MIC is announced but has no room");

@@ -343,6 +343,9 @@ struct ntlm_epa {
 	 * names is NULL, against this host's names (any service class). */
 	int check_target;
 	const char *const *names;
+	/* Refuse an AUTHENTICATE without a MIC when our CHALLENGE had a
+	 * timestamp (by default such clients are let in, as by Windows). */
+	int require_mic;
 };
 
 /* The NTLMv2 response's AV pairs against the policy and our bindings'
