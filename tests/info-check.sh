@@ -72,6 +72,11 @@ check "  named" has "$dir/badusers" "FAIL  NTLM user file $dir/badusers names no
 NTLM_USER_FILE=$dir/none
 check "a missing user file: a problem" run nousers 3 --check NTLM
 check "  named" has "$dir/nousers" "FAIL  NTLM_USER_FILE $dir/none cannot be read: No such file or directory"
+printf 'SSPI:alice:Alice-Pass-1\n' >"$dir/openusers"
+chmod 666 "$dir/openusers"
+NTLM_USER_FILE=$dir/openusers
+check "a user file others may write: a problem" run openusers 3 --check NTLM
+check "  named, with why" has "$dir/openusers" "FAIL  NTLM_USER_FILE $dir/openusers is refused: others may write it"
 NTLM_USER_FILE=$dir/users
 
 # The KDC backend: no user file, the service's tickets instead.
