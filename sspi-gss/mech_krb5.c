@@ -229,7 +229,7 @@ static SECURITY_STATUS krb5_wrap_iov(struct sg_ctx *ctx, int conf, gss_iov_buffe
 	else
 		major = gss_wrap_iov(&minor, ctx->gss, conf, GSS_C_QOP_DEFAULT, NULL, iov, count);
 	pthread_mutex_unlock(&ctx->lock);
-	return sg_status_from_gss(major, minor);
+	return sg_status_from_gss_message(major, minor);
 }
 
 static SECURITY_STATUS krb5_unwrap_iov(struct sg_ctx *ctx, gss_iov_buffer_desc *iov, int count,
@@ -243,7 +243,7 @@ static SECURITY_STATUS krb5_unwrap_iov(struct sg_ctx *ctx, gss_iov_buffer_desc *
 	else
 		major = gss_unwrap_iov(&minor, ctx->gss, conf, NULL, iov, count);
 	pthread_mutex_unlock(&ctx->lock);
-	return sg_status_from_gss(major, minor);
+	return sg_status_from_gss_message(major, minor);
 }
 
 static SECURITY_STATUS krb5_unwrap(struct sg_ctx *ctx, gss_buffer_t in, gss_buffer_t out,
@@ -254,7 +254,7 @@ static SECURITY_STATUS krb5_unwrap(struct sg_ctx *ctx, gss_buffer_t in, gss_buff
 	pthread_mutex_lock(&ctx->lock);
 	major = gss_unwrap(&minor, ctx->gss, in, out, conf, NULL);
 	pthread_mutex_unlock(&ctx->lock);
-	return sg_status_from_gss(major, minor);
+	return sg_status_from_gss_message(major, minor);
 }
 
 static SECURITY_STATUS krb5_get_mic(struct sg_ctx *ctx, gss_buffer_t msg, gss_buffer_t mic)
@@ -264,7 +264,7 @@ static SECURITY_STATUS krb5_get_mic(struct sg_ctx *ctx, gss_buffer_t msg, gss_bu
 	pthread_mutex_lock(&ctx->lock);
 	major = gss_get_mic(&minor, ctx->gss, GSS_C_QOP_DEFAULT, msg, mic);
 	pthread_mutex_unlock(&ctx->lock);
-	return sg_status_from_gss(major, minor);
+	return sg_status_from_gss_message(major, minor);
 }
 
 static SECURITY_STATUS krb5_verify_mic(struct sg_ctx *ctx, gss_buffer_t msg, gss_buffer_t mic)
@@ -274,7 +274,7 @@ static SECURITY_STATUS krb5_verify_mic(struct sg_ctx *ctx, gss_buffer_t msg, gss
 	pthread_mutex_lock(&ctx->lock);
 	major = gss_verify_mic(&minor, ctx->gss, msg, mic, NULL);
 	pthread_mutex_unlock(&ctx->lock);
-	return sg_status_from_gss(major, minor);
+	return sg_status_from_gss_message(major, minor);
 }
 
 static SECURITY_STATUS krb5_names(struct sg_ctx *ctx, char **client, char **server)

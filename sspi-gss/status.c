@@ -1,10 +1,12 @@
 /*
  * status.c - every mapping to SECURITY_STATUS, and the names of the codes.
  *
- * Three tables, each tested row by row (tests/test_status.c):
+ * Four tables, each tested row by row (tests/test_status.c):
  *  - krb5_rows: Kerberos error codes (the minor status of the krb5 GSS
  *    mechanism) for the failures users hit, mapped to what Windows' Kerberos
  *    package returns for the same failure;
+ *  - krb5_message_rows: the codes that mean something else on a message
+ *    (MakeSignature ... DecryptMessage) than on a logon or a context;
  *  - GSS routine errors, in sg_status_from_gss;
  *  - status_names: the symbolic name and a description of each code.
  */
@@ -56,6 +58,21 @@ static const struct krb5_row krb5_rows[] = {
 	{KRB5KDC_ERR_POLICY, SEC_E_DELEGATION_POLICY},
 };
 
+/*
+ * On a per-message call (sg_status_from_gss_message) a checksum that does
+ * not match is an altered message, whatever the krb5 code: Heimdal's
+ * gss_unwrap_iov reports a bad checksum as GSS_S_FAILURE with
+ * KRB5KRB_AP_ERR_BAD_INTEGRITY, which krb5_rows maps to a denied logon,
+ * the right answer for an AS exchange and the wrong one for a message.
+ */
+static const struct krb5_row krb5_message_rows[] = {
+	{KRB5KRB_AP_ERR_BAD_INTEGRITY, SEC_E_MESSAGE_ALTERED},
+	{KRB5KRB_AP_ERR_MODIFIED, SEC_E_MESSAGE_ALTERED},
+	{KRB5KRB_AP_ERR_INAPP_CKSUM, SEC_E_MESSAGE_ALTERED},
+	{KRB5_BAD_MSIZE, SEC_E_MESSAGE_ALTERED},
+	{KRB5KRB_AP_ERR_REPEAT, SEC_E_OUT_OF_SEQUENCE},
+};
+
 SECURITY_STATUS sg_status_from_krb5(long code)
 {
 	for (size_t i = 0; i < sizeof(krb5_rows) / sizeof(krb5_rows[0]); i++)
@@ -66,14 +83,32 @@ SECURITY_STATUS sg_status_from_krb5(long code)
 
 static SECURITY_STATUS map_gss(OM_uint32 major, OM_uint32 minor);
 
-SECURITY_STATUS sg_status_from_gss(OM_uint32 major, OM_uint32 minor)
+static SECURITY_STATUS kept(SECURITY_STATUS s, OM_uint32 major, OM_uint32 minor)
 {
-	SECURITY_STATUS s = map_gss(major, minor);
-
 	/* Failures keep the mechanism's words for SspiGssGetLastErrorText. */
 	if (s != SEC_E_OK && s != SEC_I_CONTINUE_NEEDED)
 		sg_last_error_from_gss(major, minor, s);
 	return s;
+}
+
+SECURITY_STATUS sg_status_from_gss(OM_uint32 major, OM_uint32 minor)
+{
+	return kept(map_gss(major, minor), major, minor);
+}
+
+SECURITY_STATUS sg_status_from_gss_message(OM_uint32 major, OM_uint32 minor)
+{
+	SECURITY_STATUS s = map_gss(major, minor);
+
+	/* Routine errors that name the fault (BAD_MIC, DEFECTIVE_TOKEN...)
+	 * stand; behind the others the minor code is read as a message's. */
+	if (s != SEC_E_OK && s != SEC_I_CONTINUE_NEEDED && s != SEC_E_MESSAGE_ALTERED &&
+	    s != SEC_E_INVALID_TOKEN && s != SEC_E_OUT_OF_SEQUENCE && s != SEC_E_INVALID_HANDLE &&
+	    s != SEC_E_QOP_NOT_SUPPORTED)
+		for (size_t i = 0; i < sizeof(krb5_message_rows) / sizeof(krb5_message_rows[0]); i++)
+			if (krb5_message_rows[i].code == (long)(int32_t)minor)
+				s = krb5_message_rows[i].status;
+	return kept(s, major, minor);
 }
 
 static SECURITY_STATUS map_gss(OM_uint32 major, OM_uint32 minor)

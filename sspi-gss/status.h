@@ -12,6 +12,11 @@
  * Kerberos mechanism) to the status Windows returns in the same situation. */
 SECURITY_STATUS sg_status_from_gss(OM_uint32 major, OM_uint32 minor);
 
+/* The same for a per-message call (Make/VerifySignature, Encrypt/
+ * DecryptMessage): a checksum that does not match is SEC_E_MESSAGE_ALTERED
+ * there, where on a logon the same krb5 code means a wrong password. */
+SECURITY_STATUS sg_status_from_gss_message(OM_uint32 major, OM_uint32 minor);
+
 /* Maps a krb5_error_code alone; SEC_E_INTERNAL_ERROR when it has no row. */
 SECURITY_STATUS sg_status_from_krb5(long code);
 

@@ -111,6 +111,47 @@ START_TEST(routine_error_outranks_minor)
 }
 END_TEST
 
+/* On a message the same krb5 codes mean an altered message (or a replay),
+ * while the logon and context mapping stays as it was. */
+static const struct expect message_expect[] = {
+	{KRB5KRB_AP_ERR_BAD_INTEGRITY, SEC_E_MESSAGE_ALTERED},
+	{KRB5KRB_AP_ERR_MODIFIED, SEC_E_MESSAGE_ALTERED},
+	{KRB5KRB_AP_ERR_INAPP_CKSUM, SEC_E_MESSAGE_ALTERED},
+	{KRB5_BAD_MSIZE, SEC_E_MESSAGE_ALTERED},
+	{KRB5KRB_AP_ERR_REPEAT, SEC_E_OUT_OF_SEQUENCE},
+};
+
+START_TEST(message_row)
+{
+	const struct expect *e = &message_expect[_i];
+	SECURITY_STATUS got = sg_status_from_gss_message(GSS_S_FAILURE, (OM_uint32)e->code);
+
+	ck_assert_msg(got == e->status, "message, krb5 code %ld: expected %s, got %s", e->code,
+		      SspiGssStatusName(e->status), SspiGssStatusName(got));
+}
+END_TEST
+
+START_TEST(message_mapping_by_call)
+{
+	/* The code behind the reported defect: a logon says denied, a message altered. */
+	ck_assert_int_eq(sg_status_from_gss(GSS_S_FAILURE, (OM_uint32)KRB5KRB_AP_ERR_BAD_INTEGRITY),
+			 SEC_E_LOGON_DENIED);
+	ck_assert_int_eq(
+		sg_status_from_gss_message(GSS_S_FAILURE, (OM_uint32)KRB5KRB_AP_ERR_BAD_INTEGRITY),
+		SEC_E_MESSAGE_ALTERED);
+	/* Routine errors that say what happened stand on messages too. */
+	ck_assert_int_eq(
+		sg_status_from_gss_message(GSS_S_DEFECTIVE_TOKEN, (OM_uint32)KRB5KRB_AP_ERR_MODIFIED),
+		SEC_E_INVALID_TOKEN);
+	ck_assert_int_eq(sg_status_from_gss_message(GSS_S_CONTEXT_EXPIRED, 0),
+			 SEC_E_CONTEXT_EXPIRED);
+	ck_assert_int_eq(sg_status_from_gss_message(GSS_S_COMPLETE | GSS_S_DUPLICATE_TOKEN, 0),
+			 SEC_E_OUT_OF_SEQUENCE);
+	/* Other failures keep their meaning. */
+	ck_assert_int_eq(sg_status_from_gss_message(GSS_S_FAILURE, 12345), SEC_E_INTERNAL_ERROR);
+}
+END_TEST
+
 START_TEST(unknown_minor_falls_back_to_major)
 {
 	ck_assert_int_eq(sg_status_from_gss(GSS_S_DEFECTIVE_TOKEN, 12345), SEC_E_INVALID_TOKEN);
@@ -153,6 +194,8 @@ static Suite *status_suite(void)
 	TCase *tc = tcase_create("mapping");
 
 	tcase_add_loop_test(tc, krb5_row, 0, sizeof(krb5_expect) / sizeof(krb5_expect[0]));
+	tcase_add_loop_test(tc, message_row, 0, sizeof(message_expect) / sizeof(message_expect[0]));
+	tcase_add_test(tc, message_mapping_by_call);
 	tcase_add_loop_test(tc, gss_row, 0, sizeof(gss_expect) / sizeof(gss_expect[0]));
 	tcase_add_test(tc, routine_error_outranks_minor);
 	tcase_add_test(tc, unknown_minor_falls_back_to_major);
