@@ -34,10 +34,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sspi-gss.h>
+
 #include "mech.h"
 #include "spnego/spnego.h"
 #include "status.h"
 #include "strings.h"
+#include "trace.h"
 
 enum nego_mech { MECH_KRB5, MECH_NTLM, MECH_COUNT };
 
@@ -168,6 +171,26 @@ static SECURITY_STATUS nego_set_epa(struct sg_cred *cred, const struct sg_epa *e
 	return ntlm->pkg->ops->set_epa(ntlm, epa);
 }
 
+/* Kerberos failures after which Windows tries NTLM instead: no
+ * credentials, an unknown target, no KDC. A KDC that refused the password,
+ * the account or the clock is an answer, reported, never a reason to try
+ * NTLM behind the user's back. */
+static int falls_back(SECURITY_STATUS s)
+{
+	return s == SEC_E_TARGET_UNKNOWN || s == SEC_E_NO_AUTHENTICATING_AUTHORITY ||
+	       s == SEC_E_NO_CREDENTIALS || s == SEC_E_UNKNOWN_CREDENTIALS ||
+	       s == SEC_E_WRONG_PRINCIPAL;
+}
+
+/* One trace line for each time Kerberos is left aside, saying why. */
+static void note_fallback(const char *when, SECURITY_STATUS s)
+{
+	if (SG_TRACING())
+		sg_trace_note("Negotiate: Kerberos passed over %s: %s%s%s", when,
+			      SspiGssStatusName(s) ? SspiGssStatusName(s) : "?",
+			      SspiGssGetLastErrorText()[0] ? ": " : "", SspiGssGetLastErrorText());
+}
+
 static SECURITY_STATUS nego_acquire(struct sg_cred *cred, const char *principal,
 				    const struct sg_identity *id)
 {
@@ -201,6 +224,14 @@ static SECURITY_STATUS nego_acquire(struct sg_cred *cred, const char *principal,
 			if (sub->gss != GSS_C_NO_CREDENTIAL || sub->mech != NULL)
 				sub->pkg->ops->release_cred(sub);
 			free(sub);
+			if (m == MECH_KRB5 && (cred->use & SECPKG_CRED_OUTBOUND) && !falls_back(s)) {
+				/* The KDC refused (wrong password, clock skew):
+				 * that is the answer, as on Windows. */
+				nego_release_cred(cred);
+				return s;
+			}
+			if (m == MECH_KRB5)
+				note_fallback("at AcquireCredentialsHandle", s);
 			if (!tried)
 				first_error = s;
 		}
@@ -387,14 +418,6 @@ static int target_is_address(const char *target)
 	return inet_pton(AF_INET, buf, &a) == 1 || inet_pton(AF_INET6, buf, &a) == 1;
 }
 
-/* Kerberos failures after which Windows tries NTLM instead. */
-static int falls_back(SECURITY_STATUS s)
-{
-	return s == SEC_E_TARGET_UNKNOWN || s == SEC_E_NO_AUTHENTICATING_AUTHORITY ||
-	       s == SEC_E_NO_CREDENTIALS || s == SEC_E_UNKNOWN_CREDENTIALS ||
-	       s == SEC_E_WRONG_PRINCIPAL;
-}
-
 static SECURITY_STATUS init_first(struct sg_ctx *ctx, struct nego_state *n, struct sg_cred *cred,
 				  const char *target, OM_uint32 req_flags, gss_channel_bindings_t cb,
 				  gss_buffer_t out, OM_uint32 *gss_flags, OM_uint32 *lifetime)
@@ -407,10 +430,18 @@ static SECURITY_STATUS init_first(struct sg_ctx *ctx, struct nego_state *n, stru
 	size_t len = 0, first = 0;
 	OM_uint32 minor;
 
-	for (int m = 0; m < MECH_COUNT; m++)
-		if (c->sub[m] != NULL && c->sub[m]->use != SECPKG_CRED_INBOUND &&
-		    !(m == MECH_KRB5 && target_is_address(target)))
-			n->offered[n->noffered++] = (enum nego_mech)m;
+	for (int m = 0; m < MECH_COUNT; m++) {
+		if (c->sub[m] == NULL || c->sub[m]->use == SECPKG_CRED_INBOUND)
+			continue;
+		if (m == MECH_KRB5 && target_is_address(target)) {
+			if (SG_TRACING())
+				sg_trace_note("Negotiate: Kerberos passed over: the target %s is an "
+					      "address, for which no service ticket exists",
+					      target);
+			continue;
+		}
+		n->offered[n->noffered++] = (enum nego_mech)m;
+	}
 	/* The optimistic token of the first mechanism that can make one. */
 	for (; first < n->noffered; first++) {
 		enum nego_mech m = n->offered[first];
@@ -425,6 +456,7 @@ static SECURITY_STATUS init_first(struct sg_ctx *ctx, struct nego_state *n, stru
 		gss_release_buffer(&minor, &token);
 		if (!(m == MECH_KRB5 && falls_back(s)) || first + 1 == n->noffered)
 			return s;
+		note_fallback("at its first step", s);
 	}
 	if (first == n->noffered)
 		return s;

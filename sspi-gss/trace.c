@@ -280,13 +280,42 @@ const char *sg_trace_buffers(char *buf, size_t cap, const SecBufferDesc *d)
 	return buf;
 }
 
+/* The line's head: "sspi-gss <UTC time> tid <thread> ". */
+static void put_head(FILE *f)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	fprintf(f, "sspi-gss %04d-%02d-%02dT%02d:%02d:%02d.%06ldZ tid %ld ", tm.tm_year + 1900,
+		tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000,
+		(long)syscall(SYS_gettid));
+}
+
+void sg_trace_note(const char *fmt, ...)
+{
+	char text[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	sg_neutralise_controls(text);
+	pthread_mutex_lock(&trace_lock);
+	if (trace_out != NULL) {
+		put_head(trace_out);
+		fprintf(trace_out, "note: %s\n", text);
+		fflush(trace_out);
+	}
+	pthread_mutex_unlock(&trace_lock);
+}
+
 void sg_trace_call(const char *fn, SECURITY_STATUS s, const char *fmt, ...)
 {
 	char args[768];
 	const char *name = SspiGssStatusName(s);
 	const char *why = sg_last_error_for(s);
-	struct timespec ts;
-	struct tm tm;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -294,14 +323,10 @@ void sg_trace_call(const char *fn, SECURITY_STATUS s, const char *fmt, ...)
 	va_end(ap);
 	/* Names from the wire or the caller must not start a line of their own. */
 	sg_neutralise_controls(args);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
 	pthread_mutex_lock(&trace_lock);
 	if (trace_out != NULL) {
-		fprintf(trace_out,
-			"sspi-gss %04d-%02d-%02dT%02d:%02d:%02d.%06ldZ tid %ld %s(%s) = %s (0x%08lX)%s%s\n",
-			tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-			ts.tv_nsec / 1000, (long)syscall(SYS_gettid), fn, args, name ? name : "?",
+		put_head(trace_out);
+		fprintf(trace_out, "%s(%s) = %s (0x%08lX)%s%s\n", fn, args, name ? name : "?",
 			(unsigned long)(ULONG)s, why ? ": " : "", why ? why : "");
 		fflush(trace_out);
 	}

@@ -24,6 +24,10 @@ const char *sg_trace_attribute(ULONG attribute);
 void sg_trace_call(const char *fn, SECURITY_STATUS s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* One line that is no call: a decision taken inside one (Negotiate
+ * passing Kerberos over, and why). Test SG_TRACING() first. */
+void sg_trace_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* lasterror.c: the mechanism's text when it belongs to status s, else NULL. */
 const char *sg_last_error_for(SECURITY_STATUS s);
 

@@ -62,6 +62,9 @@ check "  named, with the fix" has "$dir/unknown" "SEC_E_TARGET_UNKNOWN: Server (
 check "  register it" has "$dir/unknown" "fix: the KDC does not know the target"
 
 check "Negotiate handshake" run nego 0 --check Negotiate --target HTTP/localhost
+SSPI_GSS_TRACE=$dir/fallback.trace "$info" --check Negotiate --target HTTP/nowhere >/dev/null 2>&1
+check "Negotiate falls back for an unknown target, and the trace says why" has "$dir/fallback.trace" \
+	"note: Negotiate: Kerberos passed over at its first step: SEC_E_TARGET_UNKNOWN"
 check "  both packages checked" has "$dir/nego" "ok    NTLM user file"
 check "  completed" has "$dir/nego" "Negotiate: loopback handshake with HTTP/localhost completed"
 

@@ -499,11 +499,12 @@ static void check_handshake(struct report *r, const char *package, const char *t
 	int have_server, first_s = 1;
 
 	printf("Handshake with %s (%s)\n", target, package);
-	/* An NTLM client's default identity is in its own credentials file;
-	 * without one, this check logs on as the user file's first entry,
-	 * naming the file explicitly (the library never does so by itself). */
-	if (strcasecmp(package, "NTLM") == 0 && getenv("SSPI_GSS_NTLM_CLIENT_FILE") == NULL &&
-	    getenv("NTLM_USER_FILE") != NULL) {
+	/* An NTLM client's default identity (Negotiate's too) is in its own
+	 * credentials file; without one, this check logs on as the user
+	 * file's first entry, naming the file explicitly (the library never
+	 * does so by itself). */
+	if ((strcasecmp(package, "NTLM") == 0 || strcasecmp(package, "Negotiate") == 0) &&
+	    getenv("SSPI_GSS_NTLM_CLIENT_FILE") == NULL && getenv("NTLM_USER_FILE") != NULL) {
 		db.UserFile = getenv("NTLM_USER_FILE");
 		client_id = &db;
 	}
