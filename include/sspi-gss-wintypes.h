@@ -40,7 +40,8 @@ typedef uint64_t ULONGLONG, *PULONGLONG;
 typedef intptr_t LONG_PTR, *PLONG_PTR;
 typedef uintptr_t ULONG_PTR, *PULONG_PTR;
 typedef ULONG_PTR SIZE_T, *PSIZE_T;
-typedef void *HANDLE, *PHANDLE;
+typedef void *HANDLE;
+typedef HANDLE *PHANDLE;
 
 /* A UTF-16 code unit. uint16_t is the same type as char16_t and as wchar_t
  * under -fshort-wchar, so u"..." and (with that flag) L"..." literals can be

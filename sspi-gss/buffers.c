@@ -133,8 +133,12 @@ SECURITY_STATUS sg_secbuffer_put(PSecBuffer out, int allocate, const void *data,
 		out->cbBuffer = (ULONG)len;
 		return SEC_E_OK;
 	}
-	if (len > out->cbBuffer || (len != 0 && out->pvBuffer == NULL))
-		return SEC_E_INSUFFICIENT_MEMORY;
+	/* Windows: a buffer too short is SEC_E_BUFFER_TOO_SMALL; one with a
+	 * length but no memory behind it SEC_E_INTERNAL_ERROR. */
+	if (len != 0 && out->pvBuffer == NULL)
+		return SEC_E_INTERNAL_ERROR;
+	if (len > out->cbBuffer)
+		return SEC_E_BUFFER_TOO_SMALL;
 	if (len != 0)
 		memcpy(out->pvBuffer, data, len);
 	out->cbBuffer = (ULONG)len;

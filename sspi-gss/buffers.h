@@ -32,7 +32,8 @@ SECURITY_STATUS sg_secbuffer_check(PSecBufferDesc desc);
 
 /* Delivers a token into out: allocated with sg_buffer_alloc when allocate,
  * else copied into the caller's buffer, which must be large enough
- * (SEC_E_INSUFFICIENT_MEMORY otherwise, and out is left as it was). */
+ * (SEC_E_BUFFER_TOO_SMALL otherwise, SEC_E_INTERNAL_ERROR for a length
+ * with no memory, and out is left as it was). */
 SECURITY_STATUS sg_secbuffer_put(PSecBuffer out, int allocate, const void *data, size_t len);
 
 /* A UTF-8 string copied into a caller-owned block (FreeContextBuffer), as is

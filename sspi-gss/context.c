@@ -9,9 +9,10 @@
  *    DeleteSecurityContext;
  *  - with ISC_REQ_ALLOCATE_MEMORY / ASC_REQ_ALLOCATE_MEMORY the library
  *    allocates the output token (FreeContextBuffer frees it), otherwise the
- *    caller's TOKEN buffer is filled. A caller buffer that is too small gets
- *    SEC_E_INSUFFICIENT_MEMORY; on a later leg the token is kept, and the
- *    next call on the context delivers it, so nothing is lost.
+ *    caller's TOKEN buffer is filled. A caller buffer that is too small (or
+ *    no output TOKEN buffer at all) gets SEC_E_BUFFER_TOO_SMALL, as Windows
+ *    answers; on a later leg the token is kept, and the next call on the
+ *    context delivers it, so nothing is lost.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -172,11 +173,16 @@ static SECURITY_STATUS step_impl(const struct step *st, struct sg_cred *given, s
 	}
 	if (first && st->new_handle == NULL)
 		return SEC_E_INVALID_PARAMETER;
+	/* No output description, or none with a TOKEN buffer: no room for the
+	 * token, SEC_E_BUFFER_TOO_SMALL as Windows answers (Wine's ntlm.c
+	 * tests, run on Windows). */
+	if (st->out == NULL)
+		return SEC_E_BUFFER_TOO_SMALL;
 	if (sg_secbuffer_check(st->out) != SEC_E_OK)
 		return SEC_E_INVALID_PARAMETER;
 	tok_out = sg_secbuffer_find(st->out, SECBUFFER_TOKEN);
 	if (tok_out == NULL)
-		return SEC_E_INVALID_PARAMETER;
+		return SEC_E_BUFFER_TOO_SMALL;
 	if (st->in != NULL && sg_secbuffer_check(st->in) != SEC_E_OK)
 		return SEC_E_INVALID_PARAMETER;
 	tok_in = sg_secbuffer_find(st->in, SECBUFFER_TOKEN);
@@ -201,11 +207,10 @@ static SECURITY_STATUS step_impl(const struct step *st, struct sg_cred *given, s
 		ctx->req = st->req;
 		ctx->cred = cred;
 		sg_object_ref(&cred->obj);
-		if (st->initiator) {
-			if (st->target == NULL) {
-				sg_ctx_free(ctx);
-				return SEC_E_TARGET_UNKNOWN;
-			}
+		/* A NULL target is allowed, as on Windows: NTLM and Negotiate
+		 * (NTLM then) do without; Kerberos answers
+		 * SEC_E_TARGET_UNKNOWN. */
+		if (st->initiator && st->target != NULL) {
 			ctx->target = strdup(st->target);
 			if (ctx->target == NULL) {
 				sg_ctx_free(ctx);

@@ -224,7 +224,8 @@ static SECURITY_STATUS nego_acquire(struct sg_cred *cred, const char *principal,
 			if (sub->gss != GSS_C_NO_CREDENTIAL || sub->mech != NULL)
 				sub->pkg->ops->release_cred(sub);
 			free(sub);
-			if (m == MECH_KRB5 && (cred->use & SECPKG_CRED_OUTBOUND) && !falls_back(s)) {
+			if (m == MECH_KRB5 && (cred->use & SECPKG_CRED_OUTBOUND) &&
+			    (s == SEC_E_LOGON_DENIED || s == SEC_E_TIME_SKEW)) {
 				/* The KDC refused (wrong password, clock skew):
 				 * that is the answer, as on Windows. */
 				nego_release_cred(cred);
@@ -398,6 +399,14 @@ static SECURITY_STATUS read_resp(gss_buffer_t in, const char *peer, struct spneg
 }
 
 /* Windows does not use Kerberos for a target whose host is an IP address. */
+/* The flags a mechanism is asked for: NTLM under Negotiate always with
+ * integrity, as Windows' Negotiate asks it, so that the mechListMIC can
+ * protect the mechanism list. */
+static OM_uint32 sub_req(enum nego_mech m, OM_uint32 req_flags)
+{
+	return m == MECH_NTLM ? req_flags | GSS_C_INTEG_FLAG : req_flags;
+}
+
 static int target_is_address(const char *target)
 {
 	const char *host = strchr(target, '/');
@@ -433,6 +442,11 @@ static SECURITY_STATUS init_first(struct sg_ctx *ctx, struct nego_state *n, stru
 	for (int m = 0; m < MECH_COUNT; m++) {
 		if (c->sub[m] == NULL || c->sub[m]->use == SECPKG_CRED_INBOUND)
 			continue;
+		if (m == MECH_KRB5 && target == NULL) {
+			if (SG_TRACING())
+				sg_trace_note("Negotiate: Kerberos passed over: no target name");
+			continue;
+		}
 		if (m == MECH_KRB5 && target_is_address(target)) {
 			if (SG_TRACING())
 				sg_trace_note("Negotiate: Kerberos passed over: the target %s is an "
@@ -449,7 +463,8 @@ static SECURITY_STATUS init_first(struct sg_ctx *ctx, struct nego_state *n, stru
 		s = start_sub(ctx, n, m);
 		if (s != SEC_E_OK)
 			return s;
-		s = n->sub->pkg->ops->init(n->sub, c->sub[m], target, req_flags, &empty, cb, &token,
+		s = n->sub->pkg->ops->init(n->sub, c->sub[m], target, sub_req(m, req_flags), &empty,
+					   cb, &token,
 					   gss_flags, lifetime);
 		if (s == SEC_E_OK || s == SEC_I_CONTINUE_NEEDED)
 			break;
@@ -531,7 +546,8 @@ static SECURITY_STATUS init_next(struct sg_ctx *ctx, struct nego_state *n, struc
 		step_in = &tok;
 	}
 	if (step_in != NULL) {
-		s = n->sub->pkg->ops->init(n->sub, c->sub[n->chosen], target, req_flags, step_in, cb,
+		s = n->sub->pkg->ops->init(n->sub, c->sub[n->chosen], target,
+					   sub_req(n->chosen, req_flags), step_in, cb,
 					   &token, gss_flags, lifetime);
 		if (s == SEC_E_OK || s == SEC_I_CONTINUE_NEEDED)
 			s = sub_step_done(n, s, *gss_flags, *lifetime);

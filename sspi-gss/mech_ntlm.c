@@ -21,11 +21,13 @@
 #include "strings.h"
 
 /* What we offer and require: Unicode names, NTLMv2 session security,
- * 128-bit keys and key exchange. SIGN is always offered so that
- * MakeSignature works whatever the caller asked for. */
+ * 128-bit keys and key exchange. SIGN is offered when integrity, replay or
+ * sequence detection is asked for, SEAL with confidentiality, as Windows
+ * does (Wine's ntlm.c tests, run on Windows); without SIGN, ALWAYS_SIGN
+ * makes MakeSignature give Windows' dummy signature. */
 #define CLIENT_FLAGS                                                                     \
 	(NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_NEGOTIATE_OEM | NTLMSSP_REQUEST_TARGET |       \
-	 NTLMSSP_NEGOTIATE_NTLM | NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |  \
+	 NTLMSSP_NEGOTIATE_NTLM | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |                           \
 	 NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_VERSION |           \
 	 NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_56 | NTLMSSP_NEGOTIATE_KEY_EXCH)
 #define REQUIRED_FLAGS                                                                   \
@@ -387,21 +389,23 @@ static SECURITY_STATUS client_first(struct sg_ctx *ctx, struct sg_cred *cred,
 		return SEC_E_INSUFFICIENT_MEMORY;
 	n->flags = CLIENT_FLAGS;
 	if (req_flags & GSS_C_CONF_FLAG)
-		n->flags |= NTLMSSP_NEGOTIATE_SEAL;
+		n->flags |= NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_SIGN;
+	if (req_flags & (GSS_C_INTEG_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG))
+		n->flags |= NTLMSSP_NEGOTIATE_SIGN;
 	/* What the caller asked for must be granted, or the context fails:
 	 * a server (or a man in the middle) must not turn sealing off
 	 * unseen. */
-	n->required = n->flags & NTLMSSP_NEGOTIATE_SEAL;
-	if (req_flags & (GSS_C_INTEG_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG))
-		n->required |= NTLMSSP_NEGOTIATE_SIGN;
+	n->required = n->flags & (NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_SIGN);
 	if (req_flags & GSS_C_IDENTIFY_FLAG)
 		n->flags |= NTLMSSP_NEGOTIATE_IDENTIFY;
 	n->user = strdup(c->user);
 	n->domain = strdup(c->domain);
-	n->server = strdup(target);
+	/* No target (allowed, as on Windows): no MsvAvTargetName is sent. */
+	n->server = target != NULL ? strdup(target) : NULL;
 	memcpy(n->nt_hash, c->nt_hash, 16);
 	n->negotiate = ntlm_encode_negotiate(n->flags, our_version, &n->negotiate_len);
-	if (n->user == NULL || n->domain == NULL || n->server == NULL || n->negotiate == NULL) {
+	if (n->user == NULL || n->domain == NULL || (target != NULL && n->server == NULL) ||
+	    n->negotiate == NULL) {
 		state_free(n);
 		return SEC_E_INSUFFICIENT_MEMORY;
 	}
@@ -904,6 +908,16 @@ static void seal_data(struct ntlm_direction *d, gss_iov_buffer_desc *iov, int co
 
 #define STACK_PARTS 16
 
+/* MS-NLMP 3.4.4: with neither SIGN nor SEAL negotiated (ALWAYS_SIGN is
+ * always), a signature is the dummy one, version 1 and zeros, as Windows
+ * makes and checks it: no integrity, which the context's flags say. */
+static const uint8_t dummy_signature[NTLM_SIGNATURE_SIZE] = {1};
+
+static int dummy_signing(const struct ntlm_state *n)
+{
+	return !(n->flags & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL));
+}
+
 static SECURITY_STATUS seq_used_up(void)
 {
 	sg_last_error_set(SEC_E_CONTEXT_EXPIRED,
@@ -937,6 +951,14 @@ static SECURITY_STATUS ntlm_wrap_iov(struct sg_ctx *ctx, int conf, gss_iov_buffe
 		return SEC_E_BUFFER_TOO_SMALL;
 	if (conf && !(n->flags & NTLMSSP_NEGOTIATE_SEAL))
 		return SEC_E_UNSUPPORTED_FUNCTION;
+	if (dummy_signing(n)) {
+		memcpy(hdr->buffer.value, dummy_signature, NTLM_SIGNATURE_SIZE);
+		hdr->buffer.length = NTLM_SIGNATURE_SIZE;
+		for (int i = 0; i < count; i++)
+			if (iov[i].type == GSS_IOV_BUFFER_TYPE_PADDING)
+				iov[i].buffer.length = 0;
+		return SEC_E_OK;
+	}
 	if (count > STACK_PARTS && (parts = calloc((size_t)count, sizeof(*parts))) == NULL)
 		return SEC_E_INSUFFICIENT_MEMORY;
 	np = signed_parts(iov, count, parts);
@@ -987,6 +1009,9 @@ static SECURITY_STATUS check_received_locked(struct ntlm_state *n, struct ntlm_d
 	if (sig_len < NTLM_SIGNATURE_SIZE || sig[0] != 1 || sig[1] != 0 || sig[2] != 0 ||
 	    sig[3] != 0)
 		return SEC_E_INVALID_TOKEN;
+	if (dummy_signing(n))
+		return ntlm_equal(sig, dummy_signature, NTLM_SIGNATURE_SIZE) ? SEC_E_OK
+									     : SEC_E_MESSAGE_ALTERED;
 	seq = (uint32_t)sig[12] | (uint32_t)sig[13] << 8 | (uint32_t)sig[14] << 16 |
 	      (uint32_t)sig[15] << 24;
 	switch (ntlm_seq_expect(d, seq)) {
@@ -1090,6 +1115,10 @@ static SECURITY_STATUS ntlm_get_mic(struct sg_ctx *ctx, gss_buffer_t msg, gss_bu
 	if (mic->value == NULL)
 		return SEC_E_INSUFFICIENT_MEMORY;
 	mic->length = NTLM_SIGNATURE_SIZE;
+	if (dummy_signing(n)) {
+		memcpy(mic->value, dummy_signature, NTLM_SIGNATURE_SIZE);
+		return SEC_E_OK;
+	}
 	pthread_mutex_lock(&ctx->lock);
 	if (ntlm_seq_next(&n->session.send, &seq) != 0) {
 		pthread_mutex_unlock(&ctx->lock);

@@ -196,9 +196,9 @@ static SECURITY_STATUS query_a(SEC_CHAR *pszPackageName, PSecPkgInfoA *ppPackage
 {
 	const struct sg_package *pkg;
 
+	/* An unknown name leaves *ppPackageInfo as it was, as on Windows. */
 	if (ppPackageInfo == NULL)
 		return SEC_E_INVALID_PARAMETER;
-	*ppPackageInfo = NULL;
 	pkg = sg_package_find(pszPackageName);
 	if (pkg == NULL)
 		return SEC_E_SECPKG_NOT_FOUND;
@@ -212,7 +212,6 @@ static SECURITY_STATUS query_w(SEC_WCHAR *pszPackageName, PSecPkgInfoW *ppPackag
 
 	if (ppPackageInfo == NULL)
 		return SEC_E_INVALID_PARAMETER;
-	*ppPackageInfo = NULL;
 	if (pszPackageName == NULL)
 		return SEC_E_SECPKG_NOT_FOUND;
 	/* A name that is not even valid UTF-16 names no package. */

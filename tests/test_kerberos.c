@@ -342,7 +342,7 @@ START_TEST(short_output_buffer_loses_nothing)
 	ob = (SecBuffer){sizeof(small), SECBUFFER_TOKEN, small};
 	ck_status(InitializeSecurityContextA(&ccred, NULL, "HTTP/localhost", req, 0, 0, NULL, 0,
 					     &cctx, &out, &a, NULL),
-		  SEC_E_INSUFFICIENT_MEMORY);
+		  SEC_E_BUFFER_TOO_SMALL);
 	ob = (SecBuffer){sizeof(big), SECBUFFER_TOKEN, big};
 	ck_status(InitializeSecurityContextA(&ccred, NULL, "HTTP/localhost", req, 0, 0, NULL, 0,
 					     &cctx, &out, &a, NULL),
@@ -351,7 +351,7 @@ START_TEST(short_output_buffer_loses_nothing)
 	ib = ob;
 	sb = (SecBuffer){sizeof(small), SECBUFFER_TOKEN, small};
 	ck_status(AcceptSecurityContext(&scred, NULL, &in, 0, 0, &sctx, &sout, &a, NULL),
-		  SEC_E_INSUFFICIENT_MEMORY);
+		  SEC_E_BUFFER_TOO_SMALL);
 	sb = (SecBuffer){sizeof(big) / 2, SECBUFFER_TOKEN, big + sizeof(big) / 2};
 	ck_status(AcceptSecurityContext(&scred, NULL, &in, 0, 0, &sctx, &sout, &a, NULL), SEC_E_OK);
 	ck_status(DeleteSecurityContext(&sctx), SEC_E_OK);

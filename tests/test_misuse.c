@@ -499,13 +499,14 @@ static const struct cell cells[] = {
 	 call_set_cred},
 	HANDLE_CELLS("InitializeSecurityContextA (first call)", call_isc_first, SEC_E_INVALID_HANDLE,
 		     SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE),
-	{"InitializeSecurityContextA (first call)", F_NULL_OUT, SEC_E_INVALID_PARAMETER,
+	/* No room for the token: SEC_E_BUFFER_TOO_SMALL, as Windows answers. */
+	{"InitializeSecurityContextA (first call)", F_NULL_OUT, SEC_E_BUFFER_TOO_SMALL,
 	 call_isc_first},
 	{"InitializeSecurityContextA (first call)", F_DESC_VERSION, SEC_E_INVALID_PARAMETER,
 	 call_isc_first},
-	{"InitializeSecurityContextA (first call)", F_NO_TOKEN, SEC_E_INVALID_PARAMETER,
+	{"InitializeSecurityContextA (first call)", F_NO_TOKEN, SEC_E_BUFFER_TOO_SMALL,
 	 call_isc_first},
-	{"InitializeSecurityContextA (first call)", F_SHORT_TOKEN, SEC_E_INSUFFICIENT_MEMORY,
+	{"InitializeSecurityContextA (first call)", F_SHORT_TOKEN, SEC_E_BUFFER_TOO_SMALL,
 	 call_isc_first},
 	/* phContext NULL makes it a first call, here with no place for the
 	 * new handle either. */

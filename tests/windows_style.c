@@ -8,6 +8,9 @@
 #include <security.h>
 #include <stdio.h>
 
+/* Windows' PHANDLE points at a HANDLE (Wine's tests pass &handle). */
+_Static_assert(_Generic((PHANDLE)0, HANDLE *: 1, default: 0), "PHANDLE is HANDLE *");
+
 static int same_text(const TCHAR *a, const TCHAR *b)
 {
 	while (*a != 0 && *a == *b) {
