@@ -117,6 +117,12 @@ static SECURITY_STATUS authority(struct sg_ctx *ctx, SecPkgContext_AuthorityA *o
 	return s;
 }
 
+/* A negotiating package's choice, once made; NULL otherwise. */
+static const struct sg_package *chosen_package(struct sg_ctx *ctx)
+{
+	return ctx->pkg->ops->chosen != NULL ? ctx->pkg->ops->chosen(ctx) : NULL;
+}
+
 static SECURITY_STATUS query(struct sg_ctx *ctx, ULONG attribute, void *buffer, int wide)
 {
 	if (ctx == NULL)
@@ -128,7 +134,7 @@ static SECURITY_STATUS query(struct sg_ctx *ctx, ULONG attribute, void *buffer, 
 	case SECPKG_ATTR_PACKAGE_INFO: {
 		/* A Negotiate context, once established, is the package it
 		 * chose. */
-		const struct sg_package *chosen = sg_mech_negotiate_chosen(ctx);
+		const struct sg_package *chosen = chosen_package(ctx);
 		const struct sg_package *pkgs[1] = {chosen ? chosen : ctx->pkg};
 
 		if (wide)
@@ -137,12 +143,12 @@ static SECURITY_STATUS query(struct sg_ctx *ctx, ULONG attribute, void *buffer, 
 		return sg_package_info_a(pkgs, 1, &((SecPkgContext_PackageInfoA *)buffer)->PackageInfo);
 	}
 	case SECPKG_ATTR_NEGOTIATION_INFO: {
-		const struct sg_package *chosen = sg_mech_negotiate_chosen(ctx);
+		const struct sg_package *chosen = chosen_package(ctx);
 		const struct sg_package *pkgs[1] = {chosen ? chosen : ctx->pkg};
 		SecPkgContext_NegotiationInfoA *info = buffer;
 		SECURITY_STATUS st;
 
-		if (ctx->pkg->ops != &sg_mech_negotiate_ops)
+		if (ctx->pkg->ops->chosen == NULL)
 			return SEC_E_UNSUPPORTED_FUNCTION;
 		/* The W form differs only in the PackageInfo pointer's target. */
 		st = wide ? sg_package_info_w(pkgs, 1, &((SecPkgContext_NegotiationInfoW *)buffer)->PackageInfo)

@@ -137,6 +137,14 @@ struct sg_mech_ops {
 	SECURITY_STATUS (*start_time)(struct sg_ctx *ctx, long long *t);
 	/* Serialises the mechanism state into token (gss_release_buffer);
 	 * ctx->gss is gone afterwards. import_ctx restores it into ctx->gss. */
+	/* A negotiating package (Negotiate): the package an established
+	 * context chose, NULL before; the operation is NULL for the others. */
+	const struct sg_package *(*chosen)(struct sg_ctx *ctx);
+	/* Called by a negotiating package once a mechListMIC over its
+	 * mechanism list was made (sent) or checked (!sent) with this
+	 * context (NTLM restarts that direction's RC4, as MS-SPNG has
+	 * Windows do); NULL when nothing follows from it. */
+	void (*mech_list_mic_done)(struct sg_ctx *ctx, int sent);
 	/* Extended protection of an inbound credential; NULL: not taken. */
 	SECURITY_STATUS (*set_epa)(struct sg_cred *cred, const struct sg_epa *epa);
 	SECURITY_STATUS (*export_ctx)(struct sg_ctx *ctx, gss_buffer_t token);
@@ -147,12 +155,6 @@ extern const struct sg_mech_ops sg_mech_krb5_ops;
 extern const struct sg_mech_ops sg_mech_ntlm_ops;
 extern const struct sg_mech_ops sg_mech_negotiate_ops;
 
-/* Negotiate: the package an established Negotiate context chose; NULL
- * before that (and for contexts of other packages). */
-const struct sg_package *sg_mech_negotiate_chosen(struct sg_ctx *ctx);
-/* NTLM: restarts one direction's RC4 state from its sealing key, which
- * Windows does after the SPNEGO mechListMIC (send: our direction). */
-void sg_mech_ntlm_restart_rc4(struct sg_ctx *ctx, int send);
 
 /* 100 ns ticks since 1601 for a Unix time; "never" for time_t values past
  * what TimeStamp holds. */

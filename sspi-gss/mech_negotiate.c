@@ -339,8 +339,8 @@ static SECURITY_STATUS make_mic(struct nego_state *n, gss_buffer_t mic)
 
 	if (s == SEC_E_UNSUPPORTED_FUNCTION)
 		return no_mic_key();
-	if (s == SEC_E_OK && n->chosen == MECH_NTLM)
-		sg_mech_ntlm_restart_rc4(n->sub, 1);
+	if (s == SEC_E_OK && n->sub->pkg->ops->mech_list_mic_done != NULL)
+		n->sub->pkg->ops->mech_list_mic_done(n->sub, 1);
 	n->mic_sent = s == SEC_E_OK;
 	return s;
 }
@@ -365,8 +365,8 @@ static SECURITY_STATUS check_mic(struct nego_state *n, struct spnego_bytes mic)
 				  "list (altered on the way?)");
 		return SEC_E_MESSAGE_ALTERED;
 	}
-	if (n->chosen == MECH_NTLM)
-		sg_mech_ntlm_restart_rc4(n->sub, 0);
+	if (n->sub->pkg->ops->mech_list_mic_done != NULL)
+		n->sub->pkg->ops->mech_list_mic_done(n->sub, 0);
 	n->mic_checked = 1;
 	return SEC_E_OK;
 }
@@ -814,13 +814,9 @@ static struct sg_ctx *sub_of(struct sg_ctx *ctx)
 	return n != NULL && n->sub_done ? n->sub : NULL;
 }
 
-const struct sg_package *sg_mech_negotiate_chosen(struct sg_ctx *ctx)
+static const struct sg_package *nego_chosen(struct sg_ctx *ctx)
 {
-	struct sg_ctx *sub;
-
-	if (ctx->pkg->ops != &sg_mech_negotiate_ops)
-		return NULL;
-	sub = sub_of(ctx);
+	struct sg_ctx *sub = sub_of(ctx);
 
 	return sub != NULL && ctx->established ? sub->pkg : NULL;
 }
@@ -913,6 +909,7 @@ const struct sg_mech_ops sg_mech_negotiate_ops = {
 	.acquire = nego_acquire,
 	.release_cred = nego_release_cred,
 	.set_epa = nego_set_epa,
+	.chosen = nego_chosen,
 	.init = nego_init,
 	.accept = nego_accept,
 	.release_ctx = nego_release_ctx,

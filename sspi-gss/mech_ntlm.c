@@ -1209,7 +1209,9 @@ static SECURITY_STATUS ntlm_authority(struct sg_ctx *ctx, char **name)
 	return *name != NULL ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
 }
 
-void sg_mech_ntlm_restart_rc4(struct sg_ctx *ctx, int send)
+/* MS-SPNG: after the mechListMIC, each direction's RC4 state starts again
+ * from its sealing key (sent: our direction). */
+static void ntlm_mech_list_mic_done(struct sg_ctx *ctx, int send)
 {
 	struct ntlm_state *n = ctx->mech;
 
@@ -1221,6 +1223,7 @@ const struct sg_mech_ops sg_mech_ntlm_ops = {
 	.acquire = ntlm_acquire,
 	.release_cred = ntlm_release_cred,
 	.set_epa = ntlm_set_epa,
+	.mech_list_mic_done = ntlm_mech_list_mic_done,
 	.init = ntlm_init,
 	.accept = ntlm_accept,
 	.release_ctx = ntlm_release_ctx,
