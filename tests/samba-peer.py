@@ -11,6 +11,7 @@ Prints one "ok:" or "FAILED:" line per check and a closing
 on the machine it says "skipped" and exits 0 (tools/install-deps.sh
 installs it).
 """
+import base64
 import os
 import shutil
 import subprocess
@@ -122,20 +123,37 @@ def main():
         return Helper([*wrapper, peer, "client", package, USER, DOMAIN, password,
                        "HTTP/localhost", protect], env=env)
 
-    def run(name, client, server, want, want_user=None):
-        """One exchange; our helper (whichever side) must also exit cleanly."""
+    def run(name, client, server, want, want_user=None, samba=None, seal=False):
+        """One exchange; our helper (whichever side) must also exit cleanly.
+        samba names Samba's side ('client' or 'server'): after a logon its
+        session key (GK) must be ours, and with seal its flags (GF) must
+        have SEAL."""
         outcome, user, transcript = exchange(client, server)
+        key = flags = None
+        if outcome == "AF" and samba is not None:
+            helper = client if samba == "client" else server
+            key = helper.ask("GK")
+            flags = helper.ask("GF")
         (clog, cok), (slog, sok) = client.close(), server.close()
         detail = f"{outcome} after {' '.join(transcript)}; client: {clog.strip()} " \
                  f"server: {slog.strip()}"
         check(name, outcome == want and (want_user is None or user == want_user) and cok and sok,
               detail)
+        if key is not None:
+            ours = slog if samba == "client" else clog
+            mine = [w[4:] for w in ours.split() if w.startswith("key=")]
+            theirs = base64.b64decode(key[3:]).hex() if key.startswith("GK ") else key
+            check("  the same session key as Samba's", mine and mine[0] == theirs,
+                  f"Samba {theirs}, ours {mine}")
+            if seal:
+                check("  Samba negotiated sealing", flags.startswith("GF ") and
+                      int(flags[3:], 16) & 0x20 != 0, flags)
         return clog, slog
 
     # Samba's client against our acceptors. Its NTLMSSP asks for no
     # signing and sends no MIC; Windows lets such clients in, so do we.
     run("Samba NTLMSSP client -> our NTLM server", samba_client("ntlmssp-client-1"),
-        our_server("NTLM"), "AF", f"{DOMAIN}\\{USER}")
+        our_server("NTLM"), "AF", f"{DOMAIN}\\{USER}", samba="client")
     run("Samba NTLMSSP client, wrong password -> our NTLM server refuses",
         samba_client("ntlmssp-client-1", "wrong"), our_server("NTLM"), "NA")
     _, slog = run("Samba NTLMSSP client (no MIC) -> our NTLM server requiring a MIC refuses",
@@ -148,7 +166,8 @@ def main():
     # given on its command line).
     for protect in ("seal", "none"):
         run(f"our NTLM client ({protect}) -> Samba NTLMSSP server", our_client("NTLM",
-            protect=protect), samba_server("squid-2.5-ntlmssp"), "AF")
+            protect=protect), samba_server("squid-2.5-ntlmssp"), "AF", samba="server",
+            seal=protect == "seal")
     run("our NTLM client, wrong password -> Samba NTLMSSP server refuses",
         our_client("NTLM", "wrong"), samba_server("squid-2.5-ntlmssp"), "NA")
     run("our Negotiate client -> Samba SPNEGO server", our_client("Negotiate", protect="none"),
