@@ -64,6 +64,7 @@ struct nego_state {
 	int peer_done;       /* initiator: the acceptor said accept-completed */
 	int selected;        /* initiator: the acceptor named its mechanism */
 	int mic_needed;      /* a mechListMIC exchange is called for (see need_mic) */
+	int counter;         /* acceptor: chose other than the client's first */
 	int peer_mic;        /* the peer sent a mechListMIC or asked for one */
 	int mic_sent, mic_checked;
 	int done;            /* SEC_E_OK was returned */
@@ -661,8 +662,13 @@ static SECURITY_STATUS accept_answer(struct nego_state *n, struct spnego_bytes m
 	if (n->sub_done && need_mic(n) && !n->mic_sent && (s = make_mic(n, &mic)) != SEC_E_OK)
 		return s;
 	done = n->sub_done && (!need_mic(n) || n->mic_checked);
-	s = emit_resp(done ? SPNEGO_ACCEPT_COMPLETED : SPNEGO_ACCEPT_INCOMPLETE, mech, token, &mic,
-		      out);
+	/* RFC 4178 4.2.2: a counter-proposal (the first reply, naming a
+	 * mechanism that is not the client's first) says request-mic; MIT's
+	 * initiator refuses it otherwise. */
+	s = emit_resp(done		      ? SPNEGO_ACCEPT_COMPLETED
+		      : mech.data != NULL && n->counter ? SPNEGO_REQUEST_MIC
+							: SPNEGO_ACCEPT_INCOMPLETE,
+		      mech, token, &mic, out);
 	gss_release_buffer(&minor, &mic);
 	if (s != SEC_E_OK)
 		return s;
@@ -730,7 +736,8 @@ static SECURITY_STATUS accept_first(struct sg_ctx *ctx, struct nego_state *n, st
 	if ((s = start_sub(ctx, n, (enum nego_mech)m)) != SEC_E_OK)
 		return s;
 	n->peer_mic = init.mech_list_mic.data != NULL;
-	n->mic_needed = m == MECH_NTLM || index != 0 || n->peer_mic;
+	n->counter = index != 0;
+	n->mic_needed = m == MECH_NTLM || n->counter || n->peer_mic;
 	/* The optimistic token counts only when it is for our choice. */
 	if (index == 0 && init.mech_token.data != NULL && init.mech_token.len != 0)
 		s = accept_step(n, c, init.mech_token, cb, &token, gss_flags, lifetime);

@@ -384,6 +384,189 @@ START_TEST(credentials_of_another_package)
 }
 END_TEST
 
+/*
+ * The SPNEGO rule table (docs/negotiate.md), leg by leg: for each case,
+ * which side sends which negState, a mechanism token, a mechListMIC, and
+ * what each call returns. Tokens are read with our codec.
+ */
+struct leg {
+	char side;            /* 'c' or 's' */
+	SECURITY_STATUS status;
+	int init;             /* a NegTokenInit (the client's first) */
+	enum spnego_state state;
+	int token, mic, mech; /* responseToken / mechListMIC / supportedMech present */
+};
+
+static void describe(const SecBuffer *b, char side, SECURITY_STATUS st, struct leg *l)
+{
+	struct spnego_init init;
+	struct spnego_resp r;
+
+	memset(l, 0, sizeof(*l));
+	l->side = side;
+	l->status = st;
+	l->state = SPNEGO_ABSENT;
+	if (b->cbBuffer == 0)
+		return;
+	if (spnego_decode_init(b->pvBuffer, b->cbBuffer, &init) == 0) {
+		l->init = 1;
+		l->token = init.mech_token.data != NULL;
+		l->mic = init.mech_list_mic.data != NULL;
+	} else {
+		ck_assert_int_eq(spnego_decode_resp(b->pvBuffer, b->cbBuffer, &r), 0);
+		l->state = r.state;
+		l->token = r.response_token.data != NULL;
+		l->mic = r.mech_list_mic.data != NULL;
+		l->mech = r.supported_mech.data != NULL;
+	}
+}
+
+/* Runs the exchange; legs[] gets each call's output, n their number. */
+static void drive(CredHandle *c, CredHandle *s, const char *target, struct leg *legs, int *n)
+{
+	SecBuffer ct = {0, SECBUFFER_TOKEN, NULL}, st = {0, SECBUFFER_TOKEN, NULL}, in;
+	SecBufferDesc cout = {SECBUFFER_VERSION, 1, &ct}, sout = {SECBUFFER_VERSION, 1, &st};
+	SecBufferDesc ind = {SECBUFFER_VERSION, 1, &in};
+	ULONG attrs, req = NEGO_REQ | ISC_REQ_ALLOCATE_MEMORY, areq = NEGO_ASC | ASC_REQ_ALLOCATE_MEMORY;
+	SECURITY_STATUS cs, ss = SEC_I_CONTINUE_NEEDED;
+	CtxtHandle cc, sc;
+	TimeStamp exp;
+
+	*n = 0;
+	cs = InitializeSecurityContextA(c, NULL, (SEC_CHAR *)target, req, 0, 0, NULL, 0, &cc, &cout,
+					&attrs, &exp);
+	describe(&ct, 'c', cs, &legs[(*n)++]);
+	for (int i = 0; i < 6 && ct.cbBuffer != 0; i++) {
+		in = ct;
+		st = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
+		ss = AcceptSecurityContext(s, i ? &sc : NULL, &ind, areq, 0, &sc, &sout, &attrs, &exp);
+		describe(&st, 's', ss, &legs[(*n)++]);
+		FreeContextBuffer(ct.pvBuffer);
+		ct = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
+		if (st.cbBuffer == 0 || cs == SEC_E_OK)
+			break;
+		in = st;
+		cs = InitializeSecurityContextA(c, &cc, (SEC_CHAR *)target, req, 0, 0, &ind, 0, &cc,
+						&cout, &attrs, &exp);
+		describe(&ct, 'c', cs, &legs[(*n)++]);
+		FreeContextBuffer(st.pvBuffer);
+		st.pvBuffer = NULL;
+	}
+	if (ct.pvBuffer != NULL)
+		FreeContextBuffer(ct.pvBuffer);
+	if (st.pvBuffer != NULL)
+		FreeContextBuffer(st.pvBuffer);
+	ck_status(cs, SEC_E_OK);
+	ck_status(ss, SEC_E_OK);
+	DeleteSecurityContext(&cc);
+	DeleteSecurityContext(&sc);
+}
+
+static void expect_legs(const char *row, const struct leg *got, int n, const struct leg *want,
+			int nwant)
+{
+	ck_assert_msg(n == nwant, "%s: %d legs, expected %d", row, n, nwant);
+	for (int i = 0; i < n; i++) {
+		const struct leg *g = &got[i], *w = &want[i];
+
+		ck_assert_msg(g->side == w->side && g->status == w->status && g->init == w->init &&
+				      g->state == w->state && g->token == w->token &&
+				      g->mic == w->mic && g->mech == w->mech,
+			      "%s, leg %d (%c): got %s init %d state %d token %d mic %d mech %d; "
+			      "expected %s init %d state %d token %d mic %d mech %d",
+			      row, i + 1, g->side, SspiGssStatusName(g->status), g->init, g->state,
+			      g->token, g->mic, g->mech, SspiGssStatusName(w->status), w->init,
+			      w->state, w->token, w->mic, w->mech);
+	}
+}
+
+#define CONT SEC_I_CONTINUE_NEEDED
+#define DONE SEC_E_OK
+#define ABS SPNEGO_ABSENT
+#define INC SPNEGO_ACCEPT_INCOMPLETE
+#define CMP SPNEGO_ACCEPT_COMPLETED
+#define RQM SPNEGO_REQUEST_MIC
+
+START_TEST(rule_kerberos_first_choice)
+{
+	/* The optimistic AP-REQ is taken; no mechListMIC either way. */
+	static const struct leg want[] = {
+		{'c', CONT, 1, ABS, 1, 0, 0},
+		{'s', DONE, 0, CMP, 1, 0, 1},
+		{'c', DONE, 0, ABS, 0, 0, 0},
+	};
+	struct leg legs[8];
+	CredHandle c, s;
+	int n;
+
+	ck_status(client("Negotiate", "Alice-Pass-1", NULL, &c), SEC_E_OK);
+	server(&s);
+	drive(&c, &s, "HTTP/localhost", legs, &n);
+	expect_legs("Kerberos, first choice", legs, n, want, 3);
+	FreeCredentialsHandle(&c);
+	FreeCredentialsHandle(&s);
+}
+END_TEST
+
+START_TEST(rule_ntlm_with_integrity)
+{
+	/* NTLM: the MIC both ways, the client's with its AUTHENTICATE, the
+	 * server's with accept-completed; then the client completes. */
+	static const struct leg want[] = {
+		{'c', CONT, 1, ABS, 1, 0, 0},
+		{'s', CONT, 0, INC, 1, 0, 1},
+		{'c', CONT, 0, ABS, 1, 1, 0},
+		{'s', DONE, 0, CMP, 0, 1, 0},
+		{'c', DONE, 0, ABS, 0, 0, 0},
+	};
+	struct leg legs[8];
+	CredHandle c, s;
+	int n;
+
+	ck_status(client("Negotiate", "Alice-Pass-1", "NTLM", &c), SEC_E_OK);
+	server(&s);
+	drive(&c, &s, "HTTP/localhost", legs, &n);
+	expect_legs("NTLM with integrity", legs, n, want, 5);
+	FreeCredentialsHandle(&c);
+	FreeCredentialsHandle(&s);
+}
+END_TEST
+
+START_TEST(rule_counter_proposal)
+{
+	/* The client offers Kerberos first (with its AP-REQ); a server without
+	 * Kerberos counter-proposes NTLM with request-mic and no token; the
+	 * client starts NTLM; the MIC goes both ways. */
+	static const struct leg want[] = {
+		{'c', CONT, 1, ABS, 1, 0, 0},
+		{'s', CONT, 0, RQM, 0, 0, 1},
+		{'c', CONT, 0, ABS, 1, 0, 0},
+		{'s', CONT, 0, INC, 1, 0, 0},
+		{'c', CONT, 0, ABS, 1, 1, 0},
+		{'s', DONE, 0, CMP, 0, 1, 0},
+		{'c', DONE, 0, ABS, 0, 0, 0},
+	};
+	SEC_WINNT_AUTH_IDENTITY_EXA ntlm_only = {
+		.Version = SEC_WINNT_AUTH_IDENTITY_VERSION, .Length = sizeof(ntlm_only),
+		.Flags = SEC_WINNT_AUTH_IDENTITY_ANSI, .PackageList = (UCHAR *)"NTLM",
+		.PackageListLength = 4,
+	};
+	struct leg legs[8];
+	CredHandle c, s;
+	TimeStamp exp;
+	int n;
+
+	ck_status(client("Negotiate", "Alice-Pass-1", NULL, &c), SEC_E_OK);
+	ck_status(AcquireCredentialsHandleA(NULL, "Negotiate", SECPKG_CRED_INBOUND, NULL, &ntlm_only,
+					    NULL, NULL, &s, &exp),
+		  SEC_E_OK);
+	drive(&c, &s, "HTTP/localhost", legs, &n);
+	expect_legs("counter-proposal", legs, n, want, 7);
+	FreeCredentialsHandle(&c);
+	FreeCredentialsHandle(&s);
+}
+END_TEST
+
 START_TEST(legacy_kerberos_oid)
 {
 	struct spnego_bytes mechs[2] = {spnego_oid_krb5_ms, spnego_oid_krb5};
@@ -451,6 +634,9 @@ static Suite *negotiate_suite(void)
 	tcase_add_test(tc, legacy_kerberos_oid);
 	tcase_add_test(tc, damaged_tokens);
 	tcase_add_test(tc, credentials_of_another_package);
+	tcase_add_test(tc, rule_kerberos_first_choice);
+	tcase_add_test(tc, rule_ntlm_with_integrity);
+	tcase_add_test(tc, rule_counter_proposal);
 	suite_add_tcase(s, tc);
 	return s;
 }
