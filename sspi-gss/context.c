@@ -186,10 +186,15 @@ static SECURITY_STATUS step_impl(const struct step *st, struct sg_cred *given, s
 	if (st->in != NULL && sg_secbuffer_check(st->in) != SEC_E_OK)
 		return SEC_E_INVALID_PARAMETER;
 	tok_in = sg_secbuffer_find(st->in, SECBUFFER_TOKEN);
-	/* Every leg but the initiator's first answers a peer's token. */
+	/* Every leg but the initiator's first answers a peer's token; the
+	 * initiator's first may be given one too (a server's NegTokenInit2
+	 * hints), which a package may read or ignore. */
 	if (!(st->initiator && first)) {
 		if (tok_in == NULL || tok_in->cbBuffer == 0 || tok_in->pvBuffer == NULL)
 			return SEC_E_INVALID_TOKEN;
+		in.value = tok_in->pvBuffer;
+		in.length = tok_in->cbBuffer;
+	} else if (tok_in != NULL && tok_in->cbBuffer != 0 && tok_in->pvBuffer != NULL) {
 		in.value = tok_in->pvBuffer;
 		in.length = tok_in->cbBuffer;
 	}

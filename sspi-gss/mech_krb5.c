@@ -99,9 +99,12 @@ static SECURITY_STATUS krb5_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 			return status;
 		ctx->mech = name;
 	}
+	/* An input on the first call (a server's hints, for Negotiate) is
+	 * nothing Kerberos reads. */
 	major = gss_init_sec_context(&minor, cred ? cred->gss : GSS_C_NO_CREDENTIAL, &ctx->gss,
-				     name, GSS_KRB5_MECHANISM, req_flags, GSS_C_INDEFINITE, cb, in,
-				     NULL, out, gss_flags, lifetime);
+				     name, GSS_KRB5_MECHANISM, req_flags, GSS_C_INDEFINITE, cb,
+				     ctx->gss == GSS_C_NO_CONTEXT ? GSS_C_NO_BUFFER : in, NULL, out,
+				     gss_flags, lifetime);
 	return sg_status_from_gss(major, minor);
 }
 

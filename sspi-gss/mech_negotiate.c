@@ -428,10 +428,41 @@ static int target_is_address(const char *target)
 	return inet_pton(AF_INET, buf, &a) == 1 || inet_pton(AF_INET6, buf, &a) == 1;
 }
 
-static SECURITY_STATUS init_first(struct sg_ctx *ctx, struct nego_state *n, struct sg_cred *cred,
-				  const char *target, OM_uint32 req_flags, gss_channel_bindings_t cb,
-				  gss_buffer_t out, OM_uint32 *gss_flags, OM_uint32 *lifetime)
+/*
+ * The server's hints: a NegTokenInit2 that a server sends before the
+ * client's first call (the SMB way, MS-SPNG 3.2.5.2), given as the input
+ * of that first call. The client then offers only the mechanisms the
+ * server listed, in its own order. Anything else there is ignored, as
+ * Windows ignores an input it does not need. Returns a mask of
+ * mechanisms, all of them when there are no hints.
+ */
+static unsigned hinted_mechs(gss_buffer_t in)
 {
+	struct spnego_init hints;
+	unsigned mask = 0;
+
+	if (in == NULL || in->length == 0 ||
+	    spnego_decode_init(in->value, in->length, &hints) != 0)
+		return ~0u;
+	for (size_t i = 0; i < hints.nmechs && i < SPNEGO_MAX_MECHS; i++) {
+		int m = mech_of_oid(hints.mechs[i]);
+
+		if (m >= 0)
+			mask |= 1u << m;
+	}
+	if (SG_TRACING())
+		sg_trace_note("Negotiate: the server's hints list %s%s%s",
+			      mask & (1u << MECH_KRB5) ? "Kerberos " : "",
+			      mask & (1u << MECH_NTLM) ? "NTLM" : "", mask ? "" : "nothing we have");
+	return mask;
+}
+
+static SECURITY_STATUS init_first(struct sg_ctx *ctx, struct nego_state *n, struct sg_cred *cred,
+				  const char *target, OM_uint32 req_flags, gss_buffer_t in,
+				  gss_channel_bindings_t cb, gss_buffer_t out, OM_uint32 *gss_flags,
+				  OM_uint32 *lifetime)
+{
+	unsigned hinted = hinted_mechs(in);
 	struct nego_cred *c = cred->mech;
 	gss_buffer_desc empty = GSS_C_EMPTY_BUFFER, token = GSS_C_EMPTY_BUFFER;
 	struct spnego_bytes oids[MECH_COUNT];
@@ -441,7 +472,8 @@ static SECURITY_STATUS init_first(struct sg_ctx *ctx, struct nego_state *n, stru
 	OM_uint32 minor;
 
 	for (int m = 0; m < MECH_COUNT; m++) {
-		if (c->sub[m] == NULL || c->sub[m]->use == SECPKG_CRED_INBOUND)
+		if (c->sub[m] == NULL || c->sub[m]->use == SECPKG_CRED_INBOUND ||
+		    !(hinted & (1u << m)))
 			continue;
 		if (m == MECH_KRB5 && target == NULL) {
 			if (SG_TRACING())
@@ -601,7 +633,8 @@ static SECURITY_STATUS nego_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 		if (n == NULL)
 			return SEC_E_INSUFFICIENT_MEMORY;
 		ctx->mech = n;
-		return init_first(ctx, n, cred, target, req_flags, cb, out, gss_flags, lifetime);
+		return init_first(ctx, n, cred, target, req_flags, in, cb, out, gss_flags,
+				  lifetime);
 	}
 	if (n->done)
 		return SEC_E_OUT_OF_SEQUENCE;

@@ -567,6 +567,60 @@ START_TEST(rule_counter_proposal)
 }
 END_TEST
 
+/* A server's NegTokenInit2 hints (sent first, the SMB way), given to the
+ * client's first call: the client offers only what the server listed. */
+static int first_offer(CredHandle *c, const struct spnego_bytes *hints, size_t nhints,
+		       struct spnego_init *offer, uint8_t *copy, size_t cap)
+{
+	uint8_t *types = NULL, *init = NULL;
+	size_t types_len = 0, init_len = 0;
+	SecBuffer hb, ct = {0, SECBUFFER_TOKEN, NULL};
+	SecBufferDesc hin = {SECBUFFER_VERSION, 1, &hb}, cout = {SECBUFFER_VERSION, 1, &ct};
+	CtxtHandle cc;
+	ULONG attrs;
+	TimeStamp exp;
+	int ok;
+
+	ck_assert_int_eq(spnego_encode_mech_types(hints, nhints, &types, &types_len), 0);
+	ck_assert_int_eq(spnego_encode_init((struct spnego_bytes){types, types_len},
+					    (struct spnego_bytes){NULL, 0}, &init, &init_len),
+			 0);
+	hb = (SecBuffer){(ULONG)init_len, SECBUFFER_TOKEN, init};
+	ck_status(InitializeSecurityContextA(c, NULL, "HTTP/localhost",
+					     NEGO_REQ | ISC_REQ_ALLOCATE_MEMORY, 0, 0, &hin, 0,
+					     &cc, &cout, &attrs, &exp),
+		  SEC_I_CONTINUE_NEEDED);
+	ck_assert_uint_le(ct.cbBuffer, cap);
+	memcpy(copy, ct.pvBuffer, ct.cbBuffer);
+	ok = spnego_decode_init(copy, ct.cbBuffer, offer) == 0;
+	FreeContextBuffer(ct.pvBuffer);
+	DeleteSecurityContext(&cc);
+	free(types);
+	free(init);
+	return ok;
+}
+
+START_TEST(server_hints_before_the_first_call)
+{
+	uint8_t copy[8192];
+	struct spnego_init offer;
+	struct spnego_bytes ntlm = spnego_oid_ntlm, krb5 = spnego_oid_krb5;
+	CredHandle c;
+
+	ck_status(client("Negotiate", "Alice-Pass-1", NULL, &c), SEC_E_OK);
+	/* Kerberos is available and would lead; the server lists NTLM only. */
+	ck_assert(first_offer(&c, &ntlm, 1, &offer, copy, sizeof(copy)));
+	ck_assert_uint_eq(offer.nmechs, 1);
+	ck_assert(spnego_oid_equal(offer.mechs[0], spnego_oid_ntlm));
+	ck_assert(memcmp(offer.mech_token.data, "NTLMSSP", 8) == 0);
+	/* Kerberos only. */
+	ck_assert(first_offer(&c, &krb5, 1, &offer, copy, sizeof(copy)));
+	ck_assert_uint_eq(offer.nmechs, 1);
+	ck_assert(spnego_oid_equal(offer.mechs[0], spnego_oid_krb5));
+	FreeCredentialsHandle(&c);
+}
+END_TEST
+
 START_TEST(legacy_kerberos_oid)
 {
 	struct spnego_bytes mechs[2] = {spnego_oid_krb5_ms, spnego_oid_krb5};
@@ -637,6 +691,7 @@ static Suite *negotiate_suite(void)
 	tcase_add_test(tc, rule_kerberos_first_choice);
 	tcase_add_test(tc, rule_ntlm_with_integrity);
 	tcase_add_test(tc, rule_counter_proposal);
+	tcase_add_test(tc, server_hints_before_the_first_call);
 	suite_add_tcase(s, tc);
 	return s;
 }
