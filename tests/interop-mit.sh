@@ -6,7 +6,8 @@
 #   3. our client       -> our server, two processes: default, DCE style,
 #                          integrity only
 #   4. our server with its clock 2 hours behind -> the client gets
-#      SEC_E_TIME_SKEW (the server runs under faketime)
+#      SEC_E_TIME_SKEW (the server runs under faketime); through Negotiate
+#      too, with no fallback to NTLM
 #   5. Negotiate: our client -> MIT gss-server's SPNEGO acceptor, and MIT
 #      gss-client -spnego -> our Negotiate server
 # Every process is started here and stopped by PID on exit.
@@ -103,6 +104,25 @@ skew() {
 	[ "$client_rc" -eq 1 ] && has "$dir/skew-client.log" 'InitializeSecurityContext: SEC_E_TIME_SKEW'
 }
 check "skewed server clock -> client gets SEC_E_TIME_SKEW" skew
+
+# 4b. The same through Negotiate, NTLM at hand on both sides: the skew is
+# reported, not hidden behind NTLM (Windows does not fall back either).
+printf 'SSPI.TEST:alice:Alice-Pass-1\n' >"$dir/users"
+chmod 600 "$dir/users"
+port=$(free_port)
+NTLM_USER_FILE=$dir/users ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+	start_server "$dir/skew-nego-server.log" faketime -f "-2h" "$sample" server -port "$port" \
+	-once -package Negotiate
+$wrap "$sample" client -port "$port" -package Negotiate -user alice -domain SSPI.TEST \
+	-pass Alice-Pass-1 localhost HTTP/localhost "skewed" >"$dir/skew-nego-client.log" 2>&1
+client_rc=$?
+stop_server
+skew_nego() {
+	[ "$client_rc" -eq 1 ] &&
+		has "$dir/skew-nego-client.log" 'InitializeSecurityContext: SEC_E_TIME_SKEW' &&
+		not_has "$dir/skew-nego-server.log" 'NTLM'
+}
+check "Negotiate, skewed server clock -> SEC_E_TIME_SKEW, no NTLM fallback" skew_nego
 
 # 5. SPNEGO both ways: MIT's acceptor takes SPNEGO with its default
 # credentials; MIT's gss-client speaks it with -spnego.
