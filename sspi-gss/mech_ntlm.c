@@ -30,9 +30,14 @@
 	 NTLMSSP_NEGOTIATE_NTLM | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |                           \
 	 NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_VERSION |           \
 	 NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_56 | NTLMSSP_NEGOTIATE_KEY_EXCH)
-#define REQUIRED_FLAGS                                                                   \
-	(NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY |           \
-	 NTLMSSP_NEGOTIATE_128)
+/* Required of the peer: Unicode and 128-bit keys, and extended session
+ * security whenever signing or sealing is to be used. A peer without it
+ * is let in when no session security is asked for, as Windows lets it in
+ * (Wine's ntlm.c tests, run on Windows): its signatures are then the dummy
+ * ones. NTLMv1-style session security (CRC32 checksums, one RC4 stream
+ * for both directions) is not implemented, so signing or sealing without
+ * it is refused. */
+#define REQUIRED_FLAGS (NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_NEGOTIATE_128)
 /* The client flags a server takes over into its CHALLENGE. */
 #define ECHOED_FLAGS                                                                     \
 	(NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_REQUEST_TARGET | NTLMSSP_NEGOTIATE_SIGN |     \
@@ -351,16 +356,20 @@ static OM_uint32 gss_flags_of(uint32_t flags)
 	return f;
 }
 
-static SECURITY_STATUS missing_flags(uint32_t flags, const char *who)
+/* session: signing or sealing is to be used on the context. */
+static SECURITY_STATUS missing_flags(uint32_t flags, const char *who, int session)
 {
-	uint32_t missing = REQUIRED_FLAGS & ~flags;
+	uint32_t missing = (REQUIRED_FLAGS | (session ? NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY
+						       : 0)) &
+			   ~flags;
 
 	if (missing == 0)
 		return SEC_E_OK;
 	sg_last_error_set(SEC_E_UNSUPPORTED_FUNCTION, "NTLM: the %s does not offer %s", who,
 			  (missing & NTLMSSP_NEGOTIATE_UNICODE) ? "Unicode"
 			  : (missing & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)
-				  ? "NTLMv2 (extended) session security"
+				  ? "NTLMv2 (extended) session security, which signing and sealing "
+				    "need here"
 				  : "128-bit keys");
 	return SEC_E_UNSUPPORTED_FUNCTION;
 }
@@ -434,7 +443,7 @@ static SECURITY_STATUS client_second(struct ntlm_state *n, gss_buffer_t in,
 		sg_last_error_set(SEC_E_INVALID_TOKEN, "NTLM: the server's token is no CHALLENGE");
 		return SEC_E_INVALID_TOKEN;
 	}
-	s = missing_flags(ch.flags, "server");
+	s = missing_flags(ch.flags, "server", n->required != 0);
 	if (s != SEC_E_OK)
 		return s;
 	if (n->required & ~ch.flags) {
@@ -593,7 +602,8 @@ static SECURITY_STATUS server_first(struct sg_ctx *ctx, struct sg_cred *cred, gs
 		sg_last_error_set(SEC_E_INVALID_TOKEN, "NTLM: the client's token is no NEGOTIATE");
 		return SEC_E_INVALID_TOKEN;
 	}
-	s = missing_flags(neg.flags, "client");
+	s = missing_flags(neg.flags, "client",
+			  (neg.flags & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL)) != 0);
 	if (s != SEC_E_OK)
 		return s;
 	n = calloc(1, sizeof(*n));

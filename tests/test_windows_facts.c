@@ -274,6 +274,137 @@ START_TEST(package_info)
 }
 END_TEST
 
+/* A CHALLENGE as an old or minimal server sends it: flags 0xa0828205
+ * (Unicode, NTLM, ALWAYS_SIGN, TARGET_INFO, 128, 56: no extended session
+ * security, no SIGN, SEAL or KEY_EXCH), NetBIOS and DNS names, no
+ * timestamp. Built here byte by byte. */
+static size_t old_server_challenge(unsigned char *m)
+{
+	static const char *const names[] = {"CASINO01", "CASINO01", "casino01", "casino01"};
+	static const unsigned ids[] = {2, 1, 4, 3};
+	size_t off = 48, ti_off, n;
+
+	memset(m, 0, 512);
+	memcpy(m, "NTLMSSP", 8);
+	m[8] = 2;
+	/* Target name at 48: "CASINO01" in UTF-16LE. */
+	for (n = 0; n < 8; n++)
+		m[off + 2 * n] = (unsigned char)names[0][n];
+	m[12] = m[14] = 16;
+	m[16] = 48;
+	off += 16;
+	m[20] = 0x05, m[21] = 0x82, m[22] = 0x82, m[23] = 0xa0;
+	memcpy(m + 24, "\xe9\x58\x7f\x14\xa2\x86\x3b\x63", 8);
+	ti_off = off;
+	for (int i = 0; i < 4; i++) {
+		m[off] = (unsigned char)ids[i];
+		m[off + 2] = 16;
+		for (n = 0; n < 8; n++)
+			m[off + 4 + 2 * n] = (unsigned char)names[i][n];
+		off += 4 + 16;
+	}
+	off += 4; /* MsvAvEOL */
+	m[40] = m[42] = (unsigned char)(off - ti_off);
+	m[44] = (unsigned char)ti_off;
+	return off;
+}
+
+/* ntlm.c testAuth/testSignSeal (fake server): a CHALLENGE without
+ * extended session security is taken when no signing or sealing was asked
+ * for; the signatures are then the dummy ones. Asked for sealing, we
+ * refuse it (NTLMv1-style session security is not implemented). */
+START_TEST(challenge_without_extended_session_security)
+{
+	static const unsigned char dummy[16] = {1};
+	unsigned char buf[MAX_TOKEN], chal[512], sig[16];
+	char msg[] = "Hello, world!";
+	SecBuffer ob, ib, b[2] = {{sizeof(sig), SECBUFFER_TOKEN, sig}, {13, SECBUFFER_DATA, msg}};
+	SecBufferDesc out = {SECBUFFER_VERSION, 1, &ob}, in = {SECBUFFER_VERSION, 1, &ib};
+	SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
+	size_t chal_len = old_server_challenge(chal);
+	CredHandle c;
+	CtxtHandle ctx;
+	ULONG attrs, qop;
+	TimeStamp t;
+
+	ck_status(client_cred("NTLM", &c), SEC_E_OK);
+	for (int seal = 0; seal < 2; seal++) {
+		ULONG req = seal ? ISC_REQ_CONFIDENTIALITY : 0;
+
+		ob = (SecBuffer){sizeof(buf), SECBUFFER_TOKEN, buf};
+		ck_status(InitializeSecurityContextA(&c, NULL, NULL, req, 0, SECURITY_NETWORK_DREP,
+						     NULL, 0, &ctx, &out, &attrs, &t),
+			  SEC_I_CONTINUE_NEEDED);
+		ib = (SecBuffer){(ULONG)chal_len, SECBUFFER_TOKEN, chal};
+		ob = (SecBuffer){sizeof(buf), SECBUFFER_TOKEN, buf};
+		if (seal) {
+			ck_status(InitializeSecurityContextA(NULL, &ctx, NULL, req, 0,
+							     SECURITY_NETWORK_DREP, &in, 0, &ctx,
+							     &out, &attrs, &t),
+				  SEC_E_UNSUPPORTED_FUNCTION);
+			ck_assert_ptr_nonnull(strstr(SspiGssGetLastErrorText(), "extended"));
+		} else {
+			ck_status(InitializeSecurityContextA(NULL, &ctx, NULL, req, 0,
+							     SECURITY_NETWORK_DREP, &in, 0, &ctx,
+							     &out, &attrs, &t),
+				  SEC_E_OK);
+			ck_assert_uint_gt(ob.cbBuffer, 0);
+			ck_status(MakeSignature(&ctx, 0, &d, 0), SEC_E_OK);
+			ck_assert_mem_eq(sig, dummy, 16);
+			ck_status(VerifySignature(&ctx, &d, 0, &qop), SEC_E_OK);
+			sig[8] = 0xe8;
+			ck_status(VerifySignature(&ctx, &d, 0, &qop), SEC_E_MESSAGE_ALTERED);
+			b[0].cbBuffer = sizeof(sig);
+		}
+		ck_status(DeleteSecurityContext(&ctx), SEC_E_OK);
+	}
+	ck_status(FreeCredentialsHandle(&c), SEC_E_OK);
+}
+END_TEST
+
+/* The same downgrade done by a man in the middle to our own server:
+ * extended session security cleared from the client's NEGOTIATE. The
+ * server goes along (nothing was asked that needs it), but the client's
+ * MIC covers the NEGOTIATE it sent, so the server refuses the AUTHENTICATE. */
+START_TEST(extended_session_security_stripped_on_the_way)
+{
+	unsigned char cbuf[MAX_TOKEN], sbuf[MAX_TOKEN];
+	SecBuffer cob, sob, cib, sib;
+	SecBufferDesc cout = {SECBUFFER_VERSION, 1, &cob}, sout = {SECBUFFER_VERSION, 1, &sob};
+	SecBufferDesc cin = {SECBUFFER_VERSION, 1, &cib}, sin = {SECBUFFER_VERSION, 1, &sib};
+	CredHandle c, s;
+	CtxtHandle cc, sc;
+	ULONG attrs;
+	TimeStamp t;
+
+	ck_status(client_cred("NTLM", &c), SEC_E_OK);
+	server_cred("NTLM", &s);
+	cob = (SecBuffer){sizeof(cbuf), SECBUFFER_TOKEN, cbuf};
+	ck_status(InitializeSecurityContextA(&c, NULL, NULL, 0, 0, 0, NULL, 0, &cc, &cout, &attrs,
+					     &t),
+		  SEC_I_CONTINUE_NEEDED);
+	cbuf[14] &= (unsigned char)~0x08; /* NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY */
+	sib = (SecBuffer){cob.cbBuffer, SECBUFFER_TOKEN, cbuf};
+	sob = (SecBuffer){sizeof(sbuf), SECBUFFER_TOKEN, sbuf};
+	ck_status(AcceptSecurityContext(&s, NULL, &sin, 0, 0, &sc, &sout, &attrs, &t),
+		  SEC_I_CONTINUE_NEEDED);
+	ck_assert_uint_eq(sbuf[22] & 0x08, 0); /* the CHALLENGE offers none either */
+	cib = (SecBuffer){sob.cbBuffer, SECBUFFER_TOKEN, sbuf};
+	cob = (SecBuffer){sizeof(cbuf), SECBUFFER_TOKEN, cbuf};
+	ck_status(InitializeSecurityContextA(NULL, &cc, NULL, 0, 0, 0, &cin, 0, &cc, &cout, &attrs,
+					     &t),
+		  SEC_E_OK);
+	sib = (SecBuffer){cob.cbBuffer, SECBUFFER_TOKEN, cbuf};
+	sob = (SecBuffer){sizeof(sbuf), SECBUFFER_TOKEN, sbuf};
+	ck_status(AcceptSecurityContext(&s, &sc, &sin, 0, 0, &sc, &sout, &attrs, &t),
+		  SEC_E_MESSAGE_ALTERED);
+	ck_status(DeleteSecurityContext(&cc), SEC_E_OK);
+	ck_status(DeleteSecurityContext(&sc), SEC_E_OK);
+	FreeCredentialsHandle(&c);
+	FreeCredentialsHandle(&s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("windows_facts");
@@ -297,6 +428,8 @@ int main(void)
 	tcase_add_test(t, logon_without_target_or_flags);
 	tcase_add_test(t, dummy_signature_without_signing);
 	tcase_add_test(t, package_info);
+	tcase_add_test(t, challenge_without_extended_session_security);
+	tcase_add_test(t, extended_session_security_stripped_on_the_way);
 	suite_add_tcase(s, t);
 	runner = srunner_create(s);
 	srunner_run_all(runner, CK_NORMAL);
