@@ -9,10 +9,12 @@
  * "NTLM", "!NTLM", comma-separated) restricts them.
  *
  * Initiator: Kerberos first, NTLM second, with an optimistic first token of
- * the first mechanism. Kerberos is passed over, as Windows does, when the
- * target's host is an IP address, or when its first step fails for want of
- * credentials, an unknown target or an unreachable KDC; a wrong password or
- * clock skew is reported, not hidden behind NTLM.
+ * the first mechanism (only those a server's NegTokenInit2 hints list,
+ * when the first call is given them). Kerberos is passed over, as Windows
+ * does, when the target's host is an IP address or there is no target, or
+ * when its credential or first step fails for want of credentials, an
+ * unknown target or an unreachable KDC, each time with a trace note; a
+ * wrong password or clock skew is reported, not hidden behind NTLM.
  *
  * Acceptor: the first mechanism of the client's list that this credential
  * can accept; its optimistic token is used when it is the client's first
@@ -21,7 +23,9 @@
  *
  * mechListMIC (RFC 4178 5, MS-SPNG 3.1.5.1): exchanged both ways when the
  * mechanism is NTLM (as Windows always does), when it is not the client's
- * first choice, or when the peer sends one; a MIC that does not verify is
+ * first choice (the acceptor then answers request-mic), or when the peer
+ * sends one, as long as the mechanism's context gives integrity (see
+ * need_mic; the rule table is in docs/negotiate.md); a MIC that does not verify is
  * SEC_E_MESSAGE_ALTERED, a missing one SEC_E_INVALID_TOKEN, so a list
  * altered on the way (a downgrade) fails. With NTLM the RC4 state of each
  * direction starts again after the MIC, as MS-SPNG has Windows do, so the
@@ -286,8 +290,6 @@ static SECURITY_STATUS start_sub(struct sg_ctx *ctx, struct nego_state *n, enum 
 	return SEC_E_OK;
 }
 
-/* After the sub-context's step succeeded: what context.c does for a
- * context of its own when it is established. */
 /*
  * RFC 4178 section 5, MS-SPNG 3.1.5.1: the mechListMIC is exchanged only
  * when the chosen mechanism's context gives integrity, or the peer sent
@@ -299,6 +301,8 @@ static int need_mic(const struct nego_state *n)
 	return n->mic_needed && (n->peer_mic || (n->gss_flags & GSS_C_INTEG_FLAG));
 }
 
+/* After the sub-context's step succeeded: what context.c does for a
+ * context of its own when it is established. */
 static SECURITY_STATUS sub_step_done(struct nego_state *n, SECURITY_STATUS s, OM_uint32 gss_flags,
 				     OM_uint32 lifetime)
 {
@@ -399,7 +403,6 @@ static SECURITY_STATUS read_resp(gss_buffer_t in, const char *peer, struct spneg
 	return SEC_E_INVALID_TOKEN;
 }
 
-/* Windows does not use Kerberos for a target whose host is an IP address. */
 /* The flags a mechanism is asked for: NTLM under Negotiate always with
  * integrity, as Windows' Negotiate asks it, so that the mechListMIC can
  * protect the mechanism list. */
@@ -408,6 +411,7 @@ static OM_uint32 sub_req(enum nego_mech m, OM_uint32 req_flags)
 	return m == MECH_NTLM ? req_flags | GSS_C_INTEG_FLAG : req_flags;
 }
 
+/* Windows does not use Kerberos for a target whose host is an IP address. */
 static int target_is_address(const char *target)
 {
 	const char *host = strchr(target, '/');
