@@ -28,44 +28,30 @@
 #include <security.h>
 #include <sspi-gss.h>
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+#include "base64.h"
 
+/* Prints n bytes as base64. */
 static void put_b64(const unsigned char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) |
-			     (i + 2 < n ? p[i + 2] : 0);
+	char *text = sg_b64_encode(p, n);
 
-		putchar(b64[v >> 18 & 63]);
-		putchar(b64[v >> 12 & 63]);
-		putchar(i + 1 < n ? b64[v >> 6 & 63] : '=');
-		putchar(i + 2 < n ? b64[v & 63] : '=');
-	}
+	fputs(text != NULL ? text : "", stdout);
+	free(text);
 }
 
-/* Decodes up to the first space or the end; returns the length or -1. */
+/* Decodes base64 up to the first space or the end into out; returns
+ * the length or -1. */
 static long get_b64(const char *s, unsigned char *out, size_t cap)
 {
-	uint32_t v = 0;
-	int bits = 0;
-	size_t n = 0;
+	size_t n;
+	unsigned char *bytes = sg_b64_decode(s, &n);
 
-	for (; *s != '\0' && *s != ' ' && *s != '\n'; s++) {
-		const char *c = strchr(b64, *s);
-
-		if (*s == '=')
-			continue;
-		if (c == NULL)
-			return -1;
-		v = v << 6 | (uint32_t)(c - b64);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (n == cap)
-				return -1;
-			out[n++] = (unsigned char)(v >> bits);
-		}
+	if (bytes == NULL || n > cap) {
+		free(bytes);
+		return -1;
 	}
+	memcpy(out, bytes, n);
+	free(bytes);
 	return (long)n;
 }
 

@@ -33,60 +33,10 @@
 #include <security.h>
 #include <sspi-gss.h>
 
+#include "base64.h"
+
 #define MAX_HEAD 65536
 #define MAX_LEGS 8
-
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/* Base64 of n bytes, malloc'ed. */
-static char *to_b64(const unsigned char *p, size_t n)
-{
-	char *out = malloc(4 * ((n + 2) / 3) + 1), *o = out;
-
-	if (out == NULL)
-		return NULL;
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) |
-			     (i + 2 < n ? p[i + 2] : 0);
-
-		*o++ = b64[v >> 18 & 63];
-		*o++ = b64[v >> 12 & 63];
-		*o++ = i + 1 < n ? b64[v >> 6 & 63] : '=';
-		*o++ = i + 2 < n ? b64[v & 63] : '=';
-	}
-	*o = '\0';
-	return out;
-}
-
-/* Decodes base64 up to whitespace or the end into a malloc'ed buffer. */
-static unsigned char *from_b64(const char *s, size_t *len)
-{
-	size_t cap = strlen(s) / 4 * 3 + 3, n = 0;
-	unsigned char *out = malloc(cap);
-	uint32_t v = 0;
-	int bits = 0;
-
-	if (out == NULL)
-		return NULL;
-	for (; *s != '\0' && *s != '\r' && *s != '\n' && *s != ' '; s++) {
-		const char *c = strchr(b64, *s);
-
-		if (*s == '=')
-			continue;
-		if (c == NULL) {
-			free(out);
-			return NULL;
-		}
-		v = v << 6 | (uint32_t)(c - b64);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[n++] = (unsigned char)(v >> bits);
-		}
-	}
-	*len = n;
-	return out;
-}
 
 /* ---- HTTP on a socket ---- */
 
@@ -176,7 +126,7 @@ static unsigned char *negotiate_token(const char *value, size_t *len)
 {
 	if (value == NULL || strncasecmp(value, "Negotiate", 9) != 0 || value[9] != ' ')
 		return NULL;
-	return from_b64(value + 10, len);
+	return sg_b64_decode(value + 10, len);
 }
 
 static void set_timeouts(int fd)
@@ -320,7 +270,7 @@ static int client(const struct options *o, const char *url)
 				free(m.body);
 				break;
 			}
-			auth = to_b64(ob.pvBuffer, ob.cbBuffer);
+			auth = sg_b64_encode(ob.pvBuffer, ob.cbBuffer);
 			if (ob.pvBuffer != NULL)
 				FreeContextBuffer(ob.pvBuffer);
 		}
@@ -389,7 +339,7 @@ static int serve_connection(int fd, CredHandle *cred, const char *package)
 						  &ctx, &out, &attrs, &t);
 			free(tok);
 			if (ob.cbBuffer != 0)
-				reply = to_b64(ob.pvBuffer, ob.cbBuffer);
+				reply = sg_b64_encode(ob.pvBuffer, ob.cbBuffer);
 			if (ob.pvBuffer != NULL)
 				FreeContextBuffer(ob.pvBuffer);
 			if (s == SEC_I_CONTINUE_NEEDED) {
