@@ -135,8 +135,6 @@ struct sg_mech_ops {
 	 * return SEC_E_UNSUPPORTED_FUNCTION, then the context's creation time
 	 * is used. */
 	SECURITY_STATUS (*start_time)(struct sg_ctx *ctx, long long *t);
-	/* Serialises the mechanism state into token (gss_release_buffer);
-	 * ctx->gss is gone afterwards. import_ctx restores it into ctx->gss. */
 	/* A negotiating package (Negotiate): the package an established
 	 * context chose, NULL before; the operation is NULL for the others. */
 	const struct sg_package *(*chosen)(struct sg_ctx *ctx);
@@ -147,6 +145,8 @@ struct sg_mech_ops {
 	void (*mech_list_mic_done)(struct sg_ctx *ctx, int sent);
 	/* Extended protection of an inbound credential; NULL: not taken. */
 	SECURITY_STATUS (*set_epa)(struct sg_cred *cred, const struct sg_epa *epa);
+	/* Serialises the mechanism state into token (gss_release_buffer);
+	 * ctx->gss is gone afterwards. import_ctx restores it into ctx->gss. */
 	SECURITY_STATUS (*export_ctx)(struct sg_ctx *ctx, gss_buffer_t token);
 	SECURITY_STATUS (*import_ctx)(struct sg_ctx *ctx, gss_buffer_t token);
 };
@@ -154,7 +154,6 @@ struct sg_mech_ops {
 extern const struct sg_mech_ops sg_mech_krb5_ops;
 extern const struct sg_mech_ops sg_mech_ntlm_ops;
 extern const struct sg_mech_ops sg_mech_negotiate_ops;
-
 
 /* 100 ns ticks since 1601 for a Unix time; "never" for time_t values past
  * what TimeStamp holds. */

@@ -81,7 +81,7 @@ SECURITY_STATUS sg_status_from_krb5(long code)
 	return SEC_E_INTERNAL_ERROR;
 }
 
-static SECURITY_STATUS map_gss(OM_uint32 major, OM_uint32 minor);
+static SECURITY_STATUS map_gss(OM_uint32 major, OM_uint32 minor, int message);
 
 static SECURITY_STATUS kept(SECURITY_STATUS s, OM_uint32 major, OM_uint32 minor)
 {
@@ -93,25 +93,17 @@ static SECURITY_STATUS kept(SECURITY_STATUS s, OM_uint32 major, OM_uint32 minor)
 
 SECURITY_STATUS sg_status_from_gss(OM_uint32 major, OM_uint32 minor)
 {
-	return kept(map_gss(major, minor), major, minor);
+	return kept(map_gss(major, minor, 0), major, minor);
 }
 
 SECURITY_STATUS sg_status_from_gss_message(OM_uint32 major, OM_uint32 minor)
 {
-	SECURITY_STATUS s = map_gss(major, minor);
-
-	/* Routine errors that name the fault (BAD_MIC, DEFECTIVE_TOKEN...)
-	 * stand; behind the others the minor code is read as a message's. */
-	if (s != SEC_E_OK && s != SEC_I_CONTINUE_NEEDED && s != SEC_E_MESSAGE_ALTERED &&
-	    s != SEC_E_INVALID_TOKEN && s != SEC_E_OUT_OF_SEQUENCE && s != SEC_E_INVALID_HANDLE &&
-	    s != SEC_E_QOP_NOT_SUPPORTED)
-		for (size_t i = 0; i < sizeof(krb5_message_rows) / sizeof(krb5_message_rows[0]); i++)
-			if (krb5_message_rows[i].code == (long)(int32_t)minor)
-				s = krb5_message_rows[i].status;
-	return kept(s, major, minor);
+	return kept(map_gss(major, minor, 1), major, minor);
 }
 
-static SECURITY_STATUS map_gss(OM_uint32 major, OM_uint32 minor)
+/* message: a per-message call, whose minor codes krb5_message_rows reads
+ * first. */
+static SECURITY_STATUS map_gss(OM_uint32 major, OM_uint32 minor, int message)
 {
 	OM_uint32 routine = GSS_ROUTINE_ERROR(major);
 
@@ -148,9 +140,17 @@ static SECURITY_STATUS map_gss(OM_uint32 major, OM_uint32 minor)
 	}
 
 	/* For the others (GSS_S_FAILURE, NO_CRED, BAD_NAME...) the minor status
-	 * says why (wrong password vs. KDC down), so it is consulted first. */
+	 * says why (wrong password vs. KDC down), so it is consulted first; on
+	 * a message, as a message's. */
 	if (minor != 0) {
-		SECURITY_STATUS s = sg_status_from_krb5((long)(int32_t)minor);
+		SECURITY_STATUS s;
+
+		if (message)
+			for (size_t i = 0; i < sizeof(krb5_message_rows) / sizeof(krb5_message_rows[0]);
+			     i++)
+				if (krb5_message_rows[i].code == (long)(int32_t)minor)
+					return krb5_message_rows[i].status;
+		s = sg_status_from_krb5((long)(int32_t)minor);
 
 		if (s != SEC_E_INTERNAL_ERROR)
 			return s;
