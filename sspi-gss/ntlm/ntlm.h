@@ -262,16 +262,11 @@ enum ntlm_domain_rule {
 	NTLM_DOMAIN_ANY,
 };
 
-/* Reads the whole file into a malloc'ed, NUL-terminated buffer that the
- * caller wipes (sg_wipe) and frees; refuses, with *why saying why, a file
- * that is not regular, is owned by someone other than us or root, may be
- * written by group or others, or is a symbolic link in a directory others
- * may write. Returns 0 or -1. */
-int ntlm_users_read(const char *path, char **text, size_t *len, const char **why);
-
 /* Finds user (NULL: the file's first entry) of domain under rule. Returns
  * 0 and fills *out, 1 when no entry matches, -1 when the file cannot be
- * used (*why says why). */
+ * used (*why says why): it is refused when not a regular file, owned by
+ * someone other than us or root, writable by group or others, or a
+ * symbolic link in a directory others may write. */
 int ntlm_users_lookup(const char *path, const char *domain, const char *user,
 		      enum ntlm_domain_rule rule, struct ntlm_user *out, const char **why);
 

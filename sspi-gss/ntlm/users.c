@@ -76,7 +76,9 @@ static int directory_shared(const char *path)
 	return shared;
 }
 
-int ntlm_users_read(const char *path, char **text, size_t *len, const char **why)
+/* Reads the whole file into a malloc'ed, NUL-terminated buffer that the
+ * caller wipes (sg_wipe) and frees, or refuses it with *why. 0 or -1. */
+static int read_users(const char *path, char **text, size_t *len, const char **why)
 {
 	struct stat st;
 	char *buf;
@@ -202,7 +204,7 @@ int ntlm_users_lookup(const char *path, const char *domain, const char *user,
 	int result = 1;
 
 	memset(out, 0, sizeof(*out));
-	if (ntlm_users_read(path, &text, &len, why) != 0)
+	if (read_users(path, &text, &len, why) != 0)
 		return -1;
 	cursor = text;
 	while (next_entry(&cursor, &d, &u, &secret)) {
