@@ -119,6 +119,29 @@ typedef struct _SSPI_GSS_EXTENDED_PROTECTION {
 	const char *const *TargetNames;
 } SSPI_GSS_EXTENDED_PROTECTION;
 
+/* Access tokens (QuerySecurityContextToken). On Windows the token is a
+ * kernel handle read with GetTokenInformation and closed with CloseHandle;
+ * here it describes the client as a local Unix account and is read and
+ * closed with these two calls (docs/impersonation.md). */
+typedef struct _SSPI_GSS_TOKEN_INFORMATION {
+	char *UserName;      /* the local account (UTF-8) */
+	char *ClientName;    /* the client as SECPKG_ATTR_NAMES reports it (UTF-8) */
+	char *Package;       /* the package that authenticated it: Kerberos, NTLM */
+	unsigned int Uid;
+	unsigned int Gid;
+	unsigned int GroupCount; /* supplementary groups, the primary one included */
+	unsigned int *Groups;
+	unsigned int Delegated;  /* nonzero: the client delegated its credentials */
+} SSPI_GSS_TOKEN_INFORMATION, *PSSPI_GSS_TOKEN_INFORMATION;
+
+/* *Info gets one block (FreeContextBuffer frees it, strings and groups
+ * with it). SEC_E_INVALID_HANDLE for anything that is not an open token. */
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SspiGssGetTokenInformation(HANDLE Token,
+								 PSSPI_GSS_TOKEN_INFORMATION *Info);
+/* Closes a token from QuerySecurityContextToken; a token closed twice or
+ * never opened is SEC_E_INVALID_HANDLE. */
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SspiGssCloseToken(HANDLE Token);
+
 #ifdef __cplusplus
 }
 #endif

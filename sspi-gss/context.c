@@ -20,6 +20,7 @@
 
 #include "buffers.h"
 #include "handles.h"
+#include "impersonate.h"
 #include "mech.h"
 #include "status.h"
 #include "strings.h"
@@ -55,6 +56,7 @@ void sg_ctx_free(struct sg_ctx *ctx)
 	if (ctx->pkg->ops != NULL)
 		ctx->pkg->ops->release_ctx(ctx);
 	gss_release_buffer(&minor, &ctx->pending);
+	gss_release_cred(&minor, &ctx->delegated);
 	free(ctx->target);
 	sg_cred_put(ctx->cred);
 	pthread_mutex_destroy(&ctx->lock);
@@ -160,7 +162,7 @@ static SECURITY_STATUS step_impl(const struct step *st, struct sg_cred *given, s
 	gss_buffer_desc in = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
 	PSecBuffer tok_out, tok_in;
 	OM_uint32 gss_flags = 0, lifetime = 0, minor;
-	int first = st->ctx_handle == NULL;
+	int first = st->ctx_handle == NULL, suspended;
 	int allocate = (st->req & (st->initiator ? ISC_REQ_ALLOCATE_MEMORY
 						  : ASC_REQ_ALLOCATE_MEMORY)) != 0;
 	SECURITY_STATUS s, put;
@@ -250,11 +252,13 @@ static SECURITY_STATUS step_impl(const struct step *st, struct sg_cred *given, s
 		}
 	}
 
+	suspended = sg_impersonation_suspend();
 	if (st->initiator)
 		s = ctx->pkg->ops->init(ctx, cred, ctx->target, sg_flags_isc_req_to_gss(st->req),
 					&in, cb, &out, &gss_flags, &lifetime);
 	else
 		s = ctx->pkg->ops->accept(ctx, cred, &in, cb, &out, &gss_flags, &lifetime);
+	sg_impersonation_resume(suspended);
 	if (s != SEC_E_OK && s != SEC_I_CONTINUE_NEEDED) {
 		/* A mechanism may answer a failure with a token for the peer
 		 * (a KRB-ERROR, e.g. for clock skew); Windows hands it out when

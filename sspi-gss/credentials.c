@@ -10,6 +10,7 @@
 #include "buffers.h"
 #include "handles.h"
 #include "identity.h"
+#include "impersonate.h"
 #include "mech.h"
 #include "strings.h"
 #include "status.h"
@@ -43,6 +44,7 @@ static SECURITY_STATUS acquire(const char *principal, const char *package, ULONG
 	struct sg_cred *cred;
 	char *id_principal = NULL;
 	SECURITY_STATUS s;
+	int suspended;
 
 	pkg = sg_package_find(package);
 	if (pkg == NULL)
@@ -79,7 +81,9 @@ static SECURITY_STATUS acquire(const char *principal, const char *package, ULONG
 	sg_object_init(&cred->obj, cred_destroy);
 	cred->pkg = pkg;
 	cred->use = use;
+	suspended = sg_impersonation_suspend();
 	s = pkg->ops->acquire(cred, principal, auth_data != NULL ? &id : NULL);
+	sg_impersonation_resume(suspended);
 	if (s == SEC_E_OK)
 		s = sg_handle_new(SG_HANDLE_CREDENTIAL, &cred->obj, out);
 	if (s != SEC_E_OK) {

@@ -35,6 +35,11 @@ struct sg_cred {
 	gss_cred_id_t gss;
 	void *mech; /* a package's own credential state (NTLM) */
 	TimeStamp expiry;
+	/* Set when gss is not the credential's own but a delegated credential
+	 * held by a context (AcquireCredentialsHandle while impersonating):
+	 * that context, referenced, and gss is not released with the
+	 * credential. */
+	struct sg_object *owner;
 };
 
 struct sg_ctx {
@@ -57,6 +62,9 @@ struct sg_ctx {
 	TimeStamp expiry;
 	SecPkgContext_Sizes sizes; /* filled when the context is established */
 	long long start;           /* Unix time the context was created */
+	/* Acceptor: the credential the client delegated (ISC_REQ_DELEGATE),
+	 * released with the context. */
+	gss_cred_id_t delegated;
 	/* Windows lets one thread encrypt while another decrypts on the same
 	 * context. Heimdal's krb5 context shares one krb5_crypto (with its
 	 * cipher state) between both directions and does not lock it, so the
@@ -143,6 +151,13 @@ struct sg_mech_ops {
 	 * context (NTLM restarts that direction's RC4, as MS-SPNG has
 	 * Windows do); NULL when nothing follows from it. */
 	void (*mech_list_mic_done)(struct sg_ctx *ctx, int sent);
+	/* Acceptor: the local account (malloc'ed user name) the authenticated
+	 * client is, by the package's own rule (impersonation); NULL
+	 * operation: the package maps no client. */
+	SECURITY_STATUS (*localname)(struct sg_ctx *ctx, char **name);
+	/* Acceptor: the client's delegated credential (borrowed), or
+	 * GSS_C_NO_CREDENTIAL. NULL operation: ctx->delegated. */
+	gss_cred_id_t (*delegated)(struct sg_ctx *ctx);
 	/* Extended protection of an inbound credential; NULL: not taken. */
 	SECURITY_STATUS (*set_epa)(struct sg_cred *cred, const struct sg_epa *epa);
 	/* Serialises the mechanism state into token (gss_release_buffer);

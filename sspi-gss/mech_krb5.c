@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "impersonate.h"
 #include "mech.h"
 #include "names.h"
 #include "status.h"
@@ -41,6 +42,27 @@ static SECURITY_STATUS krb5_acquire(struct sg_cred *cred, const char *principal,
 	default:
 		usage = GSS_C_BOTH;
 		break;
+	}
+
+	/* Default outbound credentials on a thread that impersonates a client
+	 * who delegated: the client's own tickets, as Windows gives them
+	 * (the double hop). The context that holds them stays alive with
+	 * this credential. */
+	if (principal == NULL && (id == NULL || id->password == NULL) && usage == GSS_C_INITIATE) {
+		struct sg_object *owner;
+		gss_cred_id_t delegated = sg_impersonation_delegated(&owner);
+
+		if (delegated != GSS_C_NO_CREDENTIAL) {
+			major = gss_inquire_cred(&minor, delegated, NULL, &lifetime, NULL, NULL);
+			if (GSS_ERROR(major)) {
+				sg_object_unref(owner);
+				return sg_status_from_gss(major, minor);
+			}
+			cred->gss = delegated;
+			cred->owner = owner;
+			cred->expiry = sg_timestamp_in(lifetime);
+			return SEC_E_OK;
+		}
 	}
 
 	if (principal != NULL) {
@@ -80,6 +102,13 @@ static void krb5_release_cred(struct sg_cred *cred)
 {
 	OM_uint32 minor;
 
+	if (cred->owner != NULL) {
+		/* The delegated credential is its context's. */
+		cred->gss = GSS_C_NO_CREDENTIAL;
+		sg_object_unref(cred->owner);
+		cred->owner = NULL;
+		return;
+	}
 	gss_release_cred(&minor, &cred->gss);
 }
 
@@ -114,9 +143,46 @@ static SECURITY_STATUS krb5_accept(struct sg_ctx *ctx, struct sg_cred *cred, gss
 {
 	OM_uint32 major, minor;
 
+	gss_cred_id_t delegated = GSS_C_NO_CREDENTIAL;
+
 	major = gss_accept_sec_context(&minor, &ctx->gss, cred ? cred->gss : GSS_C_NO_CREDENTIAL,
-				       in, cb, NULL, NULL, out, gss_flags, lifetime, NULL);
+				       in, cb, NULL, NULL, out, gss_flags, lifetime, &delegated);
+	if (delegated != GSS_C_NO_CREDENTIAL) {
+		OM_uint32 ignored;
+
+		/* Kept for impersonation (AcquireCredentialsHandle as the client). */
+		gss_release_cred(&ignored, &ctx->delegated);
+		ctx->delegated = delegated;
+	}
 	return sg_status_from_gss(major, minor);
+}
+
+/* The client's local account by Heimdal's krb5_aname_to_localname, so the
+ * auth_to_local rules of krb5.conf apply (a principal of the default realm
+ * with one component is that user by default). */
+static SECURITY_STATUS krb5_localname(struct sg_ctx *ctx, char **local)
+{
+	OM_uint32 major, minor, ignored;
+	gss_name_t client = GSS_C_NO_NAME;
+	gss_buffer_desc buf = GSS_C_EMPTY_BUFFER;
+	SECURITY_STATUS s = SEC_E_OK;
+
+	major = gss_inquire_context(&minor, ctx->gss, &client, NULL, NULL, NULL, NULL, NULL, NULL);
+	if (GSS_ERROR(major))
+		return sg_status_from_gss(major, minor);
+	major = gss_localname(&minor, client, GSS_KRB5_MECHANISM, &buf);
+	gss_release_name(&ignored, &client);
+	if (GSS_ERROR(major)) {
+		sg_last_error_set(SEC_E_NO_IMPERSONATION,
+				  "Kerberos: the client's principal maps to no local account "
+				  "(krb5.conf auth_to_local)");
+		return SEC_E_NO_IMPERSONATION;
+	}
+	*local = strndup(buf.value, buf.length);
+	if (*local == NULL)
+		s = SEC_E_INSUFFICIENT_MEMORY;
+	gss_release_buffer(&ignored, &buf);
+	return s;
 }
 
 static void krb5_release_ctx(struct sg_ctx *ctx)
@@ -477,6 +543,7 @@ static SECURITY_STATUS krb5_import_ctx(struct sg_ctx *ctx, gss_buffer_t token)
 const struct sg_mech_ops sg_mech_krb5_ops = {
 	.acquire = krb5_acquire,
 	.release_cred = krb5_release_cred,
+	.localname = krb5_localname,
 	.init = krb5_init,
 	.accept = krb5_accept,
 	.release_ctx = krb5_release_ctx,

@@ -913,6 +913,19 @@ static SECURITY_STATUS nego_names(struct sg_ctx *ctx, char **client, char **serv
 	FORWARD(names)(sub, client, server);
 }
 
+static SECURITY_STATUS nego_localname(struct sg_ctx *ctx, char **local)
+{
+	FORWARD(localname)(sub, local);
+}
+
+/* The Kerberos sub-context's delegated credential, if it got one. */
+static gss_cred_id_t nego_delegated(struct sg_ctx *ctx)
+{
+	struct sg_ctx *sub = sub_of(ctx);
+
+	return sub != NULL ? sub->delegated : GSS_C_NO_CREDENTIAL;
+}
+
 static SECURITY_STATUS nego_key_info(struct sg_ctx *ctx, struct sg_key_info *info)
 {
 	struct sg_ctx *sub = sub_of(ctx);
@@ -964,6 +977,8 @@ const struct sg_mech_ops sg_mech_negotiate_ops = {
 	.get_mic = nego_get_mic,
 	.verify_mic = nego_verify_mic,
 	.names = nego_names,
+	.localname = nego_localname,
+	.delegated = nego_delegated,
 	.cred_name = nego_cred_name,
 	.key_info = nego_key_info,
 	.authority = nego_authority,

@@ -1181,6 +1181,21 @@ static SECURITY_STATUS ntlm_names(struct sg_ctx *ctx, char **client, char **serv
 	return SEC_E_OK;
 }
 
+/* DOMAIN\user is the local account user: the domain was checked against
+ * the user file or the KDC at authentication (docs/impersonation.md). An
+ * anonymous client is nobody to impersonate. */
+static SECURITY_STATUS ntlm_localname(struct sg_ctx *ctx, char **local)
+{
+	struct ntlm_state *n = ctx->mech;
+
+	if (n == NULL || n->user == NULL || n->user[0] == '\0') {
+		sg_last_error_set(SEC_E_NO_IMPERSONATION, "NTLM: an anonymous client");
+		return SEC_E_NO_IMPERSONATION;
+	}
+	*local = strdup(n->user);
+	return *local != NULL ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
+}
+
 static SECURITY_STATUS ntlm_cred_name(struct sg_cred *cred, char **name)
 {
 	struct ntlm_cred *c = cred->mech;
@@ -1244,6 +1259,7 @@ const struct sg_mech_ops sg_mech_ntlm_ops = {
 	.get_mic = ntlm_get_mic,
 	.verify_mic = ntlm_verify_mic,
 	.names = ntlm_names,
+	.localname = ntlm_localname,
 	.cred_name = ntlm_cred_name,
 	.key_info = ntlm_key_info,
 	.authority = ntlm_authority,

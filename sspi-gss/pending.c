@@ -44,24 +44,6 @@ SECURITY_STATUS SEC_ENTRY QueryCredentialsAttributesExW(PCredHandle h, ULONG a, 
 	NOT_YET;
 }
 
-SECURITY_STATUS SEC_ENTRY ImpersonateSecurityContext(PCtxtHandle x)
-{
-	(void)x;
-	NOT_YET;
-}
-
-SECURITY_STATUS SEC_ENTRY RevertSecurityContext(PCtxtHandle x)
-{
-	(void)x;
-	NOT_YET;
-}
-
-SECURITY_STATUS SEC_ENTRY QuerySecurityContextToken(PCtxtHandle x, void **t)
-{
-	(void)x, (void)t;
-	NOT_YET;
-}
-
 SECURITY_STATUS SEC_ENTRY QueryContextAttributesExA(PCtxtHandle x, ULONG a, void *b, ULONG n)
 {
 	(void)x, (void)a, (void)b, (void)n;

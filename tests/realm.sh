@@ -41,6 +41,9 @@ create)
 	rdns = false
 	dns_canonicalize_hostname = false
 	udp_preference_limit = 1
+	# Tickets that may be delegated (ISC_REQ_DELEGATE), as a Windows
+	# domain's are.
+	forwardable = true
 [realms]
 	SSPI.TEST = {
 		# host:port, no tcp/ prefix: MIT krb5 (the interop peers) reads

@@ -1,0 +1,343 @@
+/*
+ * impersonate.c - ImpersonateSecurityContext and RevertSecurityContext:
+ * the calling thread, and only it, runs as the client's local account.
+ *
+ * Linux keeps user and group ids per thread; glibc's setuid family
+ * broadcasts a change to every thread of the process, the raw system calls
+ * do not. Impersonation sets the thread's effective uid and gid and its
+ * supplementary groups with the raw calls and leaves the real and saved
+ * ids as they were, so that
+ *  - files are opened with the client's rights (the file system ids follow
+ *    the effective ones);
+ *  - the client's other processes still cannot signal or ptrace this one
+ *    (the kernel checks the real and saved ids for that);
+ *  - revert is always permitted: the saved id is the process's own, which
+ *    gets back the capabilities that the switch to a non-zero effective
+ *    uid cleared.
+ * The rules (docs/impersonation.md): a process that may not change its ids
+ * (no CAP_SETUID/CAP_SETGID) can impersonate only its own account, any
+ * other gets SEC_E_NO_IMPERSONATION and the thread stays as it was;
+ * impersonating again replaces the client (as ImpersonateSecurityContext
+ * does on Windows) and revert goes back to the thread's own ids; a thread
+ * that ends while impersonating takes its ids with it; DeleteSecurityContext
+ * does not end an impersonation (on Windows the thread's token outlives the
+ * context) and RevertSecurityContext still takes that deleted handle.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#endif
+
+#include "accounts.h"
+#include "impersonate.h"
+#include "mech.h"
+#include "status.h"
+#include "trace.h"
+
+#ifdef __linux__
+#define SG_IMPERSONATION 1
+/* 32-bit x86 and ARM have 16-bit ids in the plain calls. */
+#ifdef SYS_setresuid32
+#define SYS_SETRESUID SYS_setresuid32
+#define SYS_SETRESGID SYS_setresgid32
+#define SYS_SETGROUPS SYS_setgroups32
+#else
+#define SYS_SETRESUID SYS_setresuid
+#define SYS_SETRESGID SYS_setresgid
+#define SYS_SETGROUPS SYS_setgroups
+#endif
+#else
+#define SG_IMPERSONATION 0
+#endif
+
+/* What a thread that impersonates holds. */
+struct imp_thread {
+	struct sg_ctx *ctx; /* referenced; NULL: not impersonating */
+	CtxtHandle handle;  /* as the caller named it */
+	struct sg_account acct;
+	int switched;  /* the ids are the account's, not the thread's own */
+	int suspended; /* switched back for a moment (sg_impersonation_suspend) */
+	/* The thread's own ids, as they were before. */
+	uid_t ruid, euid, suid;
+	gid_t rgid, egid, sgid;
+	int ngroups;
+	gid_t *groups;
+};
+
+static pthread_key_t imp_key;
+static pthread_once_t imp_once = PTHREAD_ONCE_INIT;
+static int imp_key_ok;
+
+/* A thread that ends while impersonating: its ids go with it; the context
+ * reference is all that is left to drop. */
+static void imp_thread_end(void *p)
+{
+	struct imp_thread *t = p;
+
+	sg_ctx_put(t->ctx);
+	sg_account_clear(&t->acct);
+	free(t->groups);
+	free(t);
+}
+
+static void imp_init(void)
+{
+	imp_key_ok = pthread_key_create(&imp_key, imp_thread_end) == 0;
+}
+
+static struct imp_thread *current(void)
+{
+	pthread_once(&imp_once, imp_init);
+	if (!imp_key_ok)
+		return NULL;
+	return pthread_getspecific(imp_key);
+}
+
+#if SG_IMPERSONATION
+static int set_groups(int n, const gid_t *g)
+{
+	return syscall(SYS_SETGROUPS, (long)n, g) == 0 ? 0 : -1;
+}
+
+static int set_uid(uid_t r, uid_t e, uid_t s)
+{
+	return syscall(SYS_SETRESUID, (long)r, (long)e, (long)s) == 0 ? 0 : -1;
+}
+
+static int set_gid(gid_t r, gid_t e, gid_t s)
+{
+	return syscall(SYS_SETRESGID, (long)r, (long)e, (long)s) == 0 ? 0 : -1;
+}
+
+#define KEEP ((uid_t)-1)
+#define KEEP_G ((gid_t)-1)
+
+/* Back to the thread's own ids. The effective uid goes first: that gets
+ * back the capabilities needed for the rest. */
+static int switch_back(const struct imp_thread *t)
+{
+	if (set_uid(KEEP, t->euid, KEEP) != 0)
+		return -1;
+	if (set_gid(t->rgid, t->egid, t->sgid) != 0 || set_groups(t->ngroups, t->groups) != 0 ||
+	    set_uid(t->ruid, t->euid, t->suid) != 0)
+		return -1;
+	return 0;
+}
+
+/* To the account's ids. On failure the thread's own are back. */
+static int switch_to(const struct imp_thread *t, const struct sg_account *a)
+{
+	int saved = errno;
+
+	if (set_groups(a->ngroups, a->groups) != 0)
+		return -1;
+	if (set_gid(KEEP_G, a->gid, KEEP_G) != 0 || set_uid(KEEP, a->uid, KEEP) != 0) {
+		saved = errno;
+		(void)switch_back(t);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+static int save_ids(struct imp_thread *t)
+{
+	int n;
+
+	if (getresuid(&t->ruid, &t->euid, &t->suid) != 0 ||
+	    getresgid(&t->rgid, &t->egid, &t->sgid) != 0)
+		return -1;
+	n = getgroups(0, NULL);
+	if (n < 0)
+		return -1;
+	free(t->groups);
+	t->groups = malloc(sizeof(gid_t) * (size_t)(n > 0 ? n : 1));
+	if (t->groups == NULL)
+		return -1;
+	t->ngroups = getgroups(n, t->groups);
+	return t->ngroups < 0 ? -1 : 0;
+}
+#endif
+
+/* Ends the thread's impersonation, if any. */
+static SECURITY_STATUS revert_thread(struct imp_thread *t)
+{
+	if (t == NULL || t->ctx == NULL)
+		return SEC_E_OK;
+#if SG_IMPERSONATION
+	if (t->switched && !t->suspended && switch_back(t) != 0) {
+		/* Cannot happen while nothing else changes this thread's ids;
+		 * the thread stays marked as impersonating, so a later revert
+		 * tries again, and the caller learns it is not itself. */
+		sg_last_error_set(SEC_E_INTERNAL_ERROR, "cannot switch the thread back: %s",
+				  strerror(errno));
+		return SEC_E_INTERNAL_ERROR;
+	}
+#endif
+	t->switched = t->suspended = 0;
+	sg_ctx_put(t->ctx);
+	t->ctx = NULL;
+	sg_account_clear(&t->acct);
+	return SEC_E_OK;
+}
+
+static SECURITY_STATUS impersonate(PCtxtHandle h)
+{
+	struct sg_ctx *ctx = sg_ctx_get(h);
+	struct imp_thread *t;
+	struct sg_account acct;
+	SECURITY_STATUS s;
+
+	if (ctx == NULL)
+		return SEC_E_INVALID_HANDLE;
+	s = sg_account_of(ctx, &acct);
+	if (s != SEC_E_OK) {
+		sg_ctx_put(ctx);
+		return s;
+	}
+#if !SG_IMPERSONATION
+	sg_account_clear(&acct);
+	sg_ctx_put(ctx);
+	sg_last_error_set(SEC_E_UNSUPPORTED_FUNCTION, "this system has no per-thread ids");
+	return SEC_E_UNSUPPORTED_FUNCTION;
+#else
+	t = current();
+	if (t == NULL) {
+		t = imp_key_ok ? calloc(1, sizeof(*t)) : NULL;
+		if (t == NULL || pthread_setspecific(imp_key, t) != 0) {
+			free(t);
+			sg_account_clear(&acct);
+			sg_ctx_put(ctx);
+			return SEC_E_INSUFFICIENT_MEMORY;
+		}
+	}
+	/* Impersonating again: from the thread's own ids to the new client. */
+	s = revert_thread(t);
+	if (s == SEC_E_OK && save_ids(t) != 0)
+		s = SEC_E_INTERNAL_ERROR;
+	if (s != SEC_E_OK) {
+		sg_account_clear(&acct);
+		sg_ctx_put(ctx);
+		return s;
+	}
+	if (acct.uid == t->euid && acct.gid == t->egid) {
+		/* The thread already is that account. */
+		t->switched = 0;
+	} else if (switch_to(t, &acct) != 0) {
+		int err = errno;
+
+		sg_last_error_set(SEC_E_NO_IMPERSONATION, "cannot become %s (uid %lu): %s%s",
+				  acct.name, (unsigned long)acct.uid, strerror(err),
+				  err == EPERM ? " (the process may not change its ids)" : "");
+		sg_account_clear(&acct);
+		sg_ctx_put(ctx);
+		return SEC_E_NO_IMPERSONATION;
+	} else {
+		t->switched = 1;
+	}
+	t->ctx = ctx; /* the reference taken above */
+	t->handle = *h;
+	t->acct = acct;
+	return SEC_E_OK;
+#endif
+}
+
+static SECURITY_STATUS revert(PCtxtHandle h)
+{
+	struct sg_ctx *ctx = sg_ctx_get(h);
+	struct imp_thread *t = current();
+	SECURITY_STATUS s;
+
+	/* The handle the thread impersonates through is good here even
+	 * after DeleteSecurityContext: the thread can always get back. */
+	if (ctx == NULL && !(h != NULL && t != NULL && t->ctx != NULL &&
+			     h->dwLower == t->handle.dwLower && h->dwUpper == t->handle.dwUpper))
+		return SEC_E_INVALID_HANDLE;
+	s = revert_thread(t);
+	sg_ctx_put(ctx);
+	return s;
+}
+
+int sg_impersonation_suspend(void)
+{
+	struct imp_thread *t = current();
+
+	if (t == NULL || t->ctx == NULL || !t->switched || t->suspended)
+		return 0;
+#if SG_IMPERSONATION
+	if (switch_back(t) != 0)
+		return 0;
+	t->suspended = 1;
+	return 1;
+#else
+	return 0;
+#endif
+}
+
+void sg_impersonation_resume(int suspended)
+{
+	struct imp_thread *t;
+
+	if (!suspended)
+		return;
+	t = current();
+#if SG_IMPERSONATION
+	if (t != NULL && t->suspended) {
+		/* The same ids as a moment ago; were that refused, the thread
+		 * would be itself, and is then no longer marked as
+		 * impersonating. */
+		if (switch_to(t, &t->acct) != 0)
+			(void)revert_thread(t);
+		t->suspended = 0;
+	}
+#else
+	(void)t;
+#endif
+}
+
+gss_cred_id_t sg_impersonation_delegated(struct sg_object **owner)
+{
+	struct imp_thread *t = current();
+	gss_cred_id_t d;
+
+	*owner = NULL;
+	if (t == NULL || t->ctx == NULL)
+		return GSS_C_NO_CREDENTIAL;
+	d = t->ctx->pkg->ops->delegated != NULL ? t->ctx->pkg->ops->delegated(t->ctx)
+						: t->ctx->delegated;
+	if (d != GSS_C_NO_CREDENTIAL) {
+		sg_object_ref(&t->ctx->obj);
+		*owner = &t->ctx->obj;
+	}
+	return d;
+}
+
+SECURITY_STATUS SEC_ENTRY ImpersonateSecurityContext(PCtxtHandle phContext)
+{
+	SECURITY_STATUS s = impersonate(phContext);
+
+	if (SG_TRACING()) {
+		struct imp_thread *t = current();
+
+		sg_trace_call("ImpersonateSecurityContext", s, "%s%s%s",
+			      s == SEC_E_OK && t ? "as " : "",
+			      s == SEC_E_OK && t ? t->acct.name : "",
+			      s == SEC_E_OK && t && !t->switched ? " (the thread's own account)"
+								 : "");
+	}
+	return s;
+}
+
+SECURITY_STATUS SEC_ENTRY RevertSecurityContext(PCtxtHandle phContext)
+{
+	SECURITY_STATUS s = revert(phContext);
+
+	if (SG_TRACING())
+		sg_trace_call("RevertSecurityContext", s, "%s", "");
+	return s;
+}

@@ -1,0 +1,156 @@
+/*
+ * token.c - QuerySecurityContextToken and the access tokens it hands out
+ * (SspiGssGetTokenInformation, SspiGssCloseToken).
+ *
+ * A token is a snapshot of the client as a local account, independent of
+ * the context: it stays valid after DeleteSecurityContext, as a Windows
+ * token does. Tokens are found by address in a list of the open ones, so a
+ * forged, stale or foreign HANDLE is SEC_E_INVALID_HANDLE, never a crash.
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sspi-gss.h>
+
+#include "accounts.h"
+#include "buffers.h"
+#include "mech.h"
+#include "status.h"
+#include "trace.h"
+
+struct sg_token {
+	struct sg_token *next;
+	struct sg_account acct;
+	const char *package;
+	int delegated;
+};
+
+static pthread_mutex_t tokens_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sg_token *tokens;
+
+/* Unlinks (take) or finds the token; the caller holds tokens_lock. */
+static struct sg_token *find(HANDLE h, int take)
+{
+	for (struct sg_token **p = &tokens; *p != NULL; p = &(*p)->next) {
+		if ((HANDLE)*p == h) {
+			struct sg_token *t = *p;
+
+			if (take)
+				*p = t->next;
+			return t;
+		}
+	}
+	return NULL;
+}
+
+static SECURITY_STATUS query_token(PCtxtHandle h, void **out)
+{
+	struct sg_ctx *ctx = sg_ctx_get(h);
+	const struct sg_package *chosen;
+	struct sg_token *t;
+	SECURITY_STATUS s;
+
+	if (ctx == NULL)
+		return SEC_E_INVALID_HANDLE;
+	if (out == NULL) {
+		sg_ctx_put(ctx);
+		return SEC_E_INVALID_PARAMETER;
+	}
+	t = calloc(1, sizeof(*t));
+	if (t == NULL) {
+		sg_ctx_put(ctx);
+		return SEC_E_INSUFFICIENT_MEMORY;
+	}
+	s = sg_account_of(ctx, &t->acct);
+	if (s != SEC_E_OK) {
+		free(t);
+		sg_ctx_put(ctx);
+		return s;
+	}
+	chosen = ctx->pkg->ops->chosen != NULL ? ctx->pkg->ops->chosen(ctx) : NULL;
+	t->package = chosen != NULL ? chosen->name : ctx->pkg->name;
+	t->delegated = (ctx->pkg->ops->delegated != NULL ? ctx->pkg->ops->delegated(ctx)
+							 : ctx->delegated) != GSS_C_NO_CREDENTIAL;
+	sg_ctx_put(ctx);
+	if (SG_TRACING())
+		sg_trace_note("QuerySecurityContextToken: %s is local account %s (uid %lu)",
+			      t->acct.client, t->acct.name, (unsigned long)t->acct.uid);
+	pthread_mutex_lock(&tokens_lock);
+	t->next = tokens;
+	tokens = t;
+	pthread_mutex_unlock(&tokens_lock);
+	*out = t;
+	return SEC_E_OK;
+}
+
+SECURITY_STATUS SEC_ENTRY QuerySecurityContextToken(PCtxtHandle phContext, void **Token)
+{
+	SECURITY_STATUS s = query_token(phContext, Token);
+
+	if (SG_TRACING())
+		sg_trace_call("QuerySecurityContextToken", s, "%s", "");
+	return s;
+}
+
+/* One block: the structure, the groups, then the strings. */
+static SECURITY_STATUS token_info(const struct sg_token *t, PSSPI_GSS_TOKEN_INFORMATION *out)
+{
+	size_t name = strlen(t->acct.name) + 1, client = strlen(t->acct.client) + 1;
+	size_t package = strlen(t->package) + 1;
+	size_t groups = sizeof(unsigned int) * (size_t)t->acct.ngroups;
+	SSPI_GSS_TOKEN_INFORMATION *info;
+	char *p;
+
+	info = sg_buffer_alloc(sizeof(*info) + groups + name + client + package);
+	if (info == NULL)
+		return SEC_E_INSUFFICIENT_MEMORY;
+	info->Uid = (unsigned int)t->acct.uid;
+	info->Gid = (unsigned int)t->acct.gid;
+	info->GroupCount = (unsigned int)t->acct.ngroups;
+	info->Groups = (unsigned int *)(info + 1);
+	for (int i = 0; i < t->acct.ngroups; i++)
+		info->Groups[i] = (unsigned int)t->acct.groups[i];
+	p = (char *)(info + 1) + groups;
+	info->UserName = memcpy(p, t->acct.name, name);
+	p += name;
+	info->ClientName = memcpy(p, t->acct.client, client);
+	p += client;
+	info->Package = memcpy(p, t->package, package);
+	info->Delegated = t->delegated != 0;
+	*out = info;
+	return SEC_E_OK;
+}
+
+SECURITY_STATUS SEC_ENTRY SspiGssGetTokenInformation(HANDLE Token, PSSPI_GSS_TOKEN_INFORMATION *Info)
+{
+	struct sg_token *t;
+	SECURITY_STATUS s;
+
+	if (Info == NULL)
+		return SEC_E_INVALID_PARAMETER;
+	pthread_mutex_lock(&tokens_lock);
+	t = find(Token, 0);
+	s = t != NULL ? token_info(t, Info) : SEC_E_INVALID_HANDLE;
+	pthread_mutex_unlock(&tokens_lock);
+	if (SG_TRACING())
+		sg_trace_call("SspiGssGetTokenInformation", s, "%s", "");
+	return s;
+}
+
+SECURITY_STATUS SEC_ENTRY SspiGssCloseToken(HANDLE Token)
+{
+	struct sg_token *t;
+
+	pthread_mutex_lock(&tokens_lock);
+	t = find(Token, 1);
+	pthread_mutex_unlock(&tokens_lock);
+	if (t != NULL) {
+		sg_account_clear(&t->acct);
+		free(t);
+	}
+	if (SG_TRACING())
+		sg_trace_call("SspiGssCloseToken", t ? SEC_E_OK : SEC_E_INVALID_HANDLE, "%s", "");
+	return t != NULL ? SEC_E_OK : SEC_E_INVALID_HANDLE;
+}

@@ -1,0 +1,568 @@
+/*
+ * test_impersonation.c - ImpersonateSecurityContext, RevertSecurityContext,
+ * delegation and access tokens against the throwaway realm, with local
+ * accounts that exist only for this process.
+ *
+ * As root, main() moves the process into a private mount namespace and
+ * binds copies of /etc/passwd and /etc/group that add alice (uid 4201,
+ * also in group sspi-staff 4300) and bob (uid 4202) over the real ones:
+ * the system's files are never written. Without root (or namespaces) the
+ * suite says SKIPPED and runs only the cases that need no accounts.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kerberos_util.h"
+
+#define ALICE_UID 4201
+#define BOB_UID 4202
+#define STAFF_GID 4300
+
+static struct realm realm;
+static char dir[] = "/tmp/sspi-gss-imp-XXXXXX";
+static char alice_file[300], root_file[300];
+
+#define NEGO_REQ (ISC_REQ_MUTUAL_AUTH | ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | \
+		  ISC_REQ_SEQUENCE_DETECT | ISC_REQ_REPLAY_DETECT)
+
+/* The suite runs in one process: a failed check must not leave the next
+ * case running as alice. Every case ends with a revert of the thread
+ * (RevertSecurityContext takes any live context handle). */
+static CtxtHandle last_server;
+static int have_last;
+
+static void back_to_self(void)
+{
+	if (have_last)
+		(void)RevertSecurityContext(&last_server);
+	have_last = 0;
+}
+
+/* pair_down for pairs whose handles a case may have closed itself. */
+static void down(struct pair *p)
+{
+	back_to_self();
+	(void)DeleteSecurityContext(&p->cctx);
+	(void)DeleteSecurityContext(&p->sctx);
+	ck_status(FreeCredentialsHandle(&p->ccred), SEC_E_OK);
+	ck_status(FreeCredentialsHandle(&p->scred), SEC_E_OK);
+}
+
+/* A server context for a client of PACKAGE (user with password), made by
+ * an in-process handshake; the client's context and both credentials are
+ * left for pair_down. */
+static void serve(struct pair *p, const char *package, const char *user, const char *pw,
+		  const char *target, ULONG extra_req)
+{
+	struct loop o = {.target = target, .isc_req = NEGO_REQ | extra_req};
+	TimeStamp exp;
+
+	memset(p, 0, sizeof(*p));
+	ck_status(acquire_identity(package, user, "SSPI.TEST", pw, &p->ccred), SEC_E_OK);
+	ck_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)package, SECPKG_CRED_INBOUND, NULL,
+					    NULL, NULL, NULL, &p->scred, &exp),
+		  SEC_E_OK);
+	ck_status(handshake_loop(&o, &p->ccred, &p->scred, &p->cctx, &p->sctx, &p->cattrs,
+				 &p->sattrs),
+		  SEC_E_OK);
+	last_server = p->sctx;
+	have_last = 1;
+}
+
+static int in_groups(gid_t g)
+{
+	gid_t list[256];
+	int n = getgroups(256, list);
+
+	for (int i = 0; i < n; i++)
+		if (list[i] == g)
+			return 1;
+	return 0;
+}
+
+static int can_read(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+/* A second thread that samples its own ids while the first impersonates. */
+struct watcher {
+	pthread_t thread;
+	atomic_int stop;
+	atomic_long samples, changed;
+};
+
+static void *watch(void *arg)
+{
+	struct watcher *w = arg;
+
+	while (!atomic_load(&w->stop)) {
+		if (geteuid() != 0 || getegid() != 0 || in_groups(STAFF_GID))
+			atomic_fetch_add(&w->changed, 1);
+		atomic_fetch_add(&w->samples, 1);
+		usleep(100);
+	}
+	return NULL;
+}
+
+/* The thread runs as the account: ids, name, groups, and files. */
+static void ck_is_alice(void)
+{
+	struct passwd *pw = getpwuid(geteuid());
+
+	ck_assert_uint_eq(geteuid(), ALICE_UID);
+	ck_assert_uint_eq(getegid(), ALICE_UID);
+	ck_assert_ptr_nonnull(pw);
+	ck_assert_str_eq(pw->pw_name, "alice");
+	ck_assert(in_groups(STAFF_GID));
+	ck_assert(can_read(alice_file));
+	ck_assert(!can_read(root_file));
+}
+
+static void ck_is_self(void)
+{
+	ck_assert_uint_eq(geteuid(), 0);
+	ck_assert_uint_eq(getegid(), 0);
+	ck_assert(!in_groups(STAFF_GID));
+	ck_assert(can_read(root_file));
+}
+
+static void impersonate_client_of(const char *package, const char *user)
+{
+	struct watcher w = {0};
+	struct pair p;
+
+	serve(&p, package, user, "Alice-Pass-1", "HTTP/localhost", 0);
+	ck_assert_int_eq(pthread_create(&w.thread, NULL, watch, &w), 0);
+	while (atomic_load(&w.samples) < 10)
+		usleep(100);
+	ck_status(ImpersonateSecurityContext(&p.sctx), SEC_E_OK);
+	ck_is_alice();
+	/* The other thread, sampled while this one is alice. */
+	{
+		long before = atomic_load(&w.samples);
+
+		while (atomic_load(&w.samples) < before + 50)
+			usleep(100);
+	}
+	/* Messages still flow while impersonating. */
+	seal_and_open(&p.sctx, &p.cctx, 0);
+	ck_status(RevertSecurityContext(&p.sctx), SEC_E_OK);
+	ck_is_self();
+	atomic_store(&w.stop, 1);
+	pthread_join(w.thread, NULL);
+	ck_assert_int_eq(atomic_load(&w.changed), 0);
+	ck_assert_int_gt(atomic_load(&w.samples), 60);
+	down(&p);
+}
+
+START_TEST(kerberos_client)
+{
+	impersonate_client_of("Kerberos", "alice");
+}
+END_TEST
+
+START_TEST(ntlm_client)
+{
+	impersonate_client_of("NTLM", "alice");
+}
+END_TEST
+
+START_TEST(negotiate_client)
+{
+	impersonate_client_of("Negotiate", "alice");
+}
+END_TEST
+
+/* Server A authenticates the client, impersonates it and reaches server B
+ * (host/localhost) with AcquireCredentialsHandle(NULL, OUTBOUND). */
+static void three_tier(const char *package, ULONG delegate, const char *b_sees)
+{
+	CredHandle a_out, b_in;
+	CtxtHandle a_ctx, b_ctx;
+	ULONG a_attrs, b_attrs;
+	struct loop o = {.target = "host/localhost", .isc_req = NEGO_REQ};
+	SecPkgCredentials_NamesA cn;
+	SecPkgContext_NamesA names;
+	TimeStamp exp;
+	struct pair p;
+
+	serve(&p, package, "alice", "Alice-Pass-1", "HTTP/localhost", delegate);
+	ck_assert_uint_eq(p.cattrs & ISC_RET_DELEGATE, delegate ? ISC_RET_DELEGATE : 0);
+	ck_assert_uint_eq(p.sattrs & ASC_RET_DELEGATE, delegate ? ASC_RET_DELEGATE : 0);
+	ck_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)package, SECPKG_CRED_INBOUND, NULL,
+					    NULL, NULL, NULL, &b_in, &exp),
+		  SEC_E_OK);
+
+	ck_status(ImpersonateSecurityContext(&p.sctx), SEC_E_OK);
+	ck_is_alice();
+	ck_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)package, SECPKG_CRED_OUTBOUND, NULL,
+					    NULL, NULL, NULL, &a_out, &exp),
+		  SEC_E_OK);
+	ck_status(QueryCredentialsAttributesA(&a_out, SECPKG_CRED_ATTR_NAMES, &cn), SEC_E_OK);
+	ck_assert_str_eq(cn.sUserName, b_sees);
+	FreeContextBuffer(cn.sUserName);
+	/* Both legs run on this impersonating thread: the package reads the
+	 * root-only ticket cache and keytab with the process's ids. */
+	ck_status(handshake_loop(&o, &a_out, &b_in, &a_ctx, &b_ctx, &a_attrs, &b_attrs), SEC_E_OK);
+	ck_is_alice();
+	ck_status(RevertSecurityContext(&p.sctx), SEC_E_OK);
+	ck_is_self();
+
+	ck_status(QueryContextAttributesA(&b_ctx, SECPKG_ATTR_NAMES, &names), SEC_E_OK);
+	ck_assert_str_eq(names.sUserName, b_sees);
+	FreeContextBuffer(names.sUserName);
+	seal_and_open(&a_ctx, &b_ctx, 0);
+	DeleteSecurityContext(&a_ctx);
+	DeleteSecurityContext(&b_ctx);
+	FreeCredentialsHandle(&b_in);
+	/* The delegated credential outlives the context it came with. */
+	down(&p);
+	FreeCredentialsHandle(&a_out);
+}
+
+START_TEST(delegation_kerberos)
+{
+	three_tier("Kerberos", ISC_REQ_DELEGATE, "alice@SSPI.TEST");
+}
+END_TEST
+
+START_TEST(delegation_negotiate)
+{
+	three_tier("Negotiate", ISC_REQ_DELEGATE, "alice@SSPI.TEST");
+}
+END_TEST
+
+START_TEST(no_delegation_is_the_server)
+{
+	/* Server A's own tickets, in a FILE cache only root may read. */
+	char cc[400], cmd[1200];
+
+	snprintf(cc, sizeof(cc), "FILE:%s/server-a.cc", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "KRB5CCNAME=%s kinit.heimdal --keytab=%s/service.keytab HTTP/localhost@SSPI.TEST", cc,
+		 realm.dir);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(chmod(cc + 5, 0600), 0);
+	setenv("KRB5CCNAME", cc, 1);
+	three_tier("Kerberos", 0, "HTTP/localhost@SSPI.TEST");
+	three_tier("Negotiate", 0, "HTTP/localhost@SSPI.TEST");
+	/* While impersonating, alice could not have read it herself. */
+	{
+		struct pair p;
+
+		serve(&p, "Kerberos", "alice", "Alice-Pass-1", "HTTP/localhost", 0);
+		ck_status(ImpersonateSecurityContext(&p.sctx), SEC_E_OK);
+		ck_assert(!can_read(cc + 5));
+		ck_status(RevertSecurityContext(&p.sctx), SEC_E_OK);
+		down(&p);
+	}
+	setenv("KRB5CCNAME", "MEMORY:sspi-gss-tests", 1);
+}
+END_TEST
+
+static void *impersonate_and_exit(void *arg)
+{
+	CtxtHandle *h = arg;
+
+	if (ImpersonateSecurityContext(h) != SEC_E_OK || geteuid() != ALICE_UID)
+		return (void *)1;
+	return NULL; /* ends while impersonating */
+}
+
+START_TEST(rules)
+{
+	struct pair a, b;
+	CtxtHandle stale;
+	pthread_t t;
+	void *rc;
+
+	serve(&a, "Kerberos", "alice", "Alice-Pass-1", "HTTP/localhost", 0);
+	serve(&b, "Kerberos", "bob", "Bob-Pass-2", "HTTP/localhost", 0);
+	/* Again on the same thread: the new client; revert: the thread. */
+	ck_status(ImpersonateSecurityContext(&a.sctx), SEC_E_OK);
+	ck_status(ImpersonateSecurityContext(&b.sctx), SEC_E_OK);
+	ck_assert_uint_eq(geteuid(), BOB_UID);
+	ck_assert(!in_groups(STAFF_GID));
+	ck_status(RevertSecurityContext(&a.sctx), SEC_E_OK);
+	ck_is_self();
+	/* Not impersonating: revert is harmless. */
+	ck_status(RevertSecurityContext(&a.sctx), SEC_E_OK);
+	ck_is_self();
+
+	/* A thread that ends while impersonating takes its ids with it. */
+	ck_assert_int_eq(pthread_create(&t, NULL, impersonate_and_exit, &a.sctx), 0);
+	pthread_join(t, &rc);
+	ck_assert_ptr_null(rc);
+	ck_is_self();
+
+	/* DeleteSecurityContext does not end the impersonation; revert
+	 * still takes the deleted handle, once. */
+	ck_status(ImpersonateSecurityContext(&b.sctx), SEC_E_OK);
+	stale = b.sctx;
+	ck_status(DeleteSecurityContext(&b.sctx), SEC_E_OK);
+	ck_assert_uint_eq(geteuid(), BOB_UID);
+	ck_status(RevertSecurityContext(&stale), SEC_E_OK);
+	ck_is_self();
+	ck_status(RevertSecurityContext(&stale), SEC_E_INVALID_HANDLE);
+	ck_status(ImpersonateSecurityContext(&stale), SEC_E_INVALID_HANDLE);
+	SecInvalidateHandle(&b.sctx);
+	down(&b);
+
+	/* The account map: alice's principal is bob here, or nobody. */
+	{
+		char map[400];
+		FILE *f;
+
+		snprintf(map, sizeof(map), "%s/accounts", dir);
+		f = fopen(map, "w");
+		ck_assert_ptr_nonnull(f);
+		fputs("# client  local\nALICE@sspi.test   bob\n", f);
+		fclose(f);
+		setenv("SSPI_GSS_ACCOUNT_MAP", map, 1);
+		ck_status(ImpersonateSecurityContext(&a.sctx), SEC_E_OK);
+		ck_assert_uint_eq(geteuid(), BOB_UID);
+		ck_status(RevertSecurityContext(&a.sctx), SEC_E_OK);
+		f = fopen(map, "w");
+		fputs("alice@SSPI.TEST no-such-account-here\n", f);
+		fclose(f);
+		ck_status(ImpersonateSecurityContext(&a.sctx), SEC_E_NO_IMPERSONATION);
+		ck_is_self();
+		unlink(map);
+		ck_status(ImpersonateSecurityContext(&a.sctx), SEC_E_NO_IMPERSONATION);
+		ck_is_self();
+		unsetenv("SSPI_GSS_ACCOUNT_MAP");
+	}
+	down(&a);
+}
+END_TEST
+
+/* The unprivileged server: alice is refused, its own account is not. */
+START_TEST(unprivileged)
+{
+	struct pair a, b;
+	pid_t pid;
+	int status;
+
+	serve(&a, "Negotiate", "alice", "Alice-Pass-1", "HTTP/localhost", 0);
+	serve(&b, "Kerberos", "bob", "Bob-Pass-2", "HTTP/localhost", 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		gid_t none = BOB_UID;
+		int bad = 0;
+
+		if (setgroups(1, &none) != 0 || setresgid(BOB_UID, BOB_UID, BOB_UID) != 0 ||
+		    setresuid(BOB_UID, BOB_UID, BOB_UID) != 0)
+			_exit(10);
+		if (ImpersonateSecurityContext(&a.sctx) != SEC_E_NO_IMPERSONATION)
+			bad |= 1;
+		if (geteuid() != BOB_UID || getegid() != BOB_UID)
+			bad |= 2;
+		if (ImpersonateSecurityContext(&b.sctx) != SEC_E_OK || geteuid() != BOB_UID)
+			bad |= 4;
+		if (RevertSecurityContext(&b.sctx) != SEC_E_OK || geteuid() != BOB_UID)
+			bad |= 8;
+		_exit(bad);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	down(&a);
+	down(&b);
+}
+END_TEST
+
+START_TEST(access_token)
+{
+	PSSPI_GSS_TOKEN_INFORMATION info;
+	HANDLE token = NULL;
+	struct pair p;
+	int staff = 0;
+
+	serve(&p, "Negotiate", "alice", "Alice-Pass-1", "HTTP/localhost", ISC_REQ_DELEGATE);
+	ck_status(QuerySecurityContextToken(&p.sctx, &token), SEC_E_OK);
+	ck_assert_ptr_nonnull(token);
+	ck_status(QuerySecurityContextToken(&p.sctx, NULL), SEC_E_INVALID_PARAMETER);
+	ck_status(QuerySecurityContextToken(&p.cctx, &token), SEC_E_NO_IMPERSONATION);
+	/* The token lives on without the context. */
+	ck_status(DeleteSecurityContext(&p.sctx), SEC_E_OK);
+	SecInvalidateHandle(&p.sctx);
+	ck_status(SspiGssGetTokenInformation(token, &info), SEC_E_OK);
+	ck_assert_str_eq(info->UserName, "alice");
+	ck_assert_str_eq(info->ClientName, "alice@SSPI.TEST");
+	ck_assert_str_eq(info->Package, "Kerberos");
+	ck_assert_uint_eq(info->Uid, ALICE_UID);
+	ck_assert_uint_eq(info->Gid, ALICE_UID);
+	ck_assert_uint_eq(info->Delegated, 1);
+	for (unsigned i = 0; i < info->GroupCount; i++)
+		staff |= info->Groups[i] == STAFF_GID;
+	ck_assert(staff);
+	ck_status(FreeContextBuffer(info), SEC_E_OK);
+	ck_status(SspiGssGetTokenInformation(token, NULL), SEC_E_INVALID_PARAMETER);
+	ck_status(SspiGssCloseToken(token), SEC_E_OK);
+	ck_status(SspiGssCloseToken(token), SEC_E_INVALID_HANDLE);
+	ck_status(SspiGssGetTokenInformation(token, &info), SEC_E_INVALID_HANDLE);
+	down(&p);
+}
+END_TEST
+
+/* Needs no accounts: handles, contexts that are not a server's or not
+ * finished, tokens that are not tokens. */
+START_TEST(misuse)
+{
+	CtxtHandle bogus = {12345, 67890}, sctx;
+	CredHandle ccred, scred;
+	SecBuffer ob = {0, SECBUFFER_TOKEN, NULL}, ib;
+	SecBufferDesc out = {SECBUFFER_VERSION, 1, &ob}, in = {SECBUFFER_VERSION, 1, &ib};
+	PSSPI_GSS_TOKEN_INFORMATION info;
+	ULONG attrs;
+	TimeStamp exp;
+	CtxtHandle cctx;
+	char junk[16];
+	HANDLE token;
+
+	ck_status(ImpersonateSecurityContext(NULL), SEC_E_INVALID_HANDLE);
+	ck_status(RevertSecurityContext(NULL), SEC_E_INVALID_HANDLE);
+	ck_status(QuerySecurityContextToken(NULL, &token), SEC_E_INVALID_HANDLE);
+	ck_status(ImpersonateSecurityContext(&bogus), SEC_E_INVALID_HANDLE);
+	ck_status(RevertSecurityContext(&bogus), SEC_E_INVALID_HANDLE);
+	ck_status(QuerySecurityContextToken(&bogus, &token), SEC_E_INVALID_HANDLE);
+	ck_status(SspiGssCloseToken(NULL), SEC_E_INVALID_HANDLE);
+	ck_status(SspiGssCloseToken(junk), SEC_E_INVALID_HANDLE);
+	ck_status(SspiGssGetTokenInformation(junk, &info), SEC_E_INVALID_HANDLE);
+
+	/* A server context halfway (NTLM, after the NEGOTIATE message). */
+	ck_status(acquire_identity("NTLM", "alice", "SSPI.TEST", "Alice-Pass-1", &ccred), SEC_E_OK);
+	ck_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_INBOUND, NULL, NULL, NULL, NULL,
+					    &scred, &exp),
+		  SEC_E_OK);
+	ck_status(InitializeSecurityContextA(&ccred, NULL, "HTTP/localhost", ISC_REQ_ALLOCATE_MEMORY,
+					     0, 0, NULL, 0, &cctx, &out, &attrs, &exp),
+		  SEC_I_CONTINUE_NEEDED);
+	ib = ob;
+	ob = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
+	ck_status(AcceptSecurityContext(&scred, NULL, &in, ASC_REQ_ALLOCATE_MEMORY, 0, &sctx, &out,
+					&attrs, &exp),
+		  SEC_I_CONTINUE_NEEDED);
+	ck_status(ImpersonateSecurityContext(&sctx), SEC_E_INVALID_HANDLE);
+	ck_status(QuerySecurityContextToken(&sctx, &token), SEC_E_INVALID_HANDLE);
+	/* A client's context: nobody to impersonate; halfway, no one yet. */
+	ck_status(ImpersonateSecurityContext(&cctx), SEC_E_INVALID_HANDLE);
+	FreeContextBuffer(ib.pvBuffer);
+	FreeContextBuffer(ob.pvBuffer);
+	DeleteSecurityContext(&cctx);
+	DeleteSecurityContext(&sctx);
+	FreeCredentialsHandle(&ccred);
+	FreeCredentialsHandle(&scred);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- setup */
+
+static int copy_with(const char *from, const char *to, const char *extra)
+{
+	FILE *in = fopen(from, "r"), *out = fopen(to, "w");
+	char line[4096];
+
+	if (in == NULL || out == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), in) != NULL)
+		fputs(line, out);
+	fputs(extra, out);
+	fclose(in);
+	return fclose(out);
+}
+
+/* The accounts, visible to this process only. */
+static int private_accounts(void)
+{
+	char passwd[300], group[300];
+	int fd;
+
+	if (geteuid() != 0 || unshare(CLONE_NEWNS) != 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		return -1;
+	snprintf(passwd, sizeof(passwd), "%s/passwd", dir);
+	snprintf(group, sizeof(group), "%s/group", dir);
+	if (copy_with("/etc/passwd", passwd,
+		      "alice:x:4201:4201:alice:/nonexistent:/bin/false\n"
+		      "bob:x:4202:4202:bob:/nonexistent:/bin/false\n") != 0 ||
+	    copy_with("/etc/group", group,
+		      "alice:x:4201:\nbob:x:4202:\nsspi-staff:x:4300:alice\n") != 0 ||
+	    chmod(passwd, 0644) != 0 || chmod(group, 0644) != 0 ||
+	    mount(passwd, "/etc/passwd", NULL, MS_BIND, NULL) != 0 ||
+	    mount(group, "/etc/group", NULL, MS_BIND, NULL) != 0)
+		return -1;
+	/* A file only alice may read, and one only root may. */
+	snprintf(alice_file, sizeof(alice_file), "%s/alice-only", dir);
+	snprintf(root_file, sizeof(root_file), "%s/root-only", dir);
+	fd = open(alice_file, O_WRONLY | O_CREAT | O_TRUNC, 0400);
+	if (fd < 0 || write(fd, "alice's\n", 8) != 8 || fchown(fd, ALICE_UID, ALICE_UID) != 0)
+		return -1;
+	close(fd);
+	fd = open(root_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	/* The directory must let alice through to her file. */
+	return chmod(dir, 0711);
+}
+
+static Suite *impersonation_suite(int accounts)
+{
+	Suite *s = suite_create("impersonation");
+	TCase *tc = tcase_create("impersonation");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, NULL, back_to_self);
+	tcase_add_test(tc, misuse);
+	if (accounts) {
+		tcase_add_test(tc, kerberos_client);
+		tcase_add_test(tc, ntlm_client);
+		tcase_add_test(tc, negotiate_client);
+		tcase_add_test(tc, delegation_kerberos);
+		tcase_add_test(tc, delegation_negotiate);
+		tcase_add_test(tc, no_delegation_is_the_server);
+		tcase_add_test(tc, rules);
+		tcase_add_test(tc, unprivileged);
+		tcase_add_test(tc, access_token);
+	}
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	int accounts, rc;
+	char cmd[400];
+
+	if (mkdtemp(dir) == NULL)
+		return EXIT_FAILURE;
+	accounts = private_accounts() == 0;
+	if (!accounts)
+		printf("impersonation: SKIPPED the cases with local accounts "
+		       "(they need root and a private mount namespace)\n");
+	rc = run_with_realm_and_alice(&realm, impersonation_suite(accounts));
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		rc = EXIT_FAILURE;
+	return rc;
+}
