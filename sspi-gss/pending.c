@@ -68,18 +68,3 @@ SECURITY_STATUS SEC_ENTRY SetContextAttributesW(PCtxtHandle x, ULONG a, void *b,
 	NOT_YET;
 }
 
-SECURITY_STATUS SEC_ENTRY ChangeAccountPasswordA(SEC_CHAR *pkg, SEC_CHAR *dom, SEC_CHAR *acct,
-						 SEC_CHAR *old, SEC_CHAR *new_pw, BOOLEAN imp,
-						 ULONG r, PSecBufferDesc out)
-{
-	(void)pkg, (void)dom, (void)acct, (void)old, (void)new_pw, (void)imp, (void)r, (void)out;
-	NOT_YET;
-}
-
-SECURITY_STATUS SEC_ENTRY ChangeAccountPasswordW(SEC_WCHAR *pkg, SEC_WCHAR *dom, SEC_WCHAR *acct,
-						 SEC_WCHAR *old, SEC_WCHAR *new_pw, BOOLEAN imp,
-						 ULONG r, PSecBufferDesc out)
-{
-	(void)pkg, (void)dom, (void)acct, (void)old, (void)new_pw, (void)imp, (void)r, (void)out;
-	NOT_YET;
-}

@@ -33,6 +33,9 @@ conf=$dir/krb5.conf
 case $cmd in
 create)
 	port=$3
+	# The password change service (kpasswdd, UDP), started by the
+	# suites that change passwords.
+	kpasswd_port=$(free_port)
 	cat > "$conf" <<CONF
 [libdefaults]
 	default_realm = SSPI.TEST
@@ -49,6 +52,7 @@ create)
 		# host:port, no tcp/ prefix: MIT krb5 (the interop peers) reads
 		# this file too. udp_preference_limit = 1 keeps both on TCP.
 		kdc = 127.0.0.1:$port
+		kpasswd_server = 127.0.0.1:$kpasswd_port
 	}
 [domain_realm]
 	localhost = SSPI.TEST
@@ -82,6 +86,7 @@ CONF
 	kadmin -l -c "$conf" ext_keytab -k "$dir/service.keytab" HTTP/localhost host/localhost \
 		HTTP/localhost:8080
 	echo "$port" > "$dir/port"
+	echo "$kpasswd_port" > "$dir/kpasswd_port"
 	;;
 start)
 	"$KDC" --config-file="$conf" --ports="$(cat "$dir/port")" --addresses=127.0.0.1 \
