@@ -221,6 +221,139 @@ static SECURITY_STATUS traced_query(const char *fn, PCtxtHandle h, ULONG attribu
 	return s;
 }
 
+/* The size of the structure each supported attribute fills (A and W
+ * forms have the same sizes: they differ in what pointers point to); 0:
+ * not an attribute of these packages. */
+static size_t attribute_size(ULONG attribute)
+{
+	switch (attribute) {
+	case SECPKG_ATTR_PACKAGE_INFO:
+		return sizeof(SecPkgContext_PackageInfoA);
+	case SECPKG_ATTR_NEGOTIATION_INFO:
+		return sizeof(SecPkgContext_NegotiationInfoA);
+	case SECPKG_ATTR_FLAGS:
+		return sizeof(SecPkgContext_Flags);
+	case SECPKG_ATTR_SIZES:
+		return sizeof(SecPkgContext_Sizes);
+	case SECPKG_ATTR_STREAM_SIZES:
+		return sizeof(SecPkgContext_StreamSizes);
+	case SECPKG_ATTR_NAMES:
+		return sizeof(SecPkgContext_NamesA);
+	case SECPKG_ATTR_NATIVE_NAMES:
+		return sizeof(SecPkgContext_NativeNamesA);
+	case SECPKG_ATTR_SESSION_KEY:
+		return sizeof(SecPkgContext_SessionKey);
+	case SECPKG_ATTR_KEY_INFO:
+		return sizeof(SecPkgContext_KeyInfoA);
+	case SECPKG_ATTR_AUTHORITY:
+		return sizeof(SecPkgContext_AuthorityA);
+	case SECPKG_ATTR_LIFESPAN:
+		return sizeof(SecPkgContext_Lifespan);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The Ex calling convention: the caller says how big its structure is.
+ * The attribute is answered into a structure of our own and copied out
+ * only when the caller's is big enough (SEC_E_BUFFER_TOO_SMALL, nothing
+ * allocated, otherwise); memory the answer points to is the library's, as
+ * with QueryContextAttributes (FreeContextBuffer).
+ */
+static SECURITY_STATUS query_ex(struct sg_ctx *ctx, ULONG attribute, void *buffer, ULONG size,
+				int wide)
+{
+	union {
+		SecPkgContext_KeyInfoA key_info;
+		SecPkgContext_NegotiationInfoA negotiation;
+		SecPkgContext_StreamSizes stream;
+		SecPkgContext_Lifespan lifespan;
+		SecPkgContext_SessionKey session;
+		SecPkgContext_NativeNamesA native;
+		SecPkgContext_Sizes sizes;
+	} answer;
+	size_t need = attribute_size(attribute);
+	SECURITY_STATUS s;
+
+	if (ctx == NULL)
+		return SEC_E_INVALID_HANDLE;
+	if (buffer == NULL)
+		return SEC_E_INVALID_PARAMETER;
+	if (need == 0)
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	if (size < need)
+		return SEC_E_BUFFER_TOO_SMALL;
+	memset(&answer, 0, sizeof(answer));
+	s = query(ctx, attribute, &answer, wide);
+	if (s == SEC_E_OK)
+		memcpy(buffer, &answer, need);
+	return s;
+}
+
+static SECURITY_STATUS traced_query_ex(const char *fn, PCtxtHandle h, ULONG attribute,
+				       void *buffer, ULONG size, int wide)
+{
+	struct sg_ctx *ctx = sg_ctx_get(h);
+	SECURITY_STATUS s = query_ex(ctx, attribute, buffer, size, wide);
+
+	if (SG_TRACING())
+		sg_trace_call(fn, s, "%s, attribute %lu %s, %lu bytes",
+			      ctx ? ctx->pkg->name : "no context", (unsigned long)attribute,
+			      sg_trace_attribute(attribute), (unsigned long)size);
+	sg_ctx_put(ctx);
+	return s;
+}
+
+SECURITY_STATUS SEC_ENTRY QueryContextAttributesExA(PCtxtHandle phContext, ULONG ulAttribute,
+						    void *pBuffer, ULONG cbBuffer)
+{
+	return traced_query_ex("QueryContextAttributesExA", phContext, ulAttribute, pBuffer,
+			       cbBuffer, 0);
+}
+
+SECURITY_STATUS SEC_ENTRY QueryContextAttributesExW(PCtxtHandle phContext, ULONG ulAttribute,
+						    void *pBuffer, ULONG cbBuffer)
+{
+	return traced_query_ex("QueryContextAttributesExW", phContext, ulAttribute, pBuffer,
+			       cbBuffer, 1);
+}
+
+/* Windows: "This function is supported only by the Schannel security
+ * package." Kerberos, NTLM and Negotiate contexts take no settings; the
+ * handle is still checked first. */
+static SECURITY_STATUS set_context(const char *fn, PCtxtHandle h, ULONG attribute, void *buffer,
+				   ULONG size)
+{
+	struct sg_ctx *ctx = sg_ctx_get(h);
+	SECURITY_STATUS s;
+
+	(void)size;
+	if (ctx == NULL)
+		s = SEC_E_INVALID_HANDLE;
+	else if (buffer == NULL)
+		s = SEC_E_INVALID_PARAMETER;
+	else
+		s = SEC_E_UNSUPPORTED_FUNCTION;
+	if (SG_TRACING())
+		sg_trace_call(fn, s, "%s, attribute %lu %s", ctx ? ctx->pkg->name : "no context",
+			      (unsigned long)attribute, sg_trace_attribute(attribute));
+	sg_ctx_put(ctx);
+	return s;
+}
+
+SECURITY_STATUS SEC_ENTRY SetContextAttributesA(PCtxtHandle phContext, ULONG ulAttribute,
+						void *pBuffer, ULONG cbBuffer)
+{
+	return set_context("SetContextAttributesA", phContext, ulAttribute, pBuffer, cbBuffer);
+}
+
+SECURITY_STATUS SEC_ENTRY SetContextAttributesW(PCtxtHandle phContext, ULONG ulAttribute,
+						void *pBuffer, ULONG cbBuffer)
+{
+	return set_context("SetContextAttributesW", phContext, ulAttribute, pBuffer, cbBuffer);
+}
+
 SECURITY_STATUS SEC_ENTRY QueryContextAttributesA(PCtxtHandle phContext, ULONG ulAttribute,
 						  void *pBuffer)
 {

@@ -35,20 +35,24 @@ void sg_cred_put(struct sg_cred *cred)
 		sg_object_unref(&cred->obj);
 }
 
-static SECURITY_STATUS acquire(const char *principal, const char *package, ULONG use,
-			       const void *auth_data, int wide, PCredHandle out,
-			       PTimeStamp expiry)
+static void cred_discard(struct sg_cred *cred)
 {
-	const struct sg_package *pkg;
+	if (cred->gss != GSS_C_NO_CREDENTIAL || cred->mech != NULL || cred->owner != NULL)
+		cred->pkg->ops->release_cred(cred);
+	free(cred);
+}
+
+/* A credential of the package for principal / the identity, not yet behind
+ * a handle: AcquireCredentialsHandle's and AddCredentials' common part. */
+static SECURITY_STATUS make_cred(const char *principal, const struct sg_package *pkg, ULONG use,
+				 const void *auth_data, int wide, struct sg_cred **out)
+{
 	struct sg_identity id;
 	struct sg_cred *cred;
 	char *id_principal = NULL;
 	SECURITY_STATUS s;
 	int suspended;
 
-	pkg = sg_package_find(package);
-	if (pkg == NULL)
-		return SEC_E_SECPKG_NOT_FOUND;
 	if (pkg->ops == NULL)
 		return SEC_E_UNSUPPORTED_FUNCTION;
 	use &= ~(ULONG)(SECPKG_CRED_RESERVED | SECPKG_CRED_AUTOLOGON_RESTRICTED |
@@ -84,20 +88,37 @@ static SECURITY_STATUS acquire(const char *principal, const char *package, ULONG
 	suspended = sg_impersonation_suspend();
 	s = pkg->ops->acquire(cred, principal, auth_data != NULL ? &id : NULL);
 	sg_impersonation_resume(suspended);
-	if (s == SEC_E_OK)
-		s = sg_handle_new(SG_HANDLE_CREDENTIAL, &cred->obj, out);
-	if (s != SEC_E_OK) {
-		if (cred->gss != GSS_C_NO_CREDENTIAL || cred->mech != NULL)
-			pkg->ops->release_cred(cred);
-		free(cred);
-		goto out;
-	}
-	if (expiry != NULL)
-		*expiry = cred->expiry;
+	if (s != SEC_E_OK)
+		cred_discard(cred);
+	else
+		*out = cred;
 out:
 	free(id_principal);
 	sg_identity_clear(&id);
 	return s;
+}
+
+static SECURITY_STATUS acquire(const char *principal, const char *package, ULONG use,
+			       const void *auth_data, int wide, PCredHandle out,
+			       PTimeStamp expiry)
+{
+	const struct sg_package *pkg = sg_package_find(package);
+	struct sg_cred *cred;
+	SECURITY_STATUS s;
+
+	if (pkg == NULL)
+		return SEC_E_SECPKG_NOT_FOUND;
+	s = make_cred(principal, pkg, use, auth_data, wide, &cred);
+	if (s != SEC_E_OK)
+		return s;
+	s = sg_handle_new(SG_HANDLE_CREDENTIAL, &cred->obj, out);
+	if (s != SEC_E_OK) {
+		cred_discard(cred);
+		return s;
+	}
+	if (expiry != NULL)
+		*expiry = cred->expiry;
+	return SEC_E_OK;
 }
 
 static SECURITY_STATUS acquire_a(SEC_CHAR *pszPrincipal, SEC_CHAR *pszPackage, ULONG fCredentialUse,
@@ -203,6 +224,132 @@ SECURITY_STATUS SEC_ENTRY QueryCredentialsAttributesW(PCredHandle phCredential, 
 {
 	return traced_query_cred("QueryCredentialsAttributesW", phCredential, ulAttribute, pBuffer,
 				 1);
+}
+
+/*
+ * AddCredentials: a package's credential joins an existing credential.
+ * Negotiate takes Kerberos or NTLM credentials it does not hold yet (the
+ * way to give it, say, an NTLM password beside the Kerberos tickets it
+ * found); Kerberos and NTLM credentials hold one identity each, and
+ * replacing a package a Negotiate credential already holds is not done
+ * (a handshake may be using it): SEC_E_UNSUPPORTED_FUNCTION, acquire a new
+ * credential instead (docs/feature table).
+ */
+static SECURITY_STATUS add_credentials(PCredHandle h, const char *principal, const char *package,
+				       ULONG use, const void *auth_data, int wide,
+				       PTimeStamp expiry)
+{
+	struct sg_cred *cred = sg_cred_get(h), *sub = NULL;
+	const struct sg_package *pkg;
+	SECURITY_STATUS s;
+
+	if (cred == NULL)
+		return SEC_E_INVALID_HANDLE;
+	pkg = package != NULL ? sg_package_find(package) : NULL;
+	if (pkg == NULL) {
+		s = SEC_E_SECPKG_NOT_FOUND;
+	} else if (cred->pkg->ops->add == NULL) {
+		sg_last_error_set(SEC_E_UNSUPPORTED_FUNCTION,
+				  "a %s credential holds one identity; acquire another credential",
+				  cred->pkg->name);
+		s = SEC_E_UNSUPPORTED_FUNCTION;
+	} else {
+		s = make_cred(principal, pkg, use, auth_data, wide, &sub);
+		if (s == SEC_E_OK) {
+			s = cred->pkg->ops->add(cred, sub);
+			if (s == SEC_E_OK && expiry != NULL)
+				*expiry = sub->expiry;
+			if (s != SEC_E_OK)
+				cred_discard(sub);
+		}
+	}
+	sg_cred_put(cred);
+	return s;
+}
+
+SECURITY_STATUS SEC_ENTRY AddCredentialsA(PCredHandle hCredentials, SEC_CHAR *pszPrincipal,
+					  SEC_CHAR *pszPackage, ULONG fCredentialUse,
+					  void *pAuthData, SEC_GET_KEY_FN pGetKeyFn,
+					  void *pvGetKeyArgument, PTimeStamp ptsExpiry)
+{
+	SECURITY_STATUS s;
+
+	(void)pGetKeyFn, (void)pvGetKeyArgument;
+	s = add_credentials(hCredentials, pszPrincipal, pszPackage, fCredentialUse, pAuthData, 0,
+			    ptsExpiry);
+	if (SG_TRACING())
+		sg_trace_call("AddCredentialsA", s, "%s, principal %s, use %lu, %s",
+			      pszPackage ? pszPackage : "null", pszPrincipal ? pszPrincipal : "null",
+			      (unsigned long)fCredentialUse, pAuthData ? "identity" : "no identity");
+	return s;
+}
+
+SECURITY_STATUS SEC_ENTRY AddCredentialsW(PCredHandle hCredentials, SEC_WCHAR *pszPrincipal,
+					  SEC_WCHAR *pszPackage, ULONG fCredentialUse,
+					  void *pAuthData, SEC_GET_KEY_FN pGetKeyFn,
+					  void *pvGetKeyArgument, PTimeStamp ptsExpiry)
+{
+	char *principal = NULL, *package = NULL;
+	SECURITY_STATUS s = SEC_E_OK;
+
+	(void)pGetKeyFn, (void)pvGetKeyArgument;
+	if (pszPackage != NULL &&
+	    sg_utf16_to_cstr(pszPackage, sg_utf16_len(pszPackage), &package) != SEC_E_OK)
+		s = SEC_E_SECPKG_NOT_FOUND;
+	if (s == SEC_E_OK && pszPrincipal != NULL)
+		s = sg_utf16_to_cstr(pszPrincipal, sg_utf16_len(pszPrincipal), &principal);
+	if (s == SEC_E_OK)
+		s = add_credentials(hCredentials, principal, package, fCredentialUse, pAuthData, 1,
+				    ptsExpiry);
+	if (SG_TRACING())
+		sg_trace_call("AddCredentialsW", s, "%s, principal %s, use %lu, %s",
+			      package ? package : "null", principal ? principal : "null",
+			      (unsigned long)fCredentialUse, pAuthData ? "identity" : "no identity");
+	free(principal);
+	free(package);
+	return s;
+}
+
+/* The Ex convention (see attributes.c): NAMES is the one attribute. */
+static SECURITY_STATUS traced_query_cred_ex(const char *fn, PCredHandle h, ULONG attribute,
+					    void *buffer, ULONG size, int wide)
+{
+	struct sg_cred *cred = sg_cred_get(h);
+	SecPkgCredentials_NamesA names = {NULL};
+	SECURITY_STATUS s;
+
+	if (cred == NULL)
+		s = SEC_E_INVALID_HANDLE;
+	else if (buffer == NULL)
+		s = SEC_E_INVALID_PARAMETER;
+	else if (attribute != SECPKG_CRED_ATTR_NAMES)
+		s = SEC_E_UNSUPPORTED_FUNCTION;
+	else if (size < sizeof(names))
+		s = SEC_E_BUFFER_TOO_SMALL;
+	else if ((s = query_cred(cred, attribute, &names, wide)) == SEC_E_OK)
+		memcpy(buffer, &names, sizeof(names));
+	if (SG_TRACING())
+		sg_trace_call(fn, s, "%s, %s, %lu bytes", cred ? cred->pkg->name : "no credential",
+			      attribute == SECPKG_CRED_ATTR_NAMES ? "NAMES" : "other",
+			      (unsigned long)size);
+	sg_cred_put(cred);
+	return s;
+}
+
+SECURITY_STATUS SEC_ENTRY QueryCredentialsAttributesExA(PCredHandle phCredential,
+							ULONG ulAttribute, void *pBuffer,
+							ULONG cbBuffer)
+{
+	return traced_query_cred_ex("QueryCredentialsAttributesExA", phCredential, ulAttribute,
+				    pBuffer, cbBuffer, 0);
+}
+
+SECURITY_STATUS SEC_ENTRY QueryCredentialsAttributesExW(PCredHandle phCredential,
+							ULONG ulAttribute, void *pBuffer,
+							ULONG cbBuffer)
+{
+	return traced_query_cred_ex("QueryCredentialsAttributesExW", phCredential, ulAttribute,
+				    pBuffer, cbBuffer, 1);
 }
 
 SECURITY_STATUS SEC_ENTRY AcquireCredentialsHandleA(SEC_CHAR *pszPrincipal, SEC_CHAR *pszPackage,

@@ -158,6 +158,10 @@ struct sg_mech_ops {
 	/* Acceptor: the client's delegated credential (borrowed), or
 	 * GSS_C_NO_CREDENTIAL. NULL operation: ctx->delegated. */
 	gss_cred_id_t (*delegated)(struct sg_ctx *ctx);
+	/* AddCredentials: sub (a credential of another package, not behind a
+	 * handle) joins cred, which owns it on SEC_E_OK; NULL operation: the
+	 * package's credentials take nothing added. */
+	SECURITY_STATUS (*add)(struct sg_cred *cred, struct sg_cred *sub);
 	/* Extended protection of an inbound credential; NULL: not taken. */
 	SECURITY_STATUS (*set_epa)(struct sg_cred *cred, const struct sg_epa *epa);
 	/* Serialises the mechanism state into token (gss_release_buffer);

@@ -250,6 +250,39 @@ static SECURITY_STATUS nego_acquire(struct sg_cred *cred, const char *principal,
 	return SEC_E_OK;
 }
 
+/* AddCredentials: Kerberos or NTLM the credential lacks. The slot is
+ * filled with one release store; a handshake running on the credential
+ * either sees the new package or not, never a half-made one. */
+static SECURITY_STATUS nego_add(struct sg_cred *cred, struct sg_cred *sub)
+{
+	struct nego_cred *c = cred->mech;
+	struct sg_cred *expected = NULL;
+	int m;
+
+	for (m = 0; m < MECH_COUNT; m++)
+		if (sub->pkg == package_of((enum nego_mech)m))
+			break;
+	if (m == MECH_COUNT) {
+		sg_last_error_set(SEC_E_SECPKG_NOT_FOUND,
+				  "Negotiate takes Kerberos or NTLM credentials, not %s",
+				  sub->pkg->name);
+		return SEC_E_SECPKG_NOT_FOUND;
+	}
+	if ((sub->use & cred->use) != sub->use) {
+		sg_last_error_set(SEC_E_INVALID_PARAMETER,
+				  "the added credential is for a use this one does not have");
+		return SEC_E_INVALID_PARAMETER;
+	}
+	if (!__atomic_compare_exchange_n(&c->sub[m], &expected, sub, 0, __ATOMIC_RELEASE,
+					 __ATOMIC_RELAXED)) {
+		sg_last_error_set(SEC_E_UNSUPPORTED_FUNCTION,
+				  "this Negotiate credential already holds %s credentials",
+				  sub->pkg->name);
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	}
+	return SEC_E_OK;
+}
+
 static SECURITY_STATUS nego_cred_name(struct sg_cred *cred, char **name)
 {
 	struct nego_cred *c = cred->mech;
@@ -966,6 +999,7 @@ const struct sg_mech_ops sg_mech_negotiate_ops = {
 	.acquire = nego_acquire,
 	.release_cred = nego_release_cred,
 	.set_epa = nego_set_epa,
+	.add = nego_add,
 	.chosen = nego_chosen,
 	.init = nego_init,
 	.accept = nego_accept,

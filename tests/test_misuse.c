@@ -39,6 +39,7 @@ enum fault {
 	F_UNKNOWN_NAME,
 	F_NEGOTIATE_CRED, /* a Negotiate credential on an NTLM context */
 	F_NTLM_CRED,      /* an NTLM credential on a Negotiate context */
+	F_CLIENT_CTX,     /* an established client's context where a server's is meant */
 };
 
 static const char *const fault_text[] = {
@@ -56,6 +57,7 @@ static const char *const fault_text[] = {
 	[F_UNKNOWN_NAME] = "unknown package name",
 	[F_NEGOTIATE_CRED] = "NTLM context, Negotiate credential",
 	[F_NTLM_CRED] = "Negotiate context, NTLM credential",
+	[F_CLIENT_CTX] = "a client's context (nobody to impersonate)",
 };
 
 /* The handles a call may be given. */
@@ -224,9 +226,87 @@ static SECURITY_STATUS call_decrypt(enum fault f)
 			      &qop);
 }
 
-static SECURITY_STATUS call_stub_ctx(enum fault f)
+static SECURITY_STATUS call_impersonate(enum fault f)
 {
 	return ImpersonateSecurityContext(ctx_handle(f));
+}
+
+static SECURITY_STATUS call_revert(enum fault f)
+{
+	return RevertSecurityContext(ctx_handle(f));
+}
+
+static SECURITY_STATUS call_token(enum fault f)
+{
+	HANDLE token;
+	SECURITY_STATUS s = QuerySecurityContextToken(ctx_handle(f), f == F_NULL_OUT ? NULL : &token);
+
+	if (s == SEC_E_OK)
+		SspiGssCloseToken(token);
+	return s;
+}
+
+/* A token that is not one: NULL, or a handle of another kind. */
+static SECURITY_STATUS call_token_info(enum fault f)
+{
+	PSSPI_GSS_TOKEN_INFORMATION info;
+
+	return SspiGssGetTokenInformation(f == F_NULL_HANDLE ? NULL : (HANDLE)&env.sctx, &info);
+}
+
+static SECURITY_STATUS call_close_token(enum fault f)
+{
+	return SspiGssCloseToken(f == F_NULL_HANDLE ? NULL : (HANDLE)&env.sctx);
+}
+
+static SECURITY_STATUS call_query_ctx_ex(enum fault f)
+{
+	SecPkgContext_Sizes sizes;
+
+	return QueryContextAttributesExA(ctx_handle(f), SECPKG_ATTR_SIZES,
+					 f == F_NULL_OUT ? NULL : &sizes,
+					 f == F_SHORT_TOKEN ? 3 : sizeof(sizes));
+}
+
+static SECURITY_STATUS call_set_ctx(enum fault f)
+{
+	SecPkgContext_Flags flags = {0};
+
+	return SetContextAttributesA(ctx_handle(f), SECPKG_ATTR_FLAGS,
+				     f == F_NULL_OUT ? NULL : &flags, sizeof(flags));
+}
+
+static SECURITY_STATUS call_query_cred_ex(enum fault f)
+{
+	SecPkgCredentials_NamesA names;
+	SECURITY_STATUS s = QueryCredentialsAttributesExA(
+		cred_handle(f), SECPKG_CRED_ATTR_NAMES, f == F_NULL_OUT ? NULL : &names,
+		f == F_SHORT_TOKEN ? 3 : sizeof(names));
+
+	if (s == SEC_E_OK)
+		FreeContextBuffer(names.sUserName);
+	return s;
+}
+
+/* AddCredentials on an NTLM credential (one identity each), or naming an
+ * unknown package. */
+static SECURITY_STATUS call_add_cred(enum fault f)
+{
+	TimeStamp exp;
+
+	return AddCredentialsA(cred_handle(f), NULL,
+			       (SEC_CHAR *)(f == F_UNKNOWN_NAME ? "Bogus" : "NTLM"),
+			       SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, &exp);
+}
+
+static SECURITY_STATUS call_change_password(enum fault f)
+{
+	SecBufferDesc bad = {1, 0, NULL};
+	const char *pkg = f == F_NULL_HANDLE ? NULL : f == F_UNKNOWN_NAME ? "Bogus" : "Kerberos";
+
+	return ChangeAccountPasswordA((SEC_CHAR *)pkg, "SSPI.TEST",
+				      (SEC_CHAR *)(f == F_NULL_OUT ? NULL : "alice"), "old", "new",
+				      FALSE, 0, f == F_DESC_VERSION ? &bad : NULL);
 }
 
 static SECURITY_STATUS call_free_cred(enum fault f)
@@ -481,15 +561,44 @@ static const struct cell cells[] = {
 	BAD_MESSAGE("VerifySignature", call_verify, SEC_E_INVALID_TOKEN, SEC_E_INVALID_TOKEN),
 	BAD_MESSAGE("EncryptMessage", call_encrypt, SEC_E_INVALID_TOKEN, SEC_E_BUFFER_TOO_SMALL),
 	BAD_MESSAGE("DecryptMessage", call_decrypt, SEC_E_INVALID_TOKEN, SEC_E_INVALID_TOKEN),
-	/* Not implemented: the same answer whatever the handle. */
-	HANDLE_CELLS("ImpersonateSecurityContext", call_stub_ctx, SEC_E_UNSUPPORTED_FUNCTION,
-		     SEC_E_UNSUPPORTED_FUNCTION, SEC_E_UNSUPPORTED_FUNCTION,
-		     SEC_E_UNSUPPORTED_FUNCTION),
+	/* Impersonation needs a server's established context (and, for
+	 * another account, a process that may change its ids: see
+	 * tests/test_impersonation.c for the unprivileged case). */
+	BAD_CTX("ImpersonateSecurityContext", call_impersonate),
+	{"ImpersonateSecurityContext", F_CLIENT_CTX, SEC_E_NO_IMPERSONATION, call_impersonate},
+	BAD_CTX("RevertSecurityContext", call_revert),
+	BAD_CTX("QuerySecurityContextToken", call_token),
+	{"QuerySecurityContextToken", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_token},
+	{"QuerySecurityContextToken", F_CLIENT_CTX, SEC_E_NO_IMPERSONATION, call_token},
+	{"SspiGssGetTokenInformation", F_NULL_HANDLE, SEC_E_INVALID_HANDLE, call_token_info},
+	{"SspiGssGetTokenInformation", F_WRONG_KIND, SEC_E_INVALID_HANDLE, call_token_info},
+	{"SspiGssCloseToken", F_NULL_HANDLE, SEC_E_INVALID_HANDLE, call_close_token},
+	{"SspiGssCloseToken", F_WRONG_KIND, SEC_E_INVALID_HANDLE, call_close_token},
+	BAD_CTX("QueryContextAttributesExA", call_query_ctx_ex),
+	{"QueryContextAttributesExA", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_query_ctx_ex},
+	{"QueryContextAttributesExA", F_SHORT_TOKEN, SEC_E_BUFFER_TOO_SMALL, call_query_ctx_ex},
+	/* Schannel's only, on Windows too. */
+	BAD_CTX("SetContextAttributesA", call_set_ctx),
+	{"SetContextAttributesA", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_set_ctx},
+	{"SetContextAttributesA", F_CLIENT_CTX, SEC_E_UNSUPPORTED_FUNCTION, call_set_ctx},
 	HANDLE_CELLS("FreeCredentialsHandle", call_free_cred, SEC_E_INVALID_HANDLE,
 		     SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE),
 	HANDLE_CELLS("QueryCredentialsAttributesA", call_query_cred, SEC_E_INVALID_HANDLE,
 		     SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE),
 	{"QueryCredentialsAttributesA", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_query_cred},
+	HANDLE_CELLS("QueryCredentialsAttributesExA", call_query_cred_ex, SEC_E_INVALID_HANDLE,
+		     SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE),
+	{"QueryCredentialsAttributesExA", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_query_cred_ex},
+	{"QueryCredentialsAttributesExA", F_SHORT_TOKEN, SEC_E_BUFFER_TOO_SMALL,
+	 call_query_cred_ex},
+	HANDLE_CELLS("AddCredentialsA", call_add_cred, SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE,
+		     SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE),
+	{"AddCredentialsA", F_UNKNOWN_NAME, SEC_E_SECPKG_NOT_FOUND, call_add_cred},
+	{"AddCredentialsA", F_NTLM_CRED, SEC_E_UNSUPPORTED_FUNCTION, call_add_cred},
+	{"ChangeAccountPasswordA", F_NULL_HANDLE, SEC_E_SECPKG_NOT_FOUND, call_change_password},
+	{"ChangeAccountPasswordA", F_UNKNOWN_NAME, SEC_E_SECPKG_NOT_FOUND, call_change_password},
+	{"ChangeAccountPasswordA", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_change_password},
+	{"ChangeAccountPasswordA", F_DESC_VERSION, SEC_E_INVALID_PARAMETER, call_change_password},
 	HANDLE_CELLS("SetCredentialsAttributesA (extended protection)", call_set_cred,
 		     SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE,
 		     SEC_E_INVALID_HANDLE),

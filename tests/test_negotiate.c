@@ -671,6 +671,174 @@ START_TEST(legacy_kerberos_oid)
 }
 END_TEST
 
+/* AddCredentials: NTLM joins a Kerberos-only Negotiate credential, and
+ * then carries a target Kerberos is passed over for. */
+START_TEST(add_credentials)
+{
+	SEC_WINNT_AUTH_IDENTITY_A ntlm = {(UCHAR *)"alice", 5, (UCHAR *)"SSPI.TEST", 9,
+					  (UCHAR *)"Alice-Pass-1", 12,
+					  SEC_WINNT_AUTH_IDENTITY_ANSI};
+	struct loop o = {.target = "HTTP/127.0.0.1", .isc_req = NEGO_REQ, .asc_req = NEGO_ASC};
+	CredHandle c, s, k;
+	CtxtHandle cc, sc;
+	ULONG ca, sa;
+	TimeStamp exp = {0, 0};
+
+	ck_status(client("Negotiate", "Alice-Pass-1", "Kerberos", &c), SEC_E_OK);
+	server(&s);
+	/* Kerberos only: an address is no Kerberos target, and NTLM is absent. */
+	ck_assert_int_ne(handshake_loop(&o, &c, &s, &cc, &sc, &ca, &sa), SEC_E_OK);
+	ck_status(AddCredentialsA(&c, NULL, "NTLM", SECPKG_CRED_INBOUND, &ntlm, NULL, NULL, &exp),
+		  SEC_E_INVALID_PARAMETER);
+	ck_status(AddCredentialsA(&c, NULL, "NTLM", SECPKG_CRED_OUTBOUND, &ntlm, NULL, NULL, &exp),
+		  SEC_E_OK);
+	ck_assert(exp.LowPart != 0 || exp.HighPart != 0);
+	/* Once only; and never a package Negotiate does not carry. */
+	ck_status(AddCredentialsA(&c, NULL, "NTLM", SECPKG_CRED_OUTBOUND, &ntlm, NULL, NULL, &exp),
+		  SEC_E_UNSUPPORTED_FUNCTION);
+	ck_status(AddCredentialsA(&c, NULL, "Negotiate", SECPKG_CRED_OUTBOUND, &ntlm, NULL, NULL,
+				  &exp),
+		  SEC_E_SECPKG_NOT_FOUND);
+	ck_status(handshake_loop(&o, &c, &s, &cc, &sc, &ca, &sa), SEC_E_OK);
+	ck_package(&cc, "NTLM");
+	seal_and_open(&cc, &sc, 0);
+	DeleteSecurityContext(&cc);
+	DeleteSecurityContext(&sc);
+	/* A Kerberos credential holds one identity. */
+	ck_status(client("Kerberos", "Alice-Pass-1", NULL, &k), SEC_E_OK);
+	ck_status(AddCredentialsA(&k, NULL, "Kerberos", SECPKG_CRED_OUTBOUND, &ntlm, NULL, NULL,
+				  &exp),
+		  SEC_E_UNSUPPORTED_FUNCTION);
+	/* A wrong password is refused at once, and nothing is added. */
+	ntlm.Password = (UCHAR *)"wrong-password";
+	ntlm.PasswordLength = 14;
+	{
+		CredHandle c2;
+
+		ck_status(client("Negotiate", "Alice-Pass-1", "NTLM", &c2), SEC_E_OK);
+		ck_status(AddCredentialsA(&c2, NULL, "Kerberos", SECPKG_CRED_OUTBOUND, &ntlm, NULL,
+					  NULL, &exp),
+			  SEC_E_LOGON_DENIED);
+		FreeCredentialsHandle(&c2);
+	}
+	FreeCredentialsHandle(&k);
+	FreeCredentialsHandle(&c);
+	FreeCredentialsHandle(&s);
+}
+END_TEST
+
+/* The Ex forms answer what the plain forms answer, into a structure whose
+ * size the caller states. */
+START_TEST(attributes_ex)
+{
+	static const ULONG attrs[] = {SECPKG_ATTR_SIZES,	SECPKG_ATTR_STREAM_SIZES,
+				      SECPKG_ATTR_FLAGS,	SECPKG_ATTR_LIFESPAN,
+				      SECPKG_ATTR_NAMES,	SECPKG_ATTR_NATIVE_NAMES,
+				      SECPKG_ATTR_AUTHORITY,	SECPKG_ATTR_PACKAGE_INFO,
+				      SECPKG_ATTR_NEGOTIATION_INFO, SECPKG_ATTR_KEY_INFO,
+				      SECPKG_ATTR_SESSION_KEY};
+	struct loop o = {.target = "HTTP/localhost", .isc_req = NEGO_REQ, .asc_req = NEGO_ASC};
+	CredHandle c, s;
+	CtxtHandle cc, sc;
+	ULONG ca, sa;
+
+	ck_status(client("Negotiate", "Alice-Pass-1", NULL, &c), SEC_E_OK);
+	server(&s);
+	ck_status(handshake_loop(&o, &c, &s, &cc, &sc, &ca, &sa), SEC_E_OK);
+	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+		union {
+			SecPkgContext_KeyInfoW k;
+			SecPkgContext_NegotiationInfoW n;
+			SecPkgContext_Lifespan l;
+			SecPkgContext_StreamSizes ss;
+			SecPkgContext_SessionKey sk;
+			SecPkgContext_NativeNamesW nn;
+			unsigned char bytes[64];
+		} plain, ex;
+
+		memset(&plain, 0, sizeof(plain));
+		memset(&ex, 0xA5, sizeof(ex));
+		ck_status(QueryContextAttributesW(&sc, attrs[i], &plain), SEC_E_OK);
+		ck_status(QueryContextAttributesExW(&sc, attrs[i], &ex, 1), SEC_E_BUFFER_TOO_SMALL);
+		ck_status(QueryContextAttributesExW(&sc, attrs[i], &ex, sizeof(ex)), SEC_E_OK);
+		/* Same numbers; strings compared where there are strings. */
+		switch (attrs[i]) {
+		case SECPKG_ATTR_NAMES:
+		case SECPKG_ATTR_AUTHORITY: {
+			SEC_WCHAR *a = *(SEC_WCHAR **)&plain, *b = *(SEC_WCHAR **)&ex;
+			size_t n = 0;
+
+			while (a[n] != 0 && a[n] == b[n])
+				n++;
+			ck_assert_uint_eq(a[n], b[n]);
+			FreeContextBuffer(a);
+			FreeContextBuffer(b);
+			break;
+		}
+		case SECPKG_ATTR_SIZES:
+		case SECPKG_ATTR_STREAM_SIZES:
+		case SECPKG_ATTR_FLAGS:
+			ck_assert(memcmp(&plain, &ex, attrs[i] == SECPKG_ATTR_FLAGS ? sizeof(ULONG)
+						     : attrs[i] == SECPKG_ATTR_SIZES
+							     ? sizeof(SecPkgContext_Sizes)
+							     : sizeof(SecPkgContext_StreamSizes)) == 0);
+			break;
+		case SECPKG_ATTR_NATIVE_NAMES:
+			FreeContextBuffer(plain.nn.sClientName);
+			FreeContextBuffer(plain.nn.sServerName);
+			FreeContextBuffer(ex.nn.sClientName);
+			FreeContextBuffer(ex.nn.sServerName);
+			break;
+		case SECPKG_ATTR_PACKAGE_INFO:
+		case SECPKG_ATTR_NEGOTIATION_INFO:
+			ck_assert_int_eq(memcmp((*(PSecPkgInfoW *)&plain)->Name,
+						(*(PSecPkgInfoW *)&ex)->Name, 8 * sizeof(SEC_WCHAR)),
+					 0);
+			FreeContextBuffer(*(void **)&plain);
+			FreeContextBuffer(*(void **)&ex);
+			break;
+		case SECPKG_ATTR_KEY_INFO:
+			ck_assert_uint_eq(plain.k.KeySize, ex.k.KeySize);
+			ck_assert_uint_eq(plain.k.EncryptAlgorithm, ex.k.EncryptAlgorithm);
+			FreeContextBuffer(plain.k.sSignatureAlgorithmName);
+			FreeContextBuffer(plain.k.sEncryptAlgorithmName);
+			FreeContextBuffer(ex.k.sSignatureAlgorithmName);
+			FreeContextBuffer(ex.k.sEncryptAlgorithmName);
+			break;
+		case SECPKG_ATTR_SESSION_KEY:
+			ck_assert_uint_eq(plain.sk.SessionKeyLength, ex.sk.SessionKeyLength);
+			ck_assert(memcmp(plain.sk.SessionKey, ex.sk.SessionKey,
+					 plain.sk.SessionKeyLength) == 0);
+			FreeContextBuffer(plain.sk.SessionKey);
+			FreeContextBuffer(ex.sk.SessionKey);
+			break;
+		default:
+			ck_assert(memcmp(&plain, &ex, sizeof(SecPkgContext_Lifespan)) == 0);
+			break;
+		}
+	}
+	ck_status(QueryContextAttributesExW(&sc, SECPKG_ATTR_DCE_INFO, &ca, sizeof(ca)),
+		  SEC_E_UNSUPPORTED_FUNCTION);
+	{
+		SecPkgCredentials_NamesA n;
+
+		ck_status(QueryCredentialsAttributesExA(&c, SECPKG_CRED_ATTR_NAMES, &n, 2),
+			  SEC_E_BUFFER_TOO_SMALL);
+		ck_status(QueryCredentialsAttributesExA(&c, SECPKG_CRED_ATTR_NAMES, &n, sizeof(n)),
+			  SEC_E_OK);
+		ck_assert_str_eq(n.sUserName, "alice@SSPI.TEST");
+		FreeContextBuffer(n.sUserName);
+	}
+	/* Windows: Schannel's alone. */
+	ck_status(SetContextAttributesW(&sc, SECPKG_ATTR_FLAGS, &ca, sizeof(ca)),
+		  SEC_E_UNSUPPORTED_FUNCTION);
+	DeleteSecurityContext(&cc);
+	DeleteSecurityContext(&sc);
+	FreeCredentialsHandle(&c);
+	FreeCredentialsHandle(&s);
+}
+END_TEST
+
 static Suite *negotiate_suite(void)
 {
 	Suite *s = suite_create("negotiate");
@@ -692,6 +860,8 @@ static Suite *negotiate_suite(void)
 	tcase_add_test(tc, rule_ntlm_with_integrity);
 	tcase_add_test(tc, rule_counter_proposal);
 	tcase_add_test(tc, server_hints_before_the_first_call);
+	tcase_add_test(tc, add_credentials);
+	tcase_add_test(tc, attributes_ex);
 	suite_add_tcase(s, tc);
 	return s;
 }
