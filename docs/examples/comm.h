@@ -7,6 +7,7 @@
 #define EXAMPLE_COMM_H
 
 #include <arpa/inet.h>
+#include <pwd.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -89,6 +90,20 @@ static inline void PrintTchar(const char *label, const TCHAR *s)
 	for (; s != NULL && *s != 0; s++)
 		putchar((unsigned)*s < 128 ? (char)*s : '?');
 	putchar('\n');
+}
+
+/* Windows' GetUserName: the name of the account the thread runs as, in
+ * TCHARs, with *size the buffer's size in and the name's (with its NUL)
+ * out. On Unix that is the effective user id's entry. */
+static inline BOOL GetUserName(TCHAR *buf, DWORD *size)
+{
+	struct passwd *pw = getpwuid(geteuid());
+
+	if (pw == NULL || strlen(pw->pw_name) + 1 > *size)
+		return FALSE;
+	ToTchar(pw->pw_name, buf, *size);
+	*size = (DWORD)strlen(pw->pw_name) + 1;
+	return TRUE;
 }
 
 #endif

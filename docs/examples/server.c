@@ -4,10 +4,11 @@
  * session), built unchanged on Unix against sspi-gss, with and without
  * UNICODE. Only the sockets are Unix ones (comm.h).
  *
- *   server PORT PACKAGE
+ *   server PORT PACKAGE [FILE]
  *
- * Serves one client: authenticates it, sends a signed and a sealed
- * message, decrypts the client's sealed reply, and exits.
+ * Serves one client: authenticates it, impersonates it (and, as the
+ * client, reads the first line of FILE when given), sends a signed and a
+ * sealed message, decrypts the client's sealed reply, and exits.
  */
 #define SECURITY_WIN32
 #include <security.h>
@@ -121,8 +122,8 @@ int main(int argc, char **argv)
 	const char *text = "This is your server speaking";
 	int s;
 
-	if (argc != 3) {
-		printf("usage: server PORT PACKAGE\n");
+	if (argc != 3 && argc != 4) {
+		printf("usage: server PORT PACKAGE [FILE]\n");
 		return 2;
 	}
 	ToTchar(argv[2], szPackage, 64);
@@ -153,13 +154,34 @@ int main(int argc, char **argv)
 		g_pSSPI->FreeContextBuffer(Names.sUserName);
 	}
 
-	/* Windows runs the thread as the client here; Unix has no such
-	 * tokens, and sspi-gss says so. */
+	/* The thread runs as the client until RevertSecurityContext. */
 	ss = g_pSSPI->ImpersonateSecurityContext(&hCtxt);
-	if (ss == SEC_E_OK)
-		g_pSSPI->RevertSecurityContext(&hCtxt);
-	else
-		printf("impersonation: not available (0x%08X)\n", (unsigned)ss);
+	if (ss != SEC_E_OK) {
+		printf("Impersonate failed: 0x%08X\n", (unsigned)ss);
+	} else {
+		TCHAR szUser[256];
+		DWORD cbUser = 256;
+
+		printf("Impersonation worked.\n");
+		if (GetUserName(szUser, &cbUser))
+			PrintTchar("Client connected as: ", szUser);
+		if (argc > 3) {
+			FILE *f = fopen(argv[3], "r");
+			char line[128];
+
+			if (f != NULL && fgets(line, sizeof(line), f) != NULL)
+				printf("client's file: %s", line);
+			else
+				printf("client's file: cannot read %s\n", argv[3]);
+			if (f != NULL)
+				fclose(f);
+		}
+		ss = g_pSSPI->RevertSecurityContext(&hCtxt);
+		if (ss != SEC_E_OK) {
+			printf("Revert failed: 0x%08X\n", (unsigned)ss);
+			return 1;
+		}
+	}
 
 	ss = g_pSSPI->QueryContextAttributes(&hCtxt, SECPKG_ATTR_SIZES, &Sizes);
 	if (ss != SEC_E_OK || Sizes.cbMaxSignature > sizeof(Token) ||
