@@ -32,6 +32,17 @@ static void wipe_free(char *s)
 	}
 }
 
+/* The status for a krb5 error, with Heimdal's text as the last error. */
+static SECURITY_STATUS krb5_failure(krb5_context k, krb5_error_code rc)
+{
+	SECURITY_STATUS s = sg_status_from_krb5(rc);
+	const char *text = krb5_get_error_message(k, rc);
+
+	sg_last_error_set(s, "kpasswd: %s", text != NULL ? text : "?");
+	krb5_free_error_message(k, text);
+	return s;
+}
+
 static SECURITY_STATUS kpasswd(const char *domain, const char *account, const char *old_pw,
 			       const char *new_pw)
 {
@@ -66,14 +77,12 @@ static SECURITY_STATUS kpasswd(const char *domain, const char *account, const ch
 		have_creds = rc == 0;
 	}
 	if (rc != 0) {
-		s = sg_status_from_krb5(rc);
-		sg_last_error_set(s, "kpasswd: %s", krb5_get_error_message(k, rc));
+		s = krb5_failure(k, rc);
 		goto out;
 	}
 	rc = krb5_set_password(k, &creds, new_pw, client, &result, &result_code_text, &result_text);
 	if (rc != 0) {
-		s = sg_status_from_krb5(rc);
-		sg_last_error_set(s, "kpasswd: %s", krb5_get_error_message(k, rc));
+		s = krb5_failure(k, rc);
 		goto out;
 	}
 	switch (result) {

@@ -92,10 +92,11 @@ if meson setup build-tsan -Db_sanitize=thread -Db_lundef=false -Dwinpr_probe=dis
 	-Db_lundef=false -Dwinpr_probe=disabled >/dev/null 2>&1; then
 	if meson compile -C build-tsan tests/test_stress tests/test_kerberos_peers \
 		tests/test_negotiate tests/test_registry tests/test_handles tests/test_ntlm \
+		tests/test_impersonation \
 		>/dev/null; then
 		export TSAN_OPTIONS=halt_on_error=1
 		run "Threaded suites with ThreadSanitizer" meson test -C build-tsan --no-rebuild \
-			stress kerberos_peers negotiate registry handles ntlm --print-errorlogs
+			stress kerberos_peers negotiate registry handles ntlm impersonation --print-errorlogs
 		unset TSAN_OPTIONS
 	else
 		echo "ThreadSanitizer build failed"; failed=$((failed + 1))

@@ -498,7 +498,7 @@ static int private_accounts(void)
 	int fd;
 
 	if (geteuid() != 0 || unshare(CLONE_NEWNS) != 0 ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+	    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0)
 		return -1;
 	snprintf(passwd, sizeof(passwd), "%s/passwd", dir);
 	snprintf(group, sizeof(group), "%s/group", dir);
@@ -508,8 +508,8 @@ static int private_accounts(void)
 	    copy_with("/etc/group", group,
 		      "alice:x:4201:\nbob:x:4202:\nsspi-staff:x:4300:alice\n") != 0 ||
 	    chmod(passwd, 0644) != 0 || chmod(group, 0644) != 0 ||
-	    mount(passwd, "/etc/passwd", NULL, MS_BIND, NULL) != 0 ||
-	    mount(group, "/etc/group", NULL, MS_BIND, NULL) != 0)
+	    mount(passwd, "/etc/passwd", "none", MS_BIND, NULL) != 0 ||
+	    mount(group, "/etc/group", "none", MS_BIND, NULL) != 0)
 		return -1;
 	/* A file only alice may read, and one only root may. */
 	snprintf(alice_file, sizeof(alice_file), "%s/alice-only", dir);
