@@ -52,7 +52,8 @@ if setup build-test; then
 	# suites and the demo again as nobody (no meson: its logs are root's).
 	if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 		echo "== Kerberos suites and demo as user nobody"
-		for t in test_kerberos test_kerberos_context test_kerberos_peers test_negotiate; do
+		for t in test_kerberos test_kerberos_context test_kerberos_peers test_negotiate \
+			test_impersonation; do
 			if setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME=/nonexistent \
 				SSPI_GSS_REALM_SH="$(pwd)/tests/realm.sh" "build-test/tests/$t" >"/tmp/sspi-gss-$t.log" 2>&1
 			then passed=$((passed + 1)); echo "ok: $t as nobody"

@@ -560,6 +560,7 @@ int main(void)
 	if (!accounts)
 		printf("impersonation: SKIPPED the cases with local accounts "
 		       "(they need root and a private mount namespace)\n");
+	fflush(stdout); /* before the realm's KDC is forked */
 	rc = run_with_realm_and_alice(&realm, impersonation_suite(accounts));
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
