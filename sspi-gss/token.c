@@ -9,6 +9,7 @@
  */
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,7 +46,7 @@ static struct sg_token *find(HANDLE h, int take)
 	return NULL;
 }
 
-static SECURITY_STATUS query_token(PCtxtHandle h, void **out)
+static SECURITY_STATUS query_token(PCtxtHandle h, void **out, char *who, size_t who_size)
 {
 	struct sg_ctx *ctx = sg_ctx_get(h);
 	const struct sg_package *chosen;
@@ -74,9 +75,8 @@ static SECURITY_STATUS query_token(PCtxtHandle h, void **out)
 	t->delegated = (ctx->pkg->ops->delegated != NULL ? ctx->pkg->ops->delegated(ctx)
 							 : ctx->delegated) != GSS_C_NO_CREDENTIAL;
 	sg_ctx_put(ctx);
-	if (SG_TRACING())
-		sg_trace_note("QuerySecurityContextToken: %s is local account %s (uid %lu)",
-			      t->acct.client, t->acct.name, (unsigned long)t->acct.uid);
+	/* For the trace, before another thread could close the token. */
+	snprintf(who, who_size, "%s (uid %lu)", t->acct.name, (unsigned long)t->acct.uid);
 	pthread_mutex_lock(&tokens_lock);
 	t->next = tokens;
 	tokens = t;
@@ -87,10 +87,12 @@ static SECURITY_STATUS query_token(PCtxtHandle h, void **out)
 
 SECURITY_STATUS SEC_ENTRY QuerySecurityContextToken(PCtxtHandle phContext, void **Token)
 {
-	SECURITY_STATUS s = query_token(phContext, Token);
+	char who[300] = "";
+	SECURITY_STATUS s = query_token(phContext, Token, who, sizeof(who));
 
 	if (SG_TRACING())
-		sg_trace_call("QuerySecurityContextToken", s, "%s", "");
+		sg_trace_call("QuerySecurityContextToken", s, "%s%s", who[0] ? "local account " : "",
+			      who);
 	return s;
 }
 
