@@ -35,12 +35,12 @@ trap cleanup EXIT INT TERM
 # runtime on purpose, and FreeRDP's own leaks are not ours.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0:verify_asan_link_order=0"
 
-# A display number nobody uses.
-n=90
-while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
-Xvfb ":$n" -screen 0 800x600x24 -nolisten tcp >"$dir/xvfb.log" 2>&1 &
+# Xvfb picks a free display itself and writes its number to fd 3.
+Xvfb -displayfd 3 -screen 0 800x600x24 -nolisten tcp 3>"$dir/display" >"$dir/xvfb.log" 2>&1 &
 xvfb_pid=$!
-for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ -s "$dir/display" ] && break; sleep 0.1; done
+n=$(cat "$dir/display")
+[ -n "$n" ] || { echo "Xvfb did not start"; cat "$dir/xvfb.log"; exit 1; }
 export DISPLAY=":$n" HOME="$dir"
 
 printf 'SSPI:alice:Alice-Pass-1\n' >"$dir/users"
@@ -50,14 +50,25 @@ printf 'SSPI\\alice nobody\n' >"$dir/accounts"
 # session NAME PASSWORD [MAP]: one NLA session; sets client_rc.
 session() {
 	name=$1 password=$2 map=${3:-}
-	port=$(free_port)
-	env NTLM_USER_FILE="$dir/users" SSPI_GSS_ACCOUNT_MAP="$map" \
-		SSPI_GSS_TRACE="$dir/$name.trace" LD_PRELOAD="$lib" \
-		freerdp-shadow-cli /port:"$port" /sec:nla >"$dir/$name.server" 2>&1 &
-	server_pid=$!
-	for _ in $(seq 100); do
-		ss -ltn "sport = :$port" | grep -q LISTEN && break
-		sleep 0.1
+	# The server is up when its port listens (its log is written only at
+	# exit); one that could not start (a display or a port another
+	# program took first) is started again.
+	for _ in 1 2 3 4 5; do
+		port=$(free_port)
+		env NTLM_USER_FILE="$dir/users" SSPI_GSS_ACCOUNT_MAP="$map" \
+			SSPI_GSS_TRACE="$dir/$name.trace" LD_PRELOAD="$lib" \
+			freerdp-shadow-cli /port:"$port" /sec:nla >"$dir/$name.server" 2>&1 &
+		server_pid=$!
+		up=no
+		for _ in $(seq 100); do
+			ss -ltn "sport = :$port" | grep -q LISTEN && up=yes && break
+			kill -0 "$server_pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		[ "$up" = yes ] && break
+		kill "$server_pid" 2>/dev/null
+		wait "$server_pid" 2>/dev/null
+		sleep 0.5
 	done
 	timeout 30 xfreerdp /v:127.0.0.1:"$port" /u:alice /p:"$password" /d:SSPI /cert:ignore \
 		+auth-only /sec:nla >"$dir/$name.client" 2>&1
@@ -67,12 +78,18 @@ session() {
 	server_pid=""
 }
 
+# On a failed check: what both sides said.
+logs() {
+	for f in "$dir/$1.client" "$dir/$1.server"; do echo "--- $f"; tail -20 "$f"; done
+	return 1
+}
+
 session mapped Alice-Pass-1 "$dir/accounts"
 mapped() {
 	[ "$client_rc" -eq 0 ] &&
 		has "$dir/mapped.trace" 'AcceptSecurityContext(Negotiate, continued.*= SEC_E_OK' &&
 		has "$dir/mapped.trace" 'ImpersonateSecurityContext(as nobody) = SEC_E_OK' &&
-		has "$dir/mapped.trace" 'RevertSecurityContext() = SEC_E_OK'
+		has "$dir/mapped.trace" 'RevertSecurityContext() = SEC_E_OK' || logs mapped
 }
 check "FreeRDP 2 server (preloaded): NLA, impersonation of alice (domain SSPI) as nobody" mapped
 
@@ -80,7 +97,7 @@ session unmapped Alice-Pass-1
 unmapped() {
 	[ "$client_rc" -ne 0 ] &&
 		has "$dir/unmapped.trace" 'ImpersonateSecurityContext() = SEC_E_NO_IMPERSONATION' &&
-		not_has "$dir/unmapped.trace" 'ImpersonateSecurityContext(as'
+		not_has "$dir/unmapped.trace" 'ImpersonateSecurityContext(as' || logs unmapped
 }
 check "FreeRDP 2 server (preloaded): no local account, SEC_E_NO_IMPERSONATION, client refused" unmapped
 
@@ -88,7 +105,7 @@ session wrong not-the-password "$dir/accounts"
 wrong() {
 	[ "$client_rc" -ne 0 ] &&
 		has "$dir/wrong.trace" 'AcceptSecurityContext(Negotiate, continued.*= SEC_E_LOGON_DENIED' &&
-		not_has "$dir/wrong.trace" 'ImpersonateSecurityContext'
+		not_has "$dir/wrong.trace" 'ImpersonateSecurityContext' || logs wrong
 }
 check "FreeRDP 2 server (preloaded): wrong password, SEC_E_LOGON_DENIED" wrong
 exit $failed
