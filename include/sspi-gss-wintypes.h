@@ -72,6 +72,10 @@ typedef struct _GUID {
 #ifndef SEC_FAR
 #define SEC_FAR
 #endif
+#ifndef WINAPI
+/* __stdcall on 32-bit Windows; nothing on any Unix ABI. */
+#define WINAPI
+#endif
 #ifndef SEC_ENTRY
 /* Windows uses __stdcall, which does not exist on x86_64 or any Unix ABI;
  * WinPR defines SEC_ENTRY empty too, so function pointers are compatible. */

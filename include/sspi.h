@@ -29,6 +29,24 @@ extern "C" {
 #define SSPI_GSS_API
 #endif
 
+/* What SECURITY_WIN32 selects in Windows' header: the user-mode interface,
+ * the only one there is here (defined whether or not the program defines
+ * SECURITY_WIN32). */
+#ifndef ISSP_LEVEL
+#define ISSP_LEVEL 32
+#endif
+#ifndef ISSP_MODE
+#define ISSP_MODE 1
+#endif
+/* The kernel's import attribute in Windows' prototypes; nothing here. */
+#ifndef KSECDDDECLSPEC
+#define KSECDDDECLSPEC
+#endif
+/* TCHAR literals: TEXT() of <security.h> (or of the program's own headers). */
+#ifndef SEC_TEXT
+#define SEC_TEXT TEXT
+#endif
+
 typedef CHAR SEC_CHAR;
 typedef WCHAR SEC_WCHAR;
 
@@ -171,6 +189,8 @@ typedef SecHandle CtxtHandle, *PCtxtHandle;
 #define SecIsValidHandle(x)                                                    \
 	((((PSecHandle)(x))->dwLower != (ULONG_PTR)-1) &&                      \
 	 (((PSecHandle)(x))->dwUpper != (ULONG_PTR)-1))
+/* What some packages store in a handle they have deleted. */
+#define SEC_DELETED_HANDLE ((ULONG_PTR)(-2))
 
 /* ---- Buffers ---- */
 
@@ -236,6 +256,92 @@ typedef struct _SEC_CHANNEL_BINDINGS {
 	ULONG dwApplicationDataOffset;
 } SEC_CHANNEL_BINDINGS, *PSEC_CHANNEL_BINDINGS;
 
+/* What the other buffer types carry. Schannel (TLS, DTLS) reads and writes
+ * them; they are declared so that sources naming them compile. */
+#ifndef ANYSIZE_ARRAY
+#define ANYSIZE_ARRAY 1
+#endif
+
+typedef struct _SEC_NEGOTIATION_INFO {
+	ULONG Size;
+	ULONG NameLength;
+	SEC_WCHAR *Name;
+	void *Reserved;
+} SEC_NEGOTIATION_INFO, *PSEC_NEGOTIATION_INFO;
+
+typedef enum _SEC_APPLICATION_PROTOCOL_NEGOTIATION_EXT {
+	SecApplicationProtocolNegotiationExt_None,
+	SecApplicationProtocolNegotiationExt_NPN,
+	SecApplicationProtocolNegotiationExt_ALPN
+} SEC_APPLICATION_PROTOCOL_NEGOTIATION_EXT, *PSEC_APPLICATION_PROTOCOL_NEGOTIATION_EXT;
+
+typedef struct _SEC_APPLICATION_PROTOCOL_LIST {
+	SEC_APPLICATION_PROTOCOL_NEGOTIATION_EXT ProtoNegoExt;
+	USHORT ProtocolListSize;
+	UCHAR ProtocolList[ANYSIZE_ARRAY];
+} SEC_APPLICATION_PROTOCOL_LIST, *PSEC_APPLICATION_PROTOCOL_LIST;
+
+typedef struct _SEC_APPLICATION_PROTOCOLS {
+	ULONG ProtocolListsSize;
+	SEC_APPLICATION_PROTOCOL_LIST ProtocolLists[ANYSIZE_ARRAY];
+} SEC_APPLICATION_PROTOCOLS, *PSEC_APPLICATION_PROTOCOLS;
+
+typedef struct _SEC_SRTP_PROTECTION_PROFILES {
+	USHORT ProfilesSize;
+	USHORT ProfilesList[ANYSIZE_ARRAY];
+} SEC_SRTP_PROTECTION_PROFILES, *PSEC_SRTP_PROTECTION_PROFILES;
+
+typedef struct _SEC_SRTP_MASTER_KEY_IDENTIFIER {
+	UCHAR MasterKeyIdentifierSize;
+	UCHAR MasterKeyIdentifier[ANYSIZE_ARRAY];
+} SEC_SRTP_MASTER_KEY_IDENTIFIER, *PSEC_SRTP_MASTER_KEY_IDENTIFIER;
+
+typedef struct _SEC_TOKEN_BINDING {
+	UCHAR MajorVersion;
+	UCHAR MinorVersion;
+	USHORT KeyParametersSize;
+	UCHAR KeyParameters[ANYSIZE_ARRAY];
+} SEC_TOKEN_BINDING, *PSEC_TOKEN_BINDING;
+
+typedef struct _SEC_PRESHAREDKEY {
+	USHORT KeySize;
+	UCHAR Key[ANYSIZE_ARRAY];
+} SEC_PRESHAREDKEY, *PSEC_PRESHAREDKEY;
+
+typedef struct _SEC_PRESHAREDKEY_IDENTITY {
+	USHORT KeyIdentitySize;
+	UCHAR KeyIdentity[ANYSIZE_ARRAY];
+} SEC_PRESHAREDKEY_IDENTITY, *PSEC_PRESHAREDKEY_IDENTITY;
+
+typedef struct _SEC_DTLS_MTU {
+	USHORT PathMTU;
+} SEC_DTLS_MTU, *PSEC_DTLS_MTU;
+
+typedef struct _SEC_FLAGS {
+	ULONGLONG Flags;
+} SEC_FLAGS, *PSEC_FLAGS;
+
+typedef enum _SEC_TRAFFIC_SECRET_TYPE {
+	SecTrafficSecret_None,
+	SecTrafficSecret_Client,
+	SecTrafficSecret_Server
+} SEC_TRAFFIC_SECRET_TYPE, *PSEC_TRAFFIC_SECRET_TYPE;
+
+/* Algorithm names are UTF-16, as Windows' 16-bit wchar_t makes them. */
+#define SZ_ALG_MAX_SIZE 64
+typedef struct _SEC_TRAFFIC_SECRETS {
+	WCHAR SymmetricAlgId[SZ_ALG_MAX_SIZE];
+	WCHAR ChainingMode[SZ_ALG_MAX_SIZE];
+	WCHAR HashAlgId[SZ_ALG_MAX_SIZE];
+	USHORT KeySize;
+	USHORT IvSize;
+	USHORT MsgSequenceStart;
+	USHORT MsgSequenceEnd;
+	SEC_TRAFFIC_SECRET_TYPE TrafficSecretType;
+	USHORT TrafficSecretSize;
+	UCHAR TrafficSecret[ANYSIZE_ARRAY];
+} SEC_TRAFFIC_SECRETS, *PSEC_TRAFFIC_SECRETS;
+
 /* Data representation for the TargetDataRep arguments. */
 #define SECURITY_NATIVE_DREP 0x00000010
 #define SECURITY_NETWORK_DREP 0x00000000
@@ -289,6 +395,12 @@ typedef struct _SecPkgInfoW {
 
 #define SECPKG_ID_NONE 0xFFFF
 
+/* SecPkgCallPackage call flags (app containers; informational here). */
+#define SECPKG_CALLFLAGS_APPCONTAINER 0x00000001
+#define SECPKG_CALLFLAGS_APPCONTAINER_AUTHCAPABLE 0x00000002
+#define SECPKG_CALLFLAGS_FORCE_SUPPLIED 0x00000004
+#define SECPKG_CALLFLAGS_APPCONTAINER_UPNCAPABLE 0x00000008
+
 /* RPC authentication service identifiers (wRPCID). */
 #define RPC_C_AUTHN_NONE 0
 #define RPC_C_AUTHN_GSS_NEGOTIATE 9
@@ -303,6 +415,10 @@ typedef struct _SecPkgInfoW {
 #define NEGOSSP_NAME_W u"Negotiate"
 #define MICROSOFT_KERBEROS_NAME_W u"Kerberos"
 #define NTLMSP_NAME_W u"NTLM"
+/* Windows' cloud (Azure AD) package: named so that sources compile; not
+ * provided (SEC_E_SECPKG_NOT_FOUND). */
+#define CLOUDAP_NAME_A "CloudAP"
+#define CLOUDAP_NAME_W u"CloudAP"
 
 /* ---- Credentials ---- */
 
@@ -328,6 +444,35 @@ typedef struct _SecPkgCredentials_NamesW {
 	SEC_WCHAR *sUserName;
 } SecPkgCredentials_NamesW, *PSecPkgCredentials_NamesW;
 
+typedef struct _SecPkgCredentials_SSIProviderW {
+	SEC_WCHAR *sProviderName;
+	ULONG ProviderInfoLength;
+	char *ProviderInfo;
+} SecPkgCredentials_SSIProviderW, *PSecPkgCredentials_SSIProviderW;
+
+typedef struct _SecPkgCredentials_SSIProviderA {
+	SEC_CHAR *sProviderName;
+	ULONG ProviderInfoLength;
+	char *ProviderInfo;
+} SecPkgCredentials_SSIProviderA, *PSecPkgCredentials_SSIProviderA;
+
+/* SECPKG_CRED_ATTR_KDC_PROXY_SETTINGS (Kerberos over HTTPS; not provided). */
+#define KDC_PROXY_SETTINGS_V1 1
+#define KDC_PROXY_SETTINGS_FLAGS_FORCEPROXY 0x1
+typedef struct _SecPkgCredentials_KdcProxySettingsW {
+	ULONG Version;
+	ULONG Flags;
+	USHORT ProxyServerOffset;
+	USHORT ProxyServerLength;
+	USHORT ClientTlsCredOffset;
+	USHORT ClientTlsCredLength;
+} SecPkgCredentials_KdcProxySettingsW, *PSecPkgCredentials_KdcProxySettingsW;
+
+typedef struct _SecPkgCredentials_Cert {
+	ULONG EncodedCertSize;
+	UCHAR *EncodedCert;
+} SecPkgCredentials_Cert, *PSecPkgCredentials_Cert;
+
 typedef void(SEC_ENTRY *SEC_GET_KEY_FN)(void *Arg, void *Principal, ULONG KeyVer,
 					 void **Key, SECURITY_STATUS *Status);
 
@@ -346,6 +491,34 @@ typedef void(SEC_ENTRY *SEC_GET_KEY_FN)(void *Arg, void *Principal, ULONG KeyVer
 #define SEC_WINNT_AUTH_IDENTITY_FLAGS_NULL_USER 0x20000
 #define SEC_WINNT_AUTH_IDENTITY_FLAGS_NULL_DOMAIN 0x40000
 #define SEC_WINNT_AUTH_IDENTITY_FLAGS_ID_PROVIDER 0x80000
+/* What SspiPromptForCredentials' caller asked for, kept in the top byte. */
+#define SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_USE_MASK 0xff000000
+#define SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_CREDPROV_DO_NOT_SAVE 0x80000000
+#define SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_SAVE_CRED_BY_CALLER                            \
+	SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_CREDPROV_DO_NOT_SAVE
+#define SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_SAVE_CRED_CHECKED 0x40000000
+#define SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_NO_CHECKBOX 0x20000000
+#define SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_CREDPROV_DO_NOT_LOAD 0x10000000
+#define SEC_WINNT_AUTH_IDENTITY_FLAGS_VALID_SSPIPFC_FLAGS                                    \
+	(SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_CREDPROV_DO_NOT_SAVE |                        \
+	 SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_SAVE_CRED_CHECKED |                           \
+	 SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_NO_CHECKBOX |                                 \
+	 SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_CREDPROV_DO_NOT_LOAD)
+
+/* SspiPromptForCredentials dwFlags. */
+#define SSPIPFC_CREDPROV_DO_NOT_SAVE 0x00000001
+#define SSPIPFC_SAVE_CRED_BY_CALLER SSPIPFC_CREDPROV_DO_NOT_SAVE
+#define SSPIPFC_NO_CHECKBOX 0x00000002
+#define SSPIPFC_CREDPROV_DO_NOT_LOAD 0x00000004
+#define SSPIPFC_USE_CREDUIBROKER 0x00000008
+#define SSPIPFC_VALID_FLAGS                                                                  \
+	(SSPIPFC_CREDPROV_DO_NOT_SAVE | SSPIPFC_NO_CHECKBOX | SSPIPFC_CREDPROV_DO_NOT_LOAD |   \
+	 SSPIPFC_USE_CREDUIBROKER)
+
+/* SspiEncryptAuthIdentityEx / SspiDecryptAuthIdentityEx options. */
+#define SEC_WINNT_AUTH_IDENTITY_ENCRYPT_SAME_LOGON 1
+#define SEC_WINNT_AUTH_IDENTITY_ENCRYPT_SAME_PROCESS 2
+#define SEC_WINNT_AUTH_IDENTITY_ENCRYPT_FOR_SYSTEM 4
 
 #ifndef _AUTH_IDENTITY_DEFINED
 #define _AUTH_IDENTITY_DEFINED
@@ -421,6 +594,140 @@ typedef struct _SEC_WINNT_AUTH_IDENTITY_EX2 {
 
 typedef PVOID PSEC_WINNT_AUTH_IDENTITY_OPAQUE;
 
+/* Any of the identity forms, as the opaque pointer may point to one. */
+typedef union _SEC_WINNT_AUTH_IDENTITY_INFO {
+	SEC_WINNT_AUTH_IDENTITY_EXW AuthIdExw;
+	SEC_WINNT_AUTH_IDENTITY_EXA AuthIdExa;
+	SEC_WINNT_AUTH_IDENTITY_A AuthId_a;
+	SEC_WINNT_AUTH_IDENTITY_W AuthId_w;
+	SEC_WINNT_AUTH_IDENTITY_EX2 AuthIdEx2;
+} SEC_WINNT_AUTH_IDENTITY_INFO, *PSEC_WINNT_AUTH_IDENTITY_INFO;
+
+/* The packed credentials an EX2 identity carries at
+ * PackedCredentialsOffset: a header, then the credential of CredType at
+ * CredData.ByteArrayOffset (from the start of the packed credentials). For
+ * SEC_WINNT_AUTH_DATA_TYPE_PASSWORD that is the password in UTF-16LE. */
+typedef struct _SEC_WINNT_AUTH_BYTE_VECTOR {
+	ULONG ByteArrayOffset;
+	USHORT ByteArrayLength;
+} SEC_WINNT_AUTH_BYTE_VECTOR, *PSEC_WINNT_AUTH_BYTE_VECTOR;
+
+typedef struct _SEC_WINNT_AUTH_DATA {
+	GUID CredType;
+	SEC_WINNT_AUTH_BYTE_VECTOR CredData;
+} SEC_WINNT_AUTH_DATA, *PSEC_WINNT_AUTH_DATA;
+
+typedef struct _SEC_WINNT_AUTH_PACKED_CREDENTIALS {
+	USHORT cbHeaderLength;
+	USHORT cbStructureLength;
+	SEC_WINNT_AUTH_DATA AuthData;
+} SEC_WINNT_AUTH_PACKED_CREDENTIALS, *PSEC_WINNT_AUTH_PACKED_CREDENTIALS;
+
+typedef struct _SEC_WINNT_AUTH_DATA_PASSWORD {
+	SEC_WINNT_AUTH_BYTE_VECTOR UnicodePassword;
+} SEC_WINNT_AUTH_DATA_PASSWORD, *PSEC_WINNT_AUTH_DATA_PASSWORD;
+
+typedef struct _SEC_WINNT_AUTH_CERTIFICATE_DATA {
+	USHORT cbHeaderLength;
+	USHORT cbStructureLength;
+	SEC_WINNT_AUTH_BYTE_VECTOR Certificate;
+} SEC_WINNT_AUTH_CERTIFICATE_DATA, *PSEC_WINNT_AUTH_CERTIFICATE_DATA;
+
+typedef struct _SEC_WINNT_AUTH_NGC_DATA {
+	LUID LogonId;
+	ULONG Flags;
+	SEC_WINNT_AUTH_BYTE_VECTOR CspInfo;
+	SEC_WINNT_AUTH_BYTE_VECTOR UserIdKeyAuthTicket;
+	SEC_WINNT_AUTH_BYTE_VECTOR DecryptionKeyName;
+	SEC_WINNT_AUTH_BYTE_VECTOR DecryptionKeyAuthTicket;
+} SEC_WINNT_AUTH_NGC_DATA, *PSEC_WINNT_AUTH_NGC_DATA;
+
+#define NGC_DATA_FLAG_KERB_CERTIFICATE_LOGON_FLAG_CHECK_DUPLICATES 1
+#define NGC_DATA_FLAG_KERB_CERTIFICATE_LOGON_FLAG_USE_CERTIFICATE_INFO 2
+#define NGC_DATA_FLAG_IS_SMARTCARD_DATA 4
+
+typedef struct _SEC_WINNT_AUTH_DATA_TYPE_SMARTCARD_CONTEXTS_DATA {
+	PVOID pcc;
+	PVOID hProv;
+	LPWSTR pwszECDHKeyName;
+} SEC_WINNT_AUTH_DATA_TYPE_SMARTCARD_CONTEXTS_DATA,
+	*PSEC_WINNT_AUTH_DATA_TYPE_SMARTCARD_CONTEXTS_DATA;
+
+typedef struct _SEC_WINNT_AUTH_FIDO_DATA {
+	USHORT cbHeaderLength;
+	USHORT cbStructureLength;
+	SEC_WINNT_AUTH_BYTE_VECTOR Secret;
+	SEC_WINNT_AUTH_BYTE_VECTOR NewSecret;
+	SEC_WINNT_AUTH_BYTE_VECTOR EncryptedNewSecret;
+	SEC_WINNT_AUTH_BYTE_VECTOR NetworkLogonBuffer;
+	ULONGLONG ulSignatureCount;
+} SEC_WINNT_AUTH_FIDO_DATA, *PSEC_WINNT_AUTH_FIDO_DATA;
+
+typedef struct _SEC_WINNT_AUTH_SHORT_VECTOR {
+	ULONG ShortArrayOffset;
+	USHORT ShortArrayCount;
+} SEC_WINNT_AUTH_SHORT_VECTOR, *PSEC_WINNT_AUTH_SHORT_VECTOR;
+
+typedef struct _SEC_WINNT_AUTH_PACKED_CREDENTIALS_EX {
+	USHORT cbHeaderLength;
+	ULONG Flags;
+	SEC_WINNT_AUTH_BYTE_VECTOR PackedCredentials;
+	SEC_WINNT_AUTH_SHORT_VECTOR PackageList;
+} SEC_WINNT_AUTH_PACKED_CREDENTIALS_EX, *PSEC_WINNT_AUTH_PACKED_CREDENTIALS_EX;
+
+/* Windows' credential UI (credential providers) exchanges these. */
+typedef struct _SEC_WINNT_CREDUI_CONTEXT_VECTOR {
+	ULONG CredUIContextArrayOffset;
+	USHORT CredUIContextCount;
+} SEC_WINNT_CREDUI_CONTEXT_VECTOR, *PSEC_WINNT_CREDUI_CONTEXT_VECTOR;
+
+typedef struct _CREDUIWIN_MARSHALED_CONTEXT {
+	GUID StructureType;
+	USHORT cbHeaderLength;
+	LUID LogonId;
+	GUID MarshaledDataType;
+	ULONG MarshaledDataOffset;
+	USHORT MarshaledDataLength;
+} CREDUIWIN_MARSHALED_CONTEXT, *PCREDUIWIN_MARSHALED_CONTEXT;
+
+typedef struct _SEC_WINNT_CREDUI_CONTEXT {
+	USHORT cbHeaderLength;
+	HANDLE CredUIContextHandle;
+	PVOID UIInfo; /* PCREDUI_INFOW on Windows */
+	ULONG dwAuthError;
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE pInputAuthIdentity;
+	void *TargetName; /* PUNICODE_STRING on Windows */
+} SEC_WINNT_CREDUI_CONTEXT, *PSEC_WINNT_CREDUI_CONTEXT;
+
+/* The credential types of SEC_WINNT_AUTH_DATA.CredType. Windows defines
+ * them as selectany variables when _SEC_WINNT_AUTH_TYPES is defined; here
+ * they are static constants under the same condition. */
+#ifdef _SEC_WINNT_AUTH_TYPES
+#define SSPI_GSS_AUTH_TYPE(name, a, b, c, d0, d1, d2, d3, d4, d5, d6, d7)                      \
+	static const GUID name __attribute__((unused)) = {a, b, c, {d0, d1, d2, d3, d4, d5, d6, d7}}
+SSPI_GSS_AUTH_TYPE(SEC_WINNT_AUTH_DATA_TYPE_PASSWORD, 0x28bfc32f, 0x10f6, 0x4738, 0x98, 0xd1,
+		   0x1a, 0xc0, 0x61, 0xdf, 0x71, 0x6a);
+SSPI_GSS_AUTH_TYPE(SEC_WINNT_AUTH_DATA_TYPE_CERT, 0x235f69ad, 0x73fb, 0x4dbc, 0x82, 0x03, 0x06,
+		   0x29, 0xe7, 0x39, 0x33, 0x9b);
+SSPI_GSS_AUTH_TYPE(SEC_WINNT_AUTH_DATA_TYPE_CREDMAN_CERT, 0x7cb72412, 0x1016, 0x491a, 0x8c,
+		   0x87, 0x4d, 0x2a, 0xa1, 0xb7, 0xdd, 0x3a);
+SSPI_GSS_AUTH_TYPE(SEC_WINNT_AUTH_DATA_TYPE_NGC, 0x10a47879, 0x5ebf, 0x4b85, 0xbd, 0x8d, 0xc2,
+		   0x1b, 0xb4, 0xf4, 0x9c, 0x8a);
+SSPI_GSS_AUTH_TYPE(SEC_WINNT_AUTH_DATA_TYPE_FIDO, 0x32e8f8d7, 0x7871, 0x4bcc, 0x83, 0xc5, 0x46,
+		   0x0f, 0x66, 0xc6, 0x13, 0x5c);
+SSPI_GSS_AUTH_TYPE(SEC_WINNT_AUTH_DATA_TYPE_KEYTAB, 0xd587aae8, 0xf78f, 0x4455, 0xa1, 0x12,
+		   0xc9, 0x34, 0xbe, 0xee, 0x7c, 0xe1);
+SSPI_GSS_AUTH_TYPE(SEC_WINNT_AUTH_DATA_TYPE_CSP_DATA, 0x68fd9879, 0x079c, 0x4dfe, 0x82, 0x81,
+		   0x57, 0x8a, 0xad, 0xc1, 0xc1, 0x00);
+SSPI_GSS_AUTH_TYPE(SEC_WINNT_AUTH_DATA_TYPE_SMARTCARD_CONTEXTS, 0xb86c4ff3, 0x49d7, 0x4dc4,
+		   0xb5, 0x60, 0xb1, 0x16, 0x36, 0x85, 0xb2, 0x36);
+SSPI_GSS_AUTH_TYPE(CREDUIWIN_STRUCTURE_TYPE_SSPIPFC, 0x3c3e93d9, 0xd96b, 0x49b5, 0x94, 0xa7,
+		   0x45, 0x85, 0x92, 0x08, 0x83, 0x37);
+SSPI_GSS_AUTH_TYPE(SSPIPFC_STRUCTURE_TYPE_CREDUI_CONTEXT, 0xc2fffe6f, 0x503d, 0x4c3d, 0xa9,
+		   0x5e, 0xbc, 0xe8, 0x21, 0x21, 0x3d, 0x44);
+#undef SSPI_GSS_AUTH_TYPE
+#endif
+
 /* ---- Context requirement and return flags ---- */
 
 #define ISC_REQ_DELEGATE 0x00000001
@@ -450,6 +757,9 @@ typedef PVOID PSEC_WINNT_AUTH_IDENTITY_OPAQUE;
 #define ISC_REQ_USE_HTTP_STYLE 0x01000000
 #define ISC_REQ_UNVERIFIED_TARGET_NAME 0x20000000
 #define ISC_REQ_CONFIDENTIALITY_ONLY 0x40000000
+/* A 64-bit flag: it does not fit the ULONG of InitializeSecurityContext
+ * and is meant for the packages' own calls; defined for completeness. */
+#define ISC_REQ_MESSAGES 0x0000000100000000ULL
 
 #define ISC_RET_DELEGATE 0x00000001
 #define ISC_RET_MUTUAL_AUTH 0x00000002
@@ -478,6 +788,7 @@ typedef PVOID PSEC_WINNT_AUTH_IDENTITY_OPAQUE;
 #define ISC_RET_NO_ADDITIONAL_TOKEN 0x02000000
 #define ISC_RET_REAUTHENTICATION 0x08000000
 #define ISC_RET_CONFIDENTIALITY_ONLY 0x40000000
+#define ISC_RET_MESSAGES 0x0000000100000000ULL
 
 #define ASC_REQ_DELEGATE 0x00000001
 #define ASC_REQ_MUTUAL_AUTH 0x00000002
@@ -504,6 +815,7 @@ typedef PVOID PSEC_WINNT_AUTH_IDENTITY_OPAQUE;
 #define ASC_REQ_NO_TOKEN 0x01000000
 #define ASC_REQ_PROXY_BINDINGS 0x04000000
 #define ASC_REQ_ALLOW_MISSING_BINDINGS 0x10000000
+#define ASC_REQ_MESSAGES 0x0000000100000000ULL
 
 #define ASC_RET_DELEGATE 0x00000001
 #define ASC_RET_MUTUAL_AUTH 0x00000002
@@ -529,6 +841,7 @@ typedef PVOID PSEC_WINNT_AUTH_IDENTITY_OPAQUE;
 #define ASC_RET_FRAGMENT_ONLY 0x00800000
 #define ASC_RET_NO_TOKEN 0x01000000
 #define ASC_RET_NO_ADDITIONAL_TOKEN 0x02000000
+#define ASC_RET_MESSAGES 0x0000000100000000ULL
 
 /* ---- Quality of protection ---- */
 
@@ -572,6 +885,13 @@ typedef PVOID PSEC_WINNT_AUTH_IDENTITY_OPAQUE;
 #define SECPKG_ATTR_DTLS_MTU 34
 #define SECPKG_ATTR_DATAGRAM_SIZES SECPKG_ATTR_STREAM_SIZES
 #define SECPKG_ATTR_SUBJECT_SECURITY_ATTRIBUTES 128
+#define SECPKG_ATTR_APPLICATION_PROTOCOL 35
+#define SECPKG_ATTR_NEGOTIATED_TLS_EXTENSIONS 36
+#define SECPKG_ATTR_IS_LOOPBACK 37
+
+/* SecPkgContext_NegoPackageInfo.PackageMask */
+#define SECPKG_ATTR_NEGO_INFO_FLAG_NO_KERBEROS 0x1
+#define SECPKG_ATTR_NEGO_INFO_FLAG_NO_NTLM 0x2
 
 #define SECPKG_NEGOTIATION_COMPLETE 0
 #define SECPKG_NEGOTIATION_OPTIMISTIC 1
@@ -594,6 +914,7 @@ typedef struct _SecPkgContext_StreamSizes {
 	ULONG cbBlockSize;
 } SecPkgContext_StreamSizes, *PSecPkgContext_StreamSizes;
 typedef SecPkgContext_StreamSizes SecPkgContext_DatagramSizes;
+typedef PSecPkgContext_StreamSizes PSecPkgContext_DatagramSizes;
 
 typedef struct _SecPkgContext_NamesA {
 	SEC_CHAR *sUserName;
@@ -726,6 +1047,84 @@ typedef struct _SecPkgContext_Bindings {
 typedef struct _SecPkgContext_NegoStatus {
 	ULONG LastStatus;
 } SecPkgContext_NegoStatus, *PSecPkgContext_NegoStatus;
+
+typedef struct _SecPkgContext_SubjectAttributes {
+	void *AttributeInfo;
+} SecPkgContext_SubjectAttributes, *PSecPkgContext_SubjectAttributes;
+
+typedef enum _SECPKG_CRED_CLASS {
+	SecPkgCredClass_None = 0,
+	SecPkgCredClass_Ephemeral = 10,
+	SecPkgCredClass_PersistedGeneric = 20,
+	SecPkgCredClass_PersistedSpecific = 30,
+	SecPkgCredClass_Explicit = 40
+} SECPKG_CRED_CLASS, *PSECPKG_CRED_CLASS;
+
+typedef struct _SecPkgContext_CredInfo {
+	SECPKG_CRED_CLASS CredClass;
+	ULONG IsPromptingNeeded;
+} SecPkgContext_CredInfo, *PSecPkgContext_CredInfo;
+
+typedef struct _SecPkgContext_NegoPackageInfo {
+	ULONG PackageMask;
+} SecPkgContext_NegoPackageInfo, *PSecPkgContext_NegoPackageInfo;
+
+typedef enum _SECPKG_ATTR_LCT_STATUS {
+	SecPkgAttrLastClientTokenYes,
+	SecPkgAttrLastClientTokenNo,
+	SecPkgAttrLastClientTokenMaybe
+} SECPKG_ATTR_LCT_STATUS, *PSECPKG_ATTR_LCT_STATUS;
+
+typedef struct _SecPkgContext_LastClientTokenStatus {
+	SECPKG_ATTR_LCT_STATUS LastClientTokenStatus;
+} SecPkgContext_LastClientTokenStatus, *PSecPkgContext_LastClientTokenStatus;
+
+typedef struct _SecPkgContext_NegoKeys {
+	ULONG KeyType;
+	USHORT KeyLength;
+	UCHAR *KeyValue;
+	ULONG VerifyKeyType;
+	USHORT VerifyKeyLength;
+	UCHAR *VerifyKeyValue;
+} SecPkgContext_NegoKeys, *PSecPkgContext_NegoKeys;
+
+typedef struct _SecPkgContext_AuthzID {
+	ULONG AuthzIDLength;
+	char *AuthzID;
+} SecPkgContext_AuthzID, *PSecPkgContext_AuthzID;
+
+typedef struct _SecPkgContext_ClientSpecifiedTarget {
+	SEC_WCHAR *sTargetName;
+} SecPkgContext_ClientSpecifiedTarget, *PSecPkgContext_ClientSpecifiedTarget;
+
+typedef enum _SEC_APPLICATION_PROTOCOL_NEGOTIATION_STATUS {
+	SecApplicationProtocolNegotiationStatus_None,
+	SecApplicationProtocolNegotiationStatus_Success,
+	SecApplicationProtocolNegotiationStatus_SelectedClientOnly
+} SEC_APPLICATION_PROTOCOL_NEGOTIATION_STATUS, *PSEC_APPLICATION_PROTOCOL_NEGOTIATION_STATUS;
+
+#define MAX_PROTOCOL_ID_SIZE 0xff
+typedef struct _SecPkgContext_ApplicationProtocol {
+	SEC_APPLICATION_PROTOCOL_NEGOTIATION_STATUS ProtoNegoStatus;
+	SEC_APPLICATION_PROTOCOL_NEGOTIATION_EXT ProtoNegoExt;
+	UCHAR ProtocolIdSize;
+	UCHAR ProtocolId[MAX_PROTOCOL_ID_SIZE];
+} SecPkgContext_ApplicationProtocol, *PSecPkgContext_ApplicationProtocol;
+
+typedef struct _SecPkgContext_NegotiatedTlsExtensions {
+	ULONG ExtensionsCount;
+	USHORT *Extensions;
+} SecPkgContext_NegotiatedTlsExtensions, *PSecPkgContext_NegotiatedTlsExtensions;
+
+/* What a package's user-mode part hands back to the LSA (Windows' package
+ * architecture; no such split here). */
+typedef struct _SECPKG_APP_MODE_INFO {
+	ULONG UserFunction;
+	ULONG_PTR Argument1;
+	ULONG_PTR Argument2;
+	SecBuffer UserData;
+	BOOLEAN ReturnToLsa;
+} SECPKG_APP_MODE_INFO, *PSECPKG_APP_MODE_INFO;
 
 /* ---- Function types, in the order of the function table ---- */
 
@@ -1019,6 +1418,177 @@ SSPI_GSS_API SECURITY_STATUS SEC_ENTRY FreeContextBuffer(void *pvContextBuffer);
 #define SECPKG_CONTEXT_EXPORT_DELETE_OLD 0x00000002
 #define SECPKG_CONTEXT_EXPORT_TO_KERNEL 0x00000004
 
+/* FreeCredentialsHandle under the name every SDK also gives it. */
+#define FreeCredentialHandle FreeCredentialsHandle
+
+/* The library names of InitSecurityInterface, for dlsym; the SEC_TEXT
+ * forms are Windows' TCHAR spellings. */
+#define SECURITY_ENTRYPOINTA SEC_TEXT("InitSecurityInterfaceA")
+#define SECURITY_ENTRYPOINTW SEC_TEXT("InitSecurityInterfaceW")
+#define SECURITY_ENTRYPOINT16 "INITSECURITYINTERFACEA"
+
+/* ---- Delegation to a named target (DelegateSecurityContext) ---- */
+
+typedef enum _SecDelegationType {
+	SecFull,
+	SecService,
+	SecTree,
+	SecDirectory,
+	SecObject
+} SecDelegationType, *PSecDelegationType;
+
+/* Not provided (Kerberos delegates with ISC_REQ_DELEGATE):
+ * SEC_E_UNSUPPORTED_FUNCTION. */
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY DelegateSecurityContext(PCtxtHandle phContext,
+							       SEC_CHAR *pszTarget,
+							       SecDelegationType DelegationType,
+							       PTimeStamp pExpiry,
+							       PSecBuffer pPackageParameters,
+							       PSecBufferDesc pOutput);
+
+/* ---- Installing packages (AddSecurityPackage) ---- */
+
+typedef struct _SECURITY_PACKAGE_OPTIONS {
+	ULONG Size;
+	ULONG Type;
+	ULONG Flags;
+	ULONG SignatureSize;
+	void *Signature;
+} SECURITY_PACKAGE_OPTIONS, *PSECURITY_PACKAGE_OPTIONS;
+
+#define SECPKG_OPTIONS_TYPE_UNKNOWN 0
+#define SECPKG_OPTIONS_TYPE_LSA 1
+#define SECPKG_OPTIONS_TYPE_SSPI 2
+#define SECPKG_OPTIONS_PERMANENT 0x00000001
+
+/* The packages are built in: SEC_E_UNSUPPORTED_FUNCTION. */
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY AddSecurityPackageA(LPSTR pszPackageName,
+							   PSECURITY_PACKAGE_OPTIONS pOptions);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY AddSecurityPackageW(LPWSTR pszPackageName,
+							   PSECURITY_PACKAGE_OPTIONS pOptions);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY DeleteSecurityPackageA(SEC_CHAR *pszPackageName);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY DeleteSecurityPackageW(SEC_WCHAR *pszPackageName);
+
+/* ---- SASL (Windows' SASL layer over the packages) ---- */
+
+#define SASL_OPTION_SEND_SIZE 1
+#define SASL_OPTION_RECV_SIZE 2
+#define SASL_OPTION_AUTHZ_STRING 3
+#define SASL_OPTION_AUTHZ_PROCESSING 4
+
+typedef enum _SASL_AUTHZID_STATE {
+	Sasl_AuthZIDForbidden,
+	Sasl_AuthZIDProcessed
+} SASL_AUTHZID_STATE;
+
+/* Not provided: SEC_E_UNSUPPORTED_FUNCTION (docs/porting.md). */
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SaslEnumerateProfilesA(LPSTR *ProfileList,
+							      ULONG *ProfileCount);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SaslEnumerateProfilesW(LPWSTR *ProfileList,
+							      ULONG *ProfileCount);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SaslGetProfilePackageA(LPSTR ProfileName,
+							      PSecPkgInfoA *PackageInfo);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SaslGetProfilePackageW(LPWSTR ProfileName,
+							      PSecPkgInfoW *PackageInfo);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SaslIdentifyPackageA(PSecBufferDesc pInput,
+							    PSecPkgInfoA *PackageInfo);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SaslIdentifyPackageW(PSecBufferDesc pInput,
+							    PSecPkgInfoW *PackageInfo);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SaslInitializeSecurityContextA(
+	PCredHandle phCredential, PCtxtHandle phContext, LPSTR pszTargetName, ULONG fContextReq,
+	ULONG Reserved1, ULONG TargetDataRep, PSecBufferDesc pInput, ULONG Reserved2,
+	PCtxtHandle phNewContext, PSecBufferDesc pOutput, ULONG *pfContextAttr,
+	PTimeStamp ptsExpiry);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SaslInitializeSecurityContextW(
+	PCredHandle phCredential, PCtxtHandle phContext, LPWSTR pszTargetName, ULONG fContextReq,
+	ULONG Reserved1, ULONG TargetDataRep, PSecBufferDesc pInput, ULONG Reserved2,
+	PCtxtHandle phNewContext, PSecBufferDesc pOutput, ULONG *pfContextAttr,
+	PTimeStamp ptsExpiry);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SaslAcceptSecurityContext(
+	PCredHandle phCredential, PCtxtHandle phContext, PSecBufferDesc pInput, ULONG fContextReq,
+	ULONG TargetDataRep, PCtxtHandle phNewContext, PSecBufferDesc pOutput,
+	ULONG *pfContextAttr, PTimeStamp ptsExpiry);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SaslSetContextOption(PCtxtHandle ContextHandle,
+							    ULONG Option, PVOID Value, ULONG Size);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SaslGetContextOption(PCtxtHandle ContextHandle,
+							    ULONG Option, PVOID Value, ULONG Size,
+							    PULONG Needed);
+
+/* ---- The identity helpers (identity-helpers.c, docs/porting.md) ----
+ *
+ * An opaque identity is any SEC_WINNT_AUTH_IDENTITY_A/W/EXA/EXW/EX2. The
+ * ones these functions make are one allocation each (strings inside),
+ * freed with SspiFreeAuthIdentity; strings they hand out are freed with
+ * SspiLocalFree. */
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SspiEncodeStringsAsAuthIdentity(
+	PCWSTR pszUserName, PCWSTR pszDomainName, PCWSTR pszPackedCredentialsString,
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE *ppAuthIdentity);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SspiEncodeAuthIdentityAsStrings(
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE pAuthIdentity, PCWSTR *ppszUserName,
+	PCWSTR *ppszDomainName, PCWSTR *ppszPackedCredentialsString);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SspiValidateAuthIdentity(
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthData);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SspiCopyAuthIdentity(
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthData, PSEC_WINNT_AUTH_IDENTITY_OPAQUE *AuthDataCopy);
+SSPI_GSS_API VOID SEC_ENTRY SspiFreeAuthIdentity(PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthData);
+SSPI_GSS_API VOID SEC_ENTRY SspiZeroAuthIdentity(PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthData);
+SSPI_GSS_API VOID SEC_ENTRY SspiLocalFree(PVOID DataBuffer);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SspiCompareAuthIdentities(
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthIdentity1, PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthIdentity2,
+	PBOOLEAN SameSuppliedUser, PBOOLEAN SameSuppliedIdentity);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SspiMarshalAuthIdentity(
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthIdentity, ULONG *AuthIdentityLength,
+	char **AuthIdentityByteArray);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SspiUnmarshalAuthIdentity(
+	ULONG AuthIdentityLength, char *AuthIdentityByteArray,
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE *ppAuthIdentity);
+SSPI_GSS_API BOOLEAN SEC_ENTRY SspiIsPromptingNeeded(ULONG ErrorOrNtStatus);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SspiGetTargetHostName(PCWSTR pszTargetName,
+							     PWSTR *pszHostName);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SspiExcludePackage(
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthIdentity, PCWSTR pszPackageName,
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE *ppNewAuthIdentity);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SspiEncryptAuthIdentity(
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthData);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SspiEncryptAuthIdentityEx(
+	ULONG Options, PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthData);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SspiDecryptAuthIdentity(
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE EncryptedAuthData);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SspiDecryptAuthIdentityEx(
+	ULONG Options, PSEC_WINNT_AUTH_IDENTITY_OPAQUE EncryptedAuthData);
+SSPI_GSS_API BOOLEAN SEC_ENTRY SspiIsAuthIdentityEncrypted(
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE EncryptedAuthData);
+/* pUiInfo is PCREDUI_INFOA/W on Windows; no dialog here (docs/porting.md):
+ * a prompt on the terminal when there is one. Returns a Win32 error. */
+SSPI_GSS_API ULONG SEC_ENTRY SspiPromptForCredentialsA(
+	PCSTR pszTargetName, PVOID pUiInfo, ULONG dwAuthError, PCSTR pszPackage,
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE pInputAuthIdentity,
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE *ppAuthIdentity, int *pfSave, ULONG dwFlags);
+SSPI_GSS_API ULONG SEC_ENTRY SspiPromptForCredentialsW(
+	PCWSTR pszTargetName, PVOID pUiInfo, ULONG dwAuthError, PCWSTR pszPackage,
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE pInputAuthIdentity,
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE *ppAuthIdentity, int *pfSave, ULONG dwFlags);
+/* Windows Credential Manager: the target, user name and blob a program
+ * would store or look up there for this identity. */
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SspiPrepareForCredRead(
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthIdentity, PCWSTR pszTargetName,
+	PULONG pCredmanCredentialType, PCWSTR *ppszCredmanTargetName);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SspiPrepareForCredWrite(
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthIdentity, PCWSTR pszTargetName,
+	PULONG pCredmanCredentialType, PCWSTR *ppszCredmanTargetName,
+	PCWSTR *ppszCredmanUserName, PUCHAR *ppCredentialBlob, PULONG pCredentialBlobSize);
+/* Windows' credential UI internals: SEC_E_UNSUPPORTED_FUNCTION. */
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SspiGetCredUIContext(
+	HANDLE ContextHandle, GUID *CredType, LUID *LogonId,
+	PSEC_WINNT_CREDUI_CONTEXT_VECTOR *CredUIContexts, HANDLE *TokenHandle);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SspiUpdateCredentials(HANDLE ContextHandle,
+							     GUID *CredType,
+							     ULONG FlatCredUIContextLength,
+							     PUCHAR FlatCredUIContext);
+SSPI_GSS_API SECURITY_STATUS SEC_ENTRY SspiUnmarshalCredUIContext(
+	PUCHAR MarshaledCredUIContext, ULONG MarshaledCredUIContextLength,
+	PSEC_WINNT_CREDUI_CONTEXT *CredUIContext);
+
 /* ---- UNICODE mapping ---- */
 
 #ifdef UNICODE
@@ -1078,6 +1648,21 @@ SSPI_GSS_API SECURITY_STATUS SEC_ENTRY FreeContextBuffer(void *pvContextBuffer);
 #define SET_CONTEXT_ATTRIBUTES_FN SET_CONTEXT_ATTRIBUTES_FN_W
 #define SET_CREDENTIALS_ATTRIBUTES_FN SET_CREDENTIALS_ATTRIBUTES_FN_W
 #define CHANGE_PASSWORD_FN CHANGE_PASSWORD_FN_W
+#define QUERY_CONTEXT_ATTRIBUTES_EX_FN QUERY_CONTEXT_ATTRIBUTES_EX_FN_W
+#define QUERY_CREDENTIALS_ATTRIBUTES_EX_FN QUERY_CREDENTIALS_ATTRIBUTES_EX_FN_W
+#define SecPkgCredentials_SSIProvider SecPkgCredentials_SSIProviderW
+#define PSecPkgCredentials_SSIProvider PSecPkgCredentials_SSIProviderW
+#define CLOUDAP_NAME CLOUDAP_NAME_W
+#define SECURITY_ENTRYPOINT_ANSI SECURITY_ENTRYPOINT_ANSIW
+#define AddSecurityPackage AddSecurityPackageW
+#define DeleteSecurityPackage DeleteSecurityPackageW
+#define SaslEnumerateProfiles SaslEnumerateProfilesW
+#define SaslGetProfilePackage SaslGetProfilePackageW
+#define SaslIdentifyPackage SaslIdentifyPackageW
+#define SaslInitializeSecurityContext SaslInitializeSecurityContextW
+#define SspiPromptForCredentials SspiPromptForCredentialsW
+typedef SEC_WCHAR *SECURITY_PSTR;
+typedef const SEC_WCHAR *SECURITY_PCSTR;
 #else
 #define SecPkgInfo SecPkgInfoA
 #define PSecPkgInfo PSecPkgInfoA
@@ -1135,6 +1720,21 @@ SSPI_GSS_API SECURITY_STATUS SEC_ENTRY FreeContextBuffer(void *pvContextBuffer);
 #define SET_CONTEXT_ATTRIBUTES_FN SET_CONTEXT_ATTRIBUTES_FN_A
 #define SET_CREDENTIALS_ATTRIBUTES_FN SET_CREDENTIALS_ATTRIBUTES_FN_A
 #define CHANGE_PASSWORD_FN CHANGE_PASSWORD_FN_A
+#define QUERY_CONTEXT_ATTRIBUTES_EX_FN QUERY_CONTEXT_ATTRIBUTES_EX_FN_A
+#define QUERY_CREDENTIALS_ATTRIBUTES_EX_FN QUERY_CREDENTIALS_ATTRIBUTES_EX_FN_A
+#define SecPkgCredentials_SSIProvider SecPkgCredentials_SSIProviderA
+#define PSecPkgCredentials_SSIProvider PSecPkgCredentials_SSIProviderA
+#define CLOUDAP_NAME CLOUDAP_NAME_A
+#define SECURITY_ENTRYPOINT_ANSI SECURITY_ENTRYPOINT_ANSIA
+#define AddSecurityPackage AddSecurityPackageA
+#define DeleteSecurityPackage DeleteSecurityPackageA
+#define SaslEnumerateProfiles SaslEnumerateProfilesA
+#define SaslGetProfilePackage SaslGetProfilePackageA
+#define SaslIdentifyPackage SaslIdentifyPackageA
+#define SaslInitializeSecurityContext SaslInitializeSecurityContextA
+#define SspiPromptForCredentials SspiPromptForCredentialsA
+typedef SEC_CHAR *SECURITY_PSTR;
+typedef const SEC_CHAR *SECURITY_PCSTR;
 #endif
 
 #ifdef __cplusplus

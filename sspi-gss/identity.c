@@ -7,67 +7,47 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strings.h"
 #include <sspi-gss.h>
 
-/* One counted string of an identity, as A (UTF-8 bytes) or W (UTF-16). A NULL
- * pointer gives NULL; lengths are in characters, without the NUL. */
-static SECURITY_STATUS take_string(const void *s, ULONG len, int wide, char **out)
+#include "authid.h"
+#include "strings.h"
+
+/* One string of an identity in UTF-8: A bytes or UTF-16 as the identity
+ * says; the password of a protected identity (SspiEncryptAuthIdentity) is
+ * opened in a copy, wiped after. NULL stays NULL. */
+static SECURITY_STATUS take_string(const struct sg_authid *v, const void *s, ULONG len,
+				   int password, char **out)
 {
+	size_t bytes = (size_t)len * (v->wide ? sizeof(SEC_WCHAR) : 1);
+	SECURITY_STATUS st;
+	void *copy;
+
 	*out = NULL;
 	if (s == NULL)
-		return len == 0 ? SEC_E_OK : SEC_E_INVALID_PARAMETER;
-	if (wide)
-		return sg_utf16_to_cstr(s, len, out);
-	return sg_utf8_to_cstr(s, len, out);
-}
-
-static SECURITY_STATUS fill(struct sg_identity *id, int wide, const void *user, ULONG user_len,
-			    const void *domain, ULONG domain_len, const void *password,
-			    ULONG password_len, const void *list, ULONG list_len)
-{
-	SECURITY_STATUS s;
-
-	s = take_string(user, user_len, wide, &id->user);
-	if (s == SEC_E_OK)
-		s = take_string(domain, domain_len, wide, &id->domain);
-	if (s == SEC_E_OK)
-		s = take_string(password, password_len, wide, &id->password);
-	if (s == SEC_E_OK)
-		s = take_string(list, list_len, wide, &id->package_list);
-	if (s != SEC_E_OK)
-		sg_identity_clear(id);
-	return s;
-}
-
-/* Which string form an identity uses: its Flags say, else the function. */
-static int is_wide(ULONG flags, int wide)
-{
-	if (flags & SEC_WINNT_AUTH_IDENTITY_UNICODE)
-		return 1;
-	if (flags & SEC_WINNT_AUTH_IDENTITY_ANSI)
-		return 0;
-	return wide;
+		return SEC_E_OK;
+	if (!(password && sg_authid_encrypted(v)))
+		return v->wide ? sg_utf16_to_cstr(s, len, out) : sg_utf8_to_cstr(s, len, out);
+	copy = malloc(bytes ? bytes : 1);
+	if (copy == NULL)
+		return SEC_E_INSUFFICIENT_MEMORY;
+	memcpy(copy, s, bytes);
+	st = sg_authid_crypt(copy, bytes);
+	if (st == SEC_E_OK)
+		st = v->wide ? sg_utf16_to_cstr(copy, len, out) : sg_utf8_to_cstr(copy, len, out);
+	sg_wipe(copy, bytes);
+	free(copy);
+	return st;
 }
 
 SECURITY_STATUS sg_identity_parse(const void *auth_data, int wide, struct sg_identity *id)
 {
 	const ULONG *head = auth_data;
+	struct sg_authid v;
+	SECURITY_STATUS s;
 
 	memset(id, 0, sizeof(*id));
 	if (auth_data == NULL)
 		return SEC_E_INVALID_PARAMETER;
-
-	/* The EX forms start with a version and their own size; the plain form
-	 * starts with a pointer, which cannot look like both. */
-	if (head[0] == SEC_WINNT_AUTH_IDENTITY_VERSION && head[1] == sizeof(SEC_WINNT_AUTH_IDENTITY_EXW)) {
-		const SEC_WINNT_AUTH_IDENTITY_EXW *ex = auth_data;
-		int w = is_wide(ex->Flags, wide);
-
-		return fill(id, w, ex->User, ex->UserLength, ex->Domain, ex->DomainLength,
-			    ex->Password, ex->PasswordLength, ex->PackageList,
-			    ex->PackageListLength);
-	}
 	if (head[0] == SSPI_GSS_NTLM_DATABASE_VERSION) {
 		const SSPI_GSS_NTLM_DATABASE *db = auth_data;
 
@@ -81,17 +61,20 @@ SECURITY_STATUS sg_identity_parse(const void *auth_data, int wide, struct sg_ide
 		}
 		return SEC_E_OK;
 	}
-	if (head[0] == SEC_WINNT_AUTH_IDENTITY_VERSION_2)
-		/* The packed EX2 form carries marshalled credentials we cannot
-		 * unprotect on Unix yet. */
-		return SEC_E_UNSUPPORTED_FUNCTION;
-	{
-		const SEC_WINNT_AUTH_IDENTITY_W *plain = auth_data;
-		int w = is_wide(plain->Flags, wide);
-
-		return fill(id, w, plain->User, plain->UserLength, plain->Domain,
-			    plain->DomainLength, plain->Password, plain->PasswordLength, NULL, 0);
-	}
+	/* Every SEC_WINNT_AUTH_IDENTITY form (authid.c): plain, EX, EX2. */
+	s = sg_authid_read(auth_data, wide, &v);
+	if (s != SEC_E_OK)
+		return s;
+	s = take_string(&v, v.user, v.user_len, 0, &id->user);
+	if (s == SEC_E_OK)
+		s = take_string(&v, v.domain, v.domain_len, 0, &id->domain);
+	if (s == SEC_E_OK)
+		s = take_string(&v, v.password, v.password_len, 1, &id->password);
+	if (s == SEC_E_OK)
+		s = take_string(&v, v.packages, v.packages_len, 0, &id->package_list);
+	if (s != SEC_E_OK)
+		sg_identity_clear(id);
+	return s;
 }
 
 SECURITY_STATUS sg_identity_principal(const struct sg_identity *id, char **principal)

@@ -3,7 +3,7 @@
 # pair and SspiGss* names only.
 set -eu
 lib=$1
-allowed='^(InitSecurityInterface(Ex)?[AW]|EnumerateSecurityPackages[AW]|QuerySecurityPackageInfo[AW]|AcquireCredentialsHandle[AW]|FreeCredentialsHandle|AddCredentials[AW]|QueryCredentialsAttributes(Ex)?[AW]|SetCredentialsAttributes[AW]|InitializeSecurityContext[AW]|AcceptSecurityContext|CompleteAuthToken|ApplyControlToken|DeleteSecurityContext|ImpersonateSecurityContext|RevertSecurityContext|QuerySecurityContextToken|QueryContextAttributes(Ex)?[AW]|SetContextAttributes[AW]|MakeSignature|VerifySignature|EncryptMessage|DecryptMessage|ExportSecurityContext|ImportSecurityContext[AW]|ChangeAccountPassword[AW]|FreeContextBuffer|SspiGss[A-Za-z0-9]+|SSPI_GSS_[0-9.]+)$'
+allowed='^(InitSecurityInterface(Ex)?[AW]|EnumerateSecurityPackages[AW]|QuerySecurityPackageInfo[AW]|AcquireCredentialsHandle[AW]|FreeCredentialsHandle|AddCredentials[AW]|QueryCredentialsAttributes(Ex)?[AW]|SetCredentialsAttributes[AW]|InitializeSecurityContext[AW]|AcceptSecurityContext|CompleteAuthToken|ApplyControlToken|DeleteSecurityContext|ImpersonateSecurityContext|RevertSecurityContext|QuerySecurityContextToken|QueryContextAttributes(Ex)?[AW]|SetContextAttributes[AW]|MakeSignature|VerifySignature|EncryptMessage|DecryptMessage|ExportSecurityContext|ImportSecurityContext[AW]|ChangeAccountPassword[AW]|FreeContextBuffer|DelegateSecurityContext|(Add|Delete)SecurityPackage[AW]|Sasl[A-Za-z]+|Sspi[A-Za-z]+|SspiGss[A-Za-z0-9]+|SSPI_GSS_[0-9.]+)$'
 names=$(nm -D --defined-only "$lib" | awk '{print $3}' | sed 's/@.*//')
 bad=$(printf '%s\n' "$names" | grep -Ev "$allowed" || true)
 count=$(printf '%s\n' "$names" | grep -c . || true)

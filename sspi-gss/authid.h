@@ -1,0 +1,42 @@
+/*
+ * authid.h - one reading of every identity form (SEC_WINNT_AUTH_IDENTITY
+ * A, W, EXA, EXW and the packed EX2), for AcquireCredentialsHandle and the
+ * Sspi* identity helpers (authid.c).
+ */
+#ifndef SG_AUTHID_H
+#define SG_AUTHID_H
+
+#include <stddef.h>
+
+#include <sspi.h>
+
+enum sg_authid_form { SG_AUTHID_PLAIN, SG_AUTHID_EX, SG_AUTHID_EX2 };
+
+/* Pointers into the caller's identity; lengths in characters (bytes for
+ * A strings, UTF-16 units for W), without a NUL. A string that is absent
+ * has a NULL pointer and length 0. */
+struct sg_authid {
+	enum sg_authid_form form;
+	int wide;
+	const void *user, *domain, *password, *packages;
+	ULONG user_len, domain_len, password_len, packages_len;
+	ULONG flags;
+};
+
+/* Reads an identity. wide_default decides for a plain or EX identity whose
+ * Flags name neither ANSI nor UNICODE (the A or W function that was
+ * called). An EX2 identity's strings and packed credentials must lie inside
+ * its cbStructureLength; only password credentials are read
+ * (SEC_E_UNSUPPORTED_FUNCTION for certificates and the like).
+ * SEC_E_INVALID_PARAMETER for anything malformed. */
+SECURITY_STATUS sg_authid_read(const void *opaque, int wide_default, struct sg_authid *v);
+
+/* True when the identity's password is protected in memory
+ * (SspiEncryptAuthIdentity). */
+int sg_authid_encrypted(const struct sg_authid *v);
+
+/* Applies (and, applied again, removes) the in-process protection of
+ * SspiEncryptAuthIdentity to n bytes. */
+SECURITY_STATUS sg_authid_crypt(void *bytes, size_t n);
+
+#endif
