@@ -56,22 +56,29 @@ static size_t unit(int wide)
 static SECURITY_STATUS field_utf8(const struct sg_authid *v, const void *s, ULONG len,
 				  int is_password, char **out)
 {
-	SECURITY_STATUS st;
-	void *copy;
-	size_t bytes = len * unit(v->wide);
+	SECURITY_STATUS st = SEC_E_OK;
+	unsigned char *copy;
+	size_t bytes = len * unit(v->wide), n = 0;
 
 	*out = NULL;
 	if (s == NULL)
 		return SEC_E_OK;
-	if (!(is_password && sg_authid_encrypted(v)))
-		return v->wide ? sg_utf16_to_cstr(s, len, out) : sg_utf8_to_cstr(s, len, out);
 	copy = malloc(bytes ? bytes : 1);
 	if (copy == NULL)
 		return SEC_E_INSUFFICIENT_MEMORY;
 	memcpy(copy, s, bytes);
-	st = sg_authid_crypt(copy, bytes);
+	if (is_password && sg_authid_encrypted(v))
+		st = sg_authid_crypt(copy, bytes);
+	/* A password SspiZeroAuthIdentity wiped keeps its length: it is the
+	 * empty string, as on Windows. */
+	if (is_password)
+		while (n < len && (v->wide ? ((SEC_WCHAR *)(void *)copy)[n] : copy[n]) != 0)
+			n++;
+	else
+		n = len;
 	if (st == SEC_E_OK)
-		st = v->wide ? sg_utf16_to_cstr(copy, len, out) : sg_utf8_to_cstr(copy, len, out);
+		st = v->wide ? sg_utf16_to_cstr((SEC_WCHAR *)(void *)copy, n, out)
+			     : sg_utf8_to_cstr((char *)copy, n, out);
 	sg_wipe(copy, bytes);
 	free(copy);
 	return st;
