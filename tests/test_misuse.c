@@ -299,6 +299,108 @@ static SECURITY_STATUS call_add_cred(enum fault f)
 			       SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, &exp);
 }
 
+/* The identity helpers: NULL pointers, a block that lies about its
+ * strings (F_SHORT_TOKEN), a pointer of another kind (F_WRONG_KIND). */
+static SEC_WINNT_AUTH_IDENTITY_EX2 *lying_ex2(void)
+{
+	static SEC_WINNT_AUTH_IDENTITY_EX2 ex2;
+
+	memset(&ex2, 0, sizeof(ex2));
+	ex2.Version = SEC_WINNT_AUTH_IDENTITY_VERSION_2;
+	ex2.cbHeaderLength = sizeof(ex2);
+	ex2.cbStructureLength = sizeof(ex2);
+	ex2.UserOffset = 4096; /* far outside */
+	ex2.UserLength = 8;
+	return &ex2;
+}
+
+static SECURITY_STATUS call_encode(enum fault f)
+{
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE id;
+	SECURITY_STATUS s = SspiEncodeStringsAsAuthIdentity(
+		f == F_NULL_HANDLE ? NULL : (PCWSTR)u"alice", NULL,
+		f == F_NULL_HANDLE ? NULL : (PCWSTR)u"pw", f == F_NULL_OUT ? NULL : &id);
+
+	if (s == SEC_E_OK)
+		SspiFreeAuthIdentity(id);
+	return s;
+}
+
+static SECURITY_STATUS call_as_strings(enum fault f)
+{
+	PCWSTR u, d, p;
+
+	return SspiEncodeAuthIdentityAsStrings(f == F_NULL_HANDLE ? NULL : lying_ex2(), &u, &d,
+					       f == F_NULL_OUT ? NULL : &p);
+}
+
+static SECURITY_STATUS call_copy_identity(enum fault f)
+{
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE copy;
+
+	return SspiCopyAuthIdentity(f == F_NULL_HANDLE ? NULL : lying_ex2(),
+				    f == F_NULL_OUT ? NULL : &copy);
+}
+
+static SECURITY_STATUS call_marshal(enum fault f)
+{
+	ULONG len;
+	char *bytes;
+
+	return SspiMarshalAuthIdentity(f == F_NULL_HANDLE ? NULL : lying_ex2(), &len,
+				       f == F_NULL_OUT ? NULL : &bytes);
+}
+
+static SECURITY_STATUS call_unmarshal(enum fault f)
+{
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE id;
+	ULONG head[11] = {SEC_WINNT_AUTH_IDENTITY_VERSION, sizeof(head), 4096, 8};
+
+	return SspiUnmarshalAuthIdentity(f == F_SHORT_TOKEN ? 3 : sizeof(head),
+					 f == F_NULL_HANDLE ? NULL : (char *)head,
+					 f == F_NULL_OUT ? NULL : &id);
+}
+
+static SECURITY_STATUS call_validate(enum fault f)
+{
+	return SspiValidateAuthIdentity(f == F_NULL_HANDLE ? NULL : lying_ex2());
+}
+
+static SECURITY_STATUS call_compare(enum fault f)
+{
+	BOOLEAN u, i;
+	SEC_WINNT_AUTH_IDENTITY_A a = {(UCHAR *)"alice", 5, NULL, 0, NULL, 0,
+				       SEC_WINNT_AUTH_IDENTITY_ANSI};
+
+	return SspiCompareAuthIdentities(&a, f == F_NULL_HANDLE ? NULL : lying_ex2(), &u, &i);
+}
+
+static SECURITY_STATUS call_exclude(enum fault f)
+{
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE id;
+	SEC_WINNT_AUTH_IDENTITY_A a = {(UCHAR *)"alice", 5, NULL, 0, NULL, 0,
+				       SEC_WINNT_AUTH_IDENTITY_ANSI};
+
+	return SspiExcludePackage(f == F_SHORT_TOKEN ? (void *)lying_ex2() : (void *)&a,
+				  f == F_NULL_HANDLE ? NULL : (PCWSTR)u"NTLM",
+				  f == F_NULL_OUT ? NULL : &id);
+}
+
+static SECURITY_STATUS call_encrypt_identity(enum fault f)
+{
+	return SspiEncryptAuthIdentity(f == F_NULL_HANDLE ? NULL : lying_ex2());
+}
+
+static SECURITY_STATUS call_target_host(enum fault f)
+{
+	PWSTR host;
+
+	return SspiGetTargetHostName(f == F_NULL_HANDLE ? NULL
+				     : f == F_SHORT_TOKEN ? (PCWSTR)u"HTTP/"
+							  : (PCWSTR)u"HTTP/web",
+				     f == F_NULL_OUT ? NULL : &host);
+}
+
 static SECURITY_STATUS call_change_password(enum fault f)
 {
 	SecBufferDesc bad = {1, 0, NULL};
@@ -595,6 +697,35 @@ static const struct cell cells[] = {
 		     SEC_E_INVALID_HANDLE, SEC_E_INVALID_HANDLE),
 	{"AddCredentialsA", F_UNKNOWN_NAME, SEC_E_SECPKG_NOT_FOUND, call_add_cred},
 	{"AddCredentialsA", F_NTLM_CRED, SEC_E_UNSUPPORTED_FUNCTION, call_add_cred},
+	/* The identity helpers. */
+	{"SspiEncodeStringsAsAuthIdentity", F_NULL_HANDLE, SEC_E_INVALID_TOKEN, call_encode},
+	{"SspiEncodeStringsAsAuthIdentity", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_encode},
+	{"SspiEncodeAuthIdentityAsStrings", F_NULL_HANDLE, SEC_E_INVALID_PARAMETER,
+	 call_as_strings},
+	{"SspiEncodeAuthIdentityAsStrings", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_as_strings},
+	{"SspiEncodeAuthIdentityAsStrings", F_SHORT_TOKEN, SEC_E_INVALID_PARAMETER,
+	 call_as_strings},
+	{"SspiCopyAuthIdentity", F_NULL_HANDLE, SEC_E_INVALID_PARAMETER, call_copy_identity},
+	{"SspiCopyAuthIdentity", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_copy_identity},
+	{"SspiCopyAuthIdentity", F_SHORT_TOKEN, SEC_E_INVALID_PARAMETER, call_copy_identity},
+	{"SspiMarshalAuthIdentity", F_NULL_HANDLE, SEC_E_INVALID_PARAMETER, call_marshal},
+	{"SspiMarshalAuthIdentity", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_marshal},
+	{"SspiMarshalAuthIdentity", F_SHORT_TOKEN, SEC_E_INVALID_PARAMETER, call_marshal},
+	{"SspiUnmarshalAuthIdentity", F_NULL_HANDLE, SEC_E_INVALID_PARAMETER, call_unmarshal},
+	{"SspiUnmarshalAuthIdentity", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_unmarshal},
+	{"SspiUnmarshalAuthIdentity", F_SHORT_TOKEN, SEC_E_INVALID_PARAMETER, call_unmarshal},
+	{"SspiValidateAuthIdentity", F_NULL_HANDLE, SEC_E_INVALID_PARAMETER, call_validate},
+	{"SspiValidateAuthIdentity", F_SHORT_TOKEN, SEC_E_INVALID_PARAMETER, call_validate},
+	{"SspiCompareAuthIdentities", F_NULL_HANDLE, SEC_E_INVALID_PARAMETER, call_compare},
+	{"SspiCompareAuthIdentities", F_SHORT_TOKEN, SEC_E_INVALID_PARAMETER, call_compare},
+	{"SspiExcludePackage", F_NULL_HANDLE, SEC_E_INVALID_PARAMETER, call_exclude},
+	{"SspiExcludePackage", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_exclude},
+	{"SspiExcludePackage", F_SHORT_TOKEN, SEC_E_INVALID_PARAMETER, call_exclude},
+	{"SspiEncryptAuthIdentity", F_NULL_HANDLE, SEC_E_INVALID_PARAMETER, call_encrypt_identity},
+	{"SspiEncryptAuthIdentity", F_SHORT_TOKEN, SEC_E_INVALID_PARAMETER, call_encrypt_identity},
+	{"SspiGetTargetHostName", F_NULL_HANDLE, SEC_E_INVALID_PARAMETER, call_target_host},
+	{"SspiGetTargetHostName", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_target_host},
+	{"SspiGetTargetHostName", F_SHORT_TOKEN, SEC_E_INVALID_PARAMETER, call_target_host},
 	{"ChangeAccountPasswordA", F_NULL_HANDLE, SEC_E_SECPKG_NOT_FOUND, call_change_password},
 	{"ChangeAccountPasswordA", F_UNKNOWN_NAME, SEC_E_SECPKG_NOT_FOUND, call_change_password},
 	{"ChangeAccountPasswordA", F_NULL_OUT, SEC_E_INVALID_PARAMETER, call_change_password},
