@@ -47,6 +47,8 @@ START_TEST(table_lists_three_packages)
 	ck_assert_contains(r.out, "Kerberos      16       1    65535 0x008F3BBF   1.2.840.113554.1.2.2");
 	ck_assert_contains(r.out, "NTLM          10       1     2888 0x00882B37   1.3.6.1.4.1.311.2.2.10");
 	ck_assert_contains(r.out, "Heimdal GSS-API: usable");
+	ck_assert_contains(r.out, "Not provided (SEC_E_SECPKG_NOT_FOUND): Schannel (TLS), "
+				  "Microsoft Unified Security Protocol Provider");
 }
 END_TEST
 
@@ -73,6 +75,7 @@ START_TEST(json_output)
 	ck_assert_contains(r.out, "\"name\": \"Kerberos\"");
 	ck_assert_contains(r.out, "\"mech_oid\": \"1.3.6.1.4.1.311.2.2.10\"");
 	ck_assert_contains(r.out, "\"capability_names\": [\"INTEGRITY\", \"PRIVACY\"");
+	ck_assert_contains(r.out, "\"not_provided\": [\"Schannel\", ");
 }
 END_TEST
 

@@ -111,6 +111,45 @@ static void print_table(const SecPkgInfoA *info, ULONG count, int verbose)
 	}
 }
 
+/* Windows packages programs ask for that this library does not provide:
+ * each is looked up, so the line says what QuerySecurityPackageInfo
+ * answers, not what this file believes. */
+static const struct {
+	const char *name, *what;
+} windows_only[] = {
+	{"Schannel", "TLS"},
+	{"Microsoft Unified Security Protocol Provider", "TLS, Schannel's other name"},
+	{"Default TLS SSP", "TLS"},
+	{"CredSSP", "CredSSP"},
+	{"WDigest", "Digest"},
+	{"CloudAP", "Azure AD"},
+	{"pku2u", "peer-to-peer certificates"},
+};
+
+static int not_provided(size_t i)
+{
+	PSecPkgInfoA p = NULL;
+	SECURITY_STATUS s = QuerySecurityPackageInfoA((SEC_CHAR *)windows_only[i].name, &p);
+
+	if (s == SEC_E_OK)
+		FreeContextBuffer(p);
+	return s == SEC_E_SECPKG_NOT_FOUND;
+}
+
+static void print_not_provided(void)
+{
+	const char *sep = "";
+
+	printf("\nNot provided (SEC_E_SECPKG_NOT_FOUND): ");
+	for (size_t i = 0; i < sizeof(windows_only) / sizeof(windows_only[0]); i++) {
+		if (!not_provided(i))
+			continue;
+		printf("%s%s (%s)", sep, windows_only[i].name, windows_only[i].what);
+		sep = ", ";
+	}
+	printf("\n");
+}
+
 static void print_json(const SecPkgInfoA *info, ULONG count, SECURITY_STATUS check,
 		       const char *reason)
 {
@@ -153,7 +192,14 @@ static void print_json(const SecPkgInfoA *info, ULONG count, SECURITY_STATUS che
 			json_string(mech.Reason);
 		printf("}");
 	}
-	printf("\n  ]\n}\n");
+	printf("\n  ],\n  \"not_provided\": [");
+	for (size_t i = 0, n = 0; i < sizeof(windows_only) / sizeof(windows_only[0]); i++) {
+		if (!not_provided(i))
+			continue;
+		printf("%s", n++ ? ", " : "");
+		json_string(windows_only[i].name);
+	}
+	printf("]\n}\n");
 }
 
 int main(int argc, char **argv)
@@ -218,7 +264,9 @@ int main(int argc, char **argv)
 			reason);
 		return 2;
 	}
-	if (!json)
+	if (!json) {
+		print_not_provided();
 		printf("\nHeimdal GSS-API: usable (Kerberos 5 and SPNEGO mechanisms present)\n");
+	}
 	return 0;
 }
