@@ -43,11 +43,18 @@ typedef ULONG_PTR SIZE_T, *PSIZE_T;
 typedef void *HANDLE;
 typedef HANDLE *PHANDLE;
 
-/* A UTF-16 code unit. uint16_t is the same type as char16_t and as wchar_t
- * under -fshort-wchar, so u"..." and (with that flag) L"..." literals can be
- * passed where Windows code passes WCHAR strings. */
+/* A UTF-16 code unit. In C, uint16_t is the same type as char16_t (and as
+ * wchar_t under -fshort-wchar), so u"..." (and with that flag L"...")
+ * literals can be passed where Windows code passes WCHAR strings. C++ has
+ * char16_t as a type of its own, the type of u"..." there: WCHAR is that
+ * type in C++, the same 16 bits, so TEXT("...") works in both languages. */
+#ifdef __cplusplus
+typedef char16_t WCHAR, *PWCHAR, *PWSTR, *LPWSTR;
+typedef const char16_t *PCWSTR, *LPCWSTR;
+#else
 typedef uint16_t WCHAR, *PWCHAR, *PWSTR, *LPWSTR;
 typedef const uint16_t *PCWSTR, *LPCWSTR;
+#endif
 
 typedef struct _LUID {
 	DWORD LowPart;

@@ -1,0 +1,2 @@
+/* The same source, compiled as C++ (g++ -Wall -Werror). */
+#include "client.c"

@@ -1,0 +1,2 @@
+/* comm.c, compiled as C++ for the C++ builds. */
+#include "comm.c"
