@@ -39,6 +39,27 @@ for secret in Alice-Pass-1 not-her-password; do
 	else echo "ok: no '$secret' in the trace"; fi
 done
 
+# The identity helpers, impersonation and the access token, from their
+# suites: every call traced, no password in the trace.
+: >"$trace"
+SSPI_GSS_TRACE=$trace SSPI_GSS_REALM_SH="$here/realm.sh" CK_FORK=no \
+	"$1/tests/test_identity_helpers" >/dev/null 2>&1 || {
+	echo "FAILED: the identity helpers' suite failed traced"; failed=1; }
+for line in \
+	'SspiEncodeStringsAsAuthIdentity(user given, domain given, password) = SEC_E_OK' \
+	'SspiMarshalAuthIdentity(.* bytes) = SEC_E_OK' \
+	'SspiUnmarshalAuthIdentity(.* bytes) = SEC_E_OK' \
+	'SspiEncryptAuthIdentity(options 2) = SEC_E_OK' \
+	'SspiPromptForCredentialsW(Win32 error 0) = SEC_E_OK' \
+	'SspiLocalFree(not a block of this library: left alone)' \
+	'AcquireCredentialsHandleW(Kerberos, principal null, use 2, identity) = SEC_E_OK'; do
+	want "$line"
+done
+for secret in Alice-Pass-1 Not-Her-Pass; do
+	if grep -q -- "$secret" "$trace"; then echo "FAILED: a password is in the trace"; failed=1
+	else echo "ok: no '$secret' in the helpers' trace"; fi
+done
+
 # The trace file: created private, never through a planted symbolic link,
 # and a name with a line break cannot forge a line of its own.
 dir=$(mktemp -d "${TMPDIR:-/tmp}/sspi-gss-trace-dir-XXXXXX")
