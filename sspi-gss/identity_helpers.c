@@ -812,12 +812,17 @@ static int read_line(int fd, const char *prompt, int secret, char *buf, size_t s
 	size_t n = 0;
 	char c;
 
-	if (write(fd, prompt, strlen(prompt)) < 0)
-		return -1;
+	/* Echo goes off before the prompt shows: TCSAFLUSH drops what was
+	 * typed ahead, and nothing typed after the prompt may be lost. */
 	if (secret && tcgetattr(fd, &old) == 0) {
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		restore = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+	}
+	if (write(fd, prompt, strlen(prompt)) < 0) {
+		if (restore)
+			tcsetattr(fd, TCSAFLUSH, &old);
+		return -1;
 	}
 	while (n + 1 < size) {
 		ssize_t r = read(fd, &c, 1);
