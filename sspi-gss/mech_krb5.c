@@ -142,7 +142,6 @@ static SECURITY_STATUS krb5_accept(struct sg_ctx *ctx, struct sg_cred *cred, gss
 				   OM_uint32 *gss_flags, OM_uint32 *lifetime)
 {
 	OM_uint32 major, minor;
-
 	gss_cred_id_t delegated = GSS_C_NO_CREDENTIAL;
 
 	major = gss_accept_sec_context(&minor, &ctx->gss, cred ? cred->gss : GSS_C_NO_CREDENTIAL,
