@@ -119,6 +119,19 @@ typedef struct _SSPI_GSS_EXTENDED_PROTECTION {
 	const char *const *TargetNames;
 } SSPI_GSS_EXTENDED_PROTECTION;
 
+/* FreeRDP WinPR's own context attributes that FreeRDP 3 uses, answered as
+ * WinPR answers them (NTLM, and Negotiate when it chose NTLM; others
+ * SEC_E_UNSUPPORTED_FUNCTION, as WinPR's Kerberos):
+ *   ..._HOSTNAME_LEN  QueryContextAttributes: a ULONG, the length in bytes
+ *                     of the client's workstation name in UTF-16;
+ *   ..._HOSTNAME      QueryContextAttributes: that name, UTF-16 (W) or
+ *                     UTF-8 (A), into a buffer of at least that length;
+ *                     SetContextAttributes (client, before its AUTHENTICATE):
+ *                     the name to send, cbBuffer bytes of UTF-16 (W) or
+ *                     UTF-8 (A). */
+#define SSPI_GSS_ATTR_WINPR_AUTH_NTLM_HOSTNAME 1108u
+#define SSPI_GSS_ATTR_WINPR_AUTH_NTLM_HOSTNAME_LEN 1109u
+
 /* Access tokens (QuerySecurityContextToken). On Windows the token is a
  * kernel handle read with GetTokenInformation and closed with CloseHandle;
  * here it describes the client as a local Unix account and is read and

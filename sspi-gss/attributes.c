@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sspi-gss.h>
+
 #include "buffers.h"
 #include "handles.h"
 #include "mech.h"
@@ -123,6 +125,49 @@ static const struct sg_package *chosen_package(struct sg_ctx *ctx)
 	return ctx->pkg->ops->chosen != NULL ? ctx->pkg->ops->chosen(ctx) : NULL;
 }
 
+/* WinPR's NTLM workstation attributes (sspi-gss.h). */
+static SECURITY_STATUS winpr_hostname(struct sg_ctx *ctx, ULONG attribute, void *buffer, int wide)
+{
+	char *name = NULL;
+	SEC_WCHAR *w = NULL;
+	size_t units = 0;
+	SECURITY_STATUS s;
+
+	if (ctx->pkg->ops->workstation == NULL)
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	s = ctx->pkg->ops->workstation(ctx, NULL, &name);
+	if (s == SEC_E_OK && name != NULL)
+		s = sg_utf8_to_utf16(name, strlen(name), &w, &units);
+	if (s == SEC_E_OK) {
+		if (attribute == SSPI_GSS_ATTR_WINPR_AUTH_NTLM_HOSTNAME_LEN)
+			*(ULONG *)buffer = (ULONG)(units * sizeof(SEC_WCHAR));
+		else if (wide)
+			memcpy(buffer, w, units * sizeof(SEC_WCHAR));
+		else if (name != NULL)
+			/* At most the UTF-16 length, as WinPR writes it. */
+			memcpy(buffer, name,
+			       strlen(name) < units * 2 ? strlen(name) + 1 : units * 2);
+	}
+	free(w);
+	free(name);
+	return s;
+}
+
+static SECURITY_STATUS sg_set_winpr_hostname(struct sg_ctx *ctx, const void *buffer, ULONG size, int wide)
+{
+	char *name = NULL;
+	SECURITY_STATUS s;
+
+	if (ctx->pkg->ops->workstation == NULL)
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	s = wide ? sg_utf16_to_cstr(buffer, size / sizeof(SEC_WCHAR), &name)
+		 : sg_utf8_to_cstr(buffer, size, &name);
+	if (s == SEC_E_OK)
+		s = ctx->pkg->ops->workstation(ctx, name, NULL);
+	free(name);
+	return s;
+}
+
 static SECURITY_STATUS query(struct sg_ctx *ctx, ULONG attribute, void *buffer, int wide)
 {
 	if (ctx == NULL)
@@ -191,6 +236,9 @@ static SECURITY_STATUS query(struct sg_ctx *ctx, ULONG attribute, void *buffer, 
 		return key_info(ctx, buffer, wide);
 	case SECPKG_ATTR_AUTHORITY:
 		return authority(ctx, buffer, wide);
+	case SSPI_GSS_ATTR_WINPR_AUTH_NTLM_HOSTNAME:
+	case SSPI_GSS_ATTR_WINPR_AUTH_NTLM_HOSTNAME_LEN:
+		return winpr_hostname(ctx, attribute, buffer, wide);
 	case SECPKG_ATTR_LIFESPAN: {
 		SecPkgContext_Lifespan *l = buffer;
 
@@ -249,6 +297,8 @@ static size_t attribute_size(ULONG attribute)
 		return sizeof(SecPkgContext_AuthorityA);
 	case SECPKG_ATTR_LIFESPAN:
 		return sizeof(SecPkgContext_Lifespan);
+	case SSPI_GSS_ATTR_WINPR_AUTH_NTLM_HOSTNAME_LEN:
+		return sizeof(ULONG);
 	default:
 		return 0;
 	}
@@ -320,19 +370,21 @@ SECURITY_STATUS SEC_ENTRY QueryContextAttributesExW(PCtxtHandle phContext, ULONG
 }
 
 /* Windows: "This function is supported only by the Schannel security
- * package." Kerberos, NTLM and Negotiate contexts take no settings; the
- * handle is still checked first. */
+ * package." Kerberos, NTLM and Negotiate contexts take no Windows
+ * settings (the handle is still checked first); WinPR's NTLM workstation
+ * name is the one setting taken, for FreeRDP. */
 static SECURITY_STATUS set_context(const char *fn, PCtxtHandle h, ULONG attribute, void *buffer,
-				   ULONG size)
+				   ULONG size, int wide)
 {
 	struct sg_ctx *ctx = sg_ctx_get(h);
 	SECURITY_STATUS s;
 
-	(void)size;
 	if (ctx == NULL)
 		s = SEC_E_INVALID_HANDLE;
 	else if (buffer == NULL)
 		s = SEC_E_INVALID_PARAMETER;
+	else if (attribute == SSPI_GSS_ATTR_WINPR_AUTH_NTLM_HOSTNAME)
+		s = sg_set_winpr_hostname(ctx, buffer, size, wide);
 	else
 		s = SEC_E_UNSUPPORTED_FUNCTION;
 	if (SG_TRACING())
@@ -345,13 +397,13 @@ static SECURITY_STATUS set_context(const char *fn, PCtxtHandle h, ULONG attribut
 SECURITY_STATUS SEC_ENTRY SetContextAttributesA(PCtxtHandle phContext, ULONG ulAttribute,
 						void *pBuffer, ULONG cbBuffer)
 {
-	return set_context("SetContextAttributesA", phContext, ulAttribute, pBuffer, cbBuffer);
+	return set_context("SetContextAttributesA", phContext, ulAttribute, pBuffer, cbBuffer, 0);
 }
 
 SECURITY_STATUS SEC_ENTRY SetContextAttributesW(PCtxtHandle phContext, ULONG ulAttribute,
 						void *pBuffer, ULONG cbBuffer)
 {
-	return set_context("SetContextAttributesW", phContext, ulAttribute, pBuffer, cbBuffer);
+	return set_context("SetContextAttributesW", phContext, ulAttribute, pBuffer, cbBuffer, 1);
 }
 
 SECURITY_STATUS SEC_ENTRY QueryContextAttributesA(PCtxtHandle phContext, ULONG ulAttribute,

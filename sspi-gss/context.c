@@ -300,6 +300,15 @@ static SECURITY_STATUS step_impl(const struct step *st, struct sg_cred *given, s
 			return sz;
 		}
 		ctx->established = 1;
+		if (SG_TRACING() && ctx->pkg->ops->chosen != NULL) {
+			const struct sg_package *chosen = ctx->pkg->ops->chosen(ctx);
+
+			/* What a negotiating package settled on, for whoever
+			 * reads the trace to know which protocol ran. */
+			sg_trace_note("%s: the %s's context is established with %s",
+				      ctx->pkg->name, ctx->initiator ? "client" : "server",
+				      chosen ? chosen->name : "?");
+		}
 	}
 	if (first) {
 		SECURITY_STATUS h = sg_handle_new(SG_HANDLE_CONTEXT, &ctx->obj, st->new_handle);

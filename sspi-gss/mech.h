@@ -158,6 +158,10 @@ struct sg_mech_ops {
 	/* Acceptor: the client's delegated credential (borrowed), or
 	 * GSS_C_NO_CREDENTIAL. NULL operation: ctx->delegated. */
 	gss_cred_id_t (*delegated)(struct sg_ctx *ctx);
+	/* NTLM's workstation name (WinPR's SECPKG_ATTR_AUTH_NTLM_HOSTNAME):
+	 * set != NULL sets it (client, before the AUTHENTICATE), else *get
+	 * gets a malloc'ed copy or NULL; NULL operation: no such name. */
+	SECURITY_STATUS (*workstation)(struct sg_ctx *ctx, const char *set, char **get);
 	/* AddCredentials: sub (a credential of another package, not behind a
 	 * handle) joins cred, which owns it on SEC_E_OK; NULL operation: the
 	 * package's credentials take nothing added. */

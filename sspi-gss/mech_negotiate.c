@@ -951,6 +951,18 @@ static SECURITY_STATUS nego_localname(struct sg_ctx *ctx, char **local)
 	FORWARD(localname)(sub, local);
 }
 
+/* The NTLM sub-context's workstation name; the mechanism may still be
+ * undecided when a client sets it, so it goes to the context in use. */
+static SECURITY_STATUS nego_workstation(struct sg_ctx *ctx, const char *set, char **get)
+{
+	struct nego_state *n = ctx->mech;
+	struct sg_ctx *sub = n != NULL ? n->sub : NULL;
+
+	if (sub == NULL || sub->pkg->ops->workstation == NULL)
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	return sub->pkg->ops->workstation(sub, set, get);
+}
+
 /* The Kerberos sub-context's delegated credential, if it got one. */
 static gss_cred_id_t nego_delegated(struct sg_ctx *ctx)
 {
@@ -1013,6 +1025,7 @@ const struct sg_mech_ops sg_mech_negotiate_ops = {
 	.names = nego_names,
 	.localname = nego_localname,
 	.delegated = nego_delegated,
+	.workstation = nego_workstation,
 	.cred_name = nego_cred_name,
 	.key_info = nego_key_info,
 	.authority = nego_authority,

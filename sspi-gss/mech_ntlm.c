@@ -90,6 +90,9 @@ struct ntlm_state {
 	char *kdc_domain;     /* ...and the domain its CHALLENGE named */
 	int no_session;      /* authenticated without a session key (KDC) */
 	char *server;        /* initiator: the target; acceptor: our host name */
+	/* The client's workstation name: ours as sent (initiator; the caller
+	 * may set it before the AUTHENTICATE), or the client's as received. */
+	char *workstation;
 	uint32_t required;   /* initiator: NEGOTIATE flags the caller's request needs */
 	struct epa_settings epa; /* acceptor: the credential's, copied */
 	uint8_t exported[16];
@@ -330,6 +333,7 @@ static void state_free(struct ntlm_state *n)
 	free(n->user_file);
 	free(n->server);
 	free(n->kdc_domain);
+	free(n->workstation);
 	epa_clear(&n->epa);
 	ntlm_kdc_free(n->kdc);
 	ntlm_session_wipe(&n->session);
@@ -455,7 +459,7 @@ static SECURITY_STATUS client_second(struct ntlm_state *n, gss_buffer_t in,
 	}
 	n->flags &= ch.flags;
 	n->challenge = malloc(in->length);
-	ws = host_name(1);
+	ws = n->workstation != NULL ? strdup(n->workstation) : host_name(1);
 	if (n->challenge == NULL || ws == NULL) {
 		free(ws);
 		return SEC_E_INSUFFICIENT_MEMORY;
@@ -483,7 +487,8 @@ static SECURITY_STATUS client_second(struct ntlm_state *n, gss_buffer_t in,
 	ci.spn = n->server;
 	ci.version = our_version;
 	s = ntlm_client_authenticate(&ci, &msg, &len, n->exported);
-	free(ws);
+	free(n->workstation);
+	n->workstation = ws;
 	sg_wipe(key, sizeof(key));
 	sg_wipe(n->nt_hash, sizeof(n->nt_hash));
 	if (s != SEC_E_OK)
@@ -846,7 +851,8 @@ static SECURITY_STATUS server_second(struct sg_ctx *ctx, struct ntlm_state *n, g
 	memcpy(n->exported, r.exported, 16);
 	n->user = r.auth_user;
 	n->domain = r.auth_domain;
-	r.auth_user = r.auth_domain = NULL;
+	n->workstation = r.workstation;
+	r.auth_user = r.auth_domain = r.workstation = NULL;
 	ntlm_server_result_clear(&r);
 	ntlm_session_init(&n->session, n->flags, n->exported, 0);
 	n->leg = LEG_DONE;
@@ -1196,6 +1202,33 @@ static SECURITY_STATUS ntlm_localname(struct sg_ctx *ctx, char **local)
 	return *local != NULL ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
 }
 
+/* FreeRDP WinPR's SECPKG_ATTR_AUTH_NTLM_HOSTNAME: read (NULL until the
+ * AUTHENTICATE is made or received), and set by a client before it makes
+ * the AUTHENTICATE. */
+static SECURITY_STATUS ntlm_workstation(struct sg_ctx *ctx, const char *set, char **get)
+{
+	struct ntlm_state *n = ctx->mech;
+
+	if (n == NULL)
+		return SEC_E_INVALID_HANDLE;
+	if (set != NULL) {
+		char *copy;
+
+		if (!ctx->initiator || n->leg == LEG_DONE)
+			return SEC_E_INVALID_HANDLE;
+		copy = strdup(set);
+		if (copy == NULL)
+			return SEC_E_INSUFFICIENT_MEMORY;
+		free(n->workstation);
+		n->workstation = copy;
+		return SEC_E_OK;
+	}
+	*get = n->workstation != NULL && n->leg == LEG_DONE ? strdup(n->workstation) : NULL;
+	return n->workstation != NULL && n->leg == LEG_DONE && *get == NULL
+		       ? SEC_E_INSUFFICIENT_MEMORY
+		       : SEC_E_OK;
+}
+
 static SECURITY_STATUS ntlm_cred_name(struct sg_cred *cred, char **name)
 {
 	struct ntlm_cred *c = cred->mech;
@@ -1260,6 +1293,7 @@ const struct sg_mech_ops sg_mech_ntlm_ops = {
 	.verify_mic = ntlm_verify_mic,
 	.names = ntlm_names,
 	.localname = ntlm_localname,
+	.workstation = ntlm_workstation,
 	.cred_name = ntlm_cred_name,
 	.key_info = ntlm_key_info,
 	.authority = ntlm_authority,

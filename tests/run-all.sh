@@ -39,6 +39,9 @@ setup() {
 	fi && meson compile -C "$dir" >/dev/null
 }
 
+freerdp3_src=${SSPI_GSS_FREERDP3_SRC:-/var/tmp/sspi-gss-freerdp3/src}
+[ -f "$freerdp3_src/CMakeLists.txt" ] ||
+	echo "skipped: no FreeRDP 3 source at $freerdp3_src (tests/freerdp3-check.sh, docs/porting.md)"
 if setup build-test; then
 	run "Check suites" meson test -C build-test --print-errorlogs
 	run "Check suites under valgrind" meson test -C build-test --setup valgrind --no-suite script --print-errorlogs

@@ -692,6 +692,71 @@ static SECURITY_STATUS acquire_with_file(ULONG use, const char *file, unsigned i
 	return AcquireCredentialsHandleA(NULL, "NTLM", use, NULL, &db, NULL, NULL, cred, &t);
 }
 
+/* FreeRDP WinPR's workstation-name attributes (sspi-gss.h): the client
+ * sets the name before its AUTHENTICATE, both sides read it after, as
+ * FreeRDP 3 does. */
+START_TEST(winpr_hostname_attributes)
+{
+	CredHandle c, sv;
+	CtxtHandle cctx, sctx;
+	SecBuffer ob = {0, SECBUFFER_TOKEN, NULL}, ib, sb = {0, SECBUFFER_TOKEN, NULL};
+	SecBufferDesc out = {SECBUFFER_VERSION, 1, &ob}, in = {SECBUFFER_VERSION, 1, &ib};
+	SecBufferDesc sout = {SECBUFFER_VERSION, 1, &sb};
+	ULONG attrs, len = 0;
+	TimeStamp exp;
+	char name[64];
+	SEC_WCHAR wname[64];
+
+	ck_status(acquire_ntlm("alice", "SSPI", "Alice-Pass-1", &c), SEC_E_OK);
+	acquire_ntlm_server(&sv);
+	ck_status(InitializeSecurityContextA(&c, NULL, "HTTP/server.example",
+					     NREQ | ISC_REQ_ALLOCATE_MEMORY, 0, 0, NULL, 0, &cctx,
+					     &out, &attrs, &exp),
+		  SEC_I_CONTINUE_NEEDED);
+	/* Not yet known: the AUTHENTICATE carries it. */
+	ck_status(QueryContextAttributesA(&cctx, SSPI_GSS_ATTR_WINPR_AUTH_NTLM_HOSTNAME_LEN, &len),
+		  SEC_E_INVALID_HANDLE);
+	ck_status(SetContextAttributesA(&cctx, SSPI_GSS_ATTR_WINPR_AUTH_NTLM_HOSTNAME, "RDPBOX", 6),
+		  SEC_E_OK);
+	ib = ob;
+	ck_status(AcceptSecurityContext(&sv, NULL, &in, ASC_REQ_ALLOCATE_MEMORY, 0, &sctx, &sout,
+					&attrs, &exp),
+		  SEC_I_CONTINUE_NEEDED);
+	FreeContextBuffer(ib.pvBuffer);
+	ib = sb;
+	ob = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
+	ck_status(InitializeSecurityContextA(&c, &cctx, "HTTP/server.example",
+					     NREQ | ISC_REQ_ALLOCATE_MEMORY, 0, 0, &in, 0, &cctx,
+					     &out, &attrs, &exp),
+		  SEC_E_OK);
+	FreeContextBuffer(ib.pvBuffer);
+	ck_status(accept_token(&sv, &sctx, &sctx, ob.pvBuffer, ob.cbBuffer), SEC_E_OK);
+	FreeContextBuffer(ob.pvBuffer);
+	for (int side = 0; side < 2; side++) {
+		CtxtHandle *h = side ? &sctx : &cctx;
+
+		ck_status(QueryContextAttributesA(h, SSPI_GSS_ATTR_WINPR_AUTH_NTLM_HOSTNAME_LEN, &len),
+			  SEC_E_OK);
+		ck_assert_uint_eq(len, 12); /* UTF-16 bytes */
+		memset(name, 0, sizeof(name));
+		ck_status(QueryContextAttributesA(h, SSPI_GSS_ATTR_WINPR_AUTH_NTLM_HOSTNAME, name),
+			  SEC_E_OK);
+		ck_assert_str_eq(name, "RDPBOX");
+		memset(wname, 0, sizeof(wname));
+		ck_status(QueryContextAttributesW(h, SSPI_GSS_ATTR_WINPR_AUTH_NTLM_HOSTNAME, wname),
+			  SEC_E_OK);
+		ck_assert(memcmp(wname, u"RDPBOX", 12) == 0 && wname[6] == 0);
+	}
+	/* Once the AUTHENTICATE is gone, the name is no longer the client's to set. */
+	ck_status(SetContextAttributesA(&cctx, SSPI_GSS_ATTR_WINPR_AUTH_NTLM_HOSTNAME, "X", 1),
+		  SEC_E_INVALID_HANDLE);
+	DeleteSecurityContext(&cctx);
+	DeleteSecurityContext(&sctx);
+	FreeCredentialsHandle(&c);
+	FreeCredentialsHandle(&sv);
+}
+END_TEST
+
 START_TEST(user_file_per_credential)
 {
 	char only_bob[64] = "/tmp/sspi-gss-ntlm-bob-XXXXXX";
@@ -983,6 +1048,7 @@ static Suite *ntlm_suite(void)
 	tcase_add_test(t, default_identity_is_not_the_acceptors);
 	tcase_add_test(t, man_in_the_middle_cannot_downgrade);
 	tcase_add_test(t, delete_while_sealing);
+	tcase_add_test(t, winpr_hostname_attributes);
 	tcase_set_timeout(t, 60);
 	suite_add_tcase(s, t);
 	return s;
