@@ -22,9 +22,11 @@
 #include <openssl/rand.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "status.h"
+#include "strings.h"
 
 static int is_wide(ULONG flags, int wide_default)
 {
@@ -146,6 +148,34 @@ SECURITY_STATUS sg_authid_read(const void *opaque, int wide_default, struct sg_a
 	    (v->password == NULL && v->password_len) || (v->packages == NULL && v->packages_len))
 		return SEC_E_INVALID_PARAMETER;
 	return SEC_E_OK;
+}
+
+SECURITY_STATUS sg_authid_string(const struct sg_authid *v, const void *s, ULONG len,
+				 int password, int until_nul, char **out)
+{
+	size_t unit = v->wide ? sizeof(SEC_WCHAR) : 1, bytes = (size_t)len * unit, n = len;
+	SECURITY_STATUS st = SEC_E_OK;
+	unsigned char *copy;
+
+	*out = NULL;
+	if (s == NULL)
+		return SEC_E_OK;
+	/* A copy: the caller's memory is read once, and decrypted only here. */
+	copy = malloc(bytes ? bytes : 1);
+	if (copy == NULL)
+		return SEC_E_INSUFFICIENT_MEMORY;
+	memcpy(copy, s, bytes);
+	if (password && sg_authid_encrypted(v))
+		st = sg_authid_crypt(copy, bytes);
+	if (until_nul)
+		for (n = 0; n < len && (v->wide ? ((SEC_WCHAR *)(void *)copy)[n] : copy[n]) != 0; n++)
+			;
+	if (st == SEC_E_OK)
+		st = v->wide ? sg_utf16_to_cstr((SEC_WCHAR *)(void *)copy, n, out)
+			     : sg_utf8_to_cstr((char *)copy, n, out);
+	sg_wipe(copy, bytes);
+	free(copy);
+	return st;
 }
 
 int sg_authid_encrypted(const struct sg_authid *v)

@@ -31,6 +31,14 @@ struct sg_authid {
  * SEC_E_INVALID_PARAMETER for anything malformed. */
 SECURITY_STATUS sg_authid_read(const void *opaque, int wide_default, struct sg_authid *v);
 
+/* One string of the identity (one of v's pointers, with its length) as a
+ * malloc'ed UTF-8 C string, NULL when absent. For the password of a
+ * protected identity the clear text is opened in a copy, wiped after.
+ * until_nul: a NUL ends the string (a password SspiZeroAuthIdentity wiped
+ * reads as empty); otherwise a NUL inside is refused, never cut short. */
+SECURITY_STATUS sg_authid_string(const struct sg_authid *v, const void *s, ULONG len,
+				 int password, int until_nul, char **out);
+
 /* True when the identity's password is protected in memory
  * (SspiEncryptAuthIdentity). */
 int sg_authid_encrypted(const struct sg_authid *v);

@@ -12,33 +12,6 @@
 #include "authid.h"
 #include "strings.h"
 
-/* One string of an identity in UTF-8: A bytes or UTF-16 as the identity
- * says; the password of a protected identity (SspiEncryptAuthIdentity) is
- * opened in a copy, wiped after. NULL stays NULL. */
-static SECURITY_STATUS take_string(const struct sg_authid *v, const void *s, ULONG len,
-				   int password, char **out)
-{
-	size_t bytes = (size_t)len * (v->wide ? sizeof(SEC_WCHAR) : 1);
-	SECURITY_STATUS st;
-	void *copy;
-
-	*out = NULL;
-	if (s == NULL)
-		return SEC_E_OK;
-	if (!(password && sg_authid_encrypted(v)))
-		return v->wide ? sg_utf16_to_cstr(s, len, out) : sg_utf8_to_cstr(s, len, out);
-	copy = malloc(bytes ? bytes : 1);
-	if (copy == NULL)
-		return SEC_E_INSUFFICIENT_MEMORY;
-	memcpy(copy, s, bytes);
-	st = sg_authid_crypt(copy, bytes);
-	if (st == SEC_E_OK)
-		st = v->wide ? sg_utf16_to_cstr(copy, len, out) : sg_utf8_to_cstr(copy, len, out);
-	sg_wipe(copy, bytes);
-	free(copy);
-	return st;
-}
-
 SECURITY_STATUS sg_identity_parse(const void *auth_data, int wide, struct sg_identity *id)
 {
 	const ULONG *head = auth_data;
@@ -65,13 +38,14 @@ SECURITY_STATUS sg_identity_parse(const void *auth_data, int wide, struct sg_ide
 	s = sg_authid_read(auth_data, wide, &v);
 	if (s != SEC_E_OK)
 		return s;
-	s = take_string(&v, v.user, v.user_len, 0, &id->user);
+	/* No string is cut short at a NUL: one inside is refused. */
+	s = sg_authid_string(&v, v.user, v.user_len, 0, 0, &id->user);
 	if (s == SEC_E_OK)
-		s = take_string(&v, v.domain, v.domain_len, 0, &id->domain);
+		s = sg_authid_string(&v, v.domain, v.domain_len, 0, 0, &id->domain);
 	if (s == SEC_E_OK)
-		s = take_string(&v, v.password, v.password_len, 1, &id->password);
+		s = sg_authid_string(&v, v.password, v.password_len, 1, 0, &id->password);
 	if (s == SEC_E_OK)
-		s = take_string(&v, v.packages, v.packages_len, 0, &id->package_list);
+		s = sg_authid_string(&v, v.packages, v.packages_len, 0, 0, &id->package_list);
 	if (s != SEC_E_OK)
 		sg_identity_clear(id);
 	return s;

@@ -51,37 +51,12 @@ static size_t unit(int wide)
 	return wide ? sizeof(SEC_WCHAR) : 1;
 }
 
-/* A string of an identity in UTF-8 (NULL when absent), decrypted when it
- * is the password of a protected identity. */
+/* A string of an identity in UTF-8, as the helpers read it: a password
+ * ends at a NUL (SspiZeroAuthIdentity leaves one). */
 static SECURITY_STATUS field_utf8(const struct sg_authid *v, const void *s, ULONG len,
 				  int is_password, char **out)
 {
-	SECURITY_STATUS st = SEC_E_OK;
-	unsigned char *copy;
-	size_t bytes = len * unit(v->wide), n = 0;
-
-	*out = NULL;
-	if (s == NULL)
-		return SEC_E_OK;
-	copy = malloc(bytes ? bytes : 1);
-	if (copy == NULL)
-		return SEC_E_INSUFFICIENT_MEMORY;
-	memcpy(copy, s, bytes);
-	if (is_password && sg_authid_encrypted(v))
-		st = sg_authid_crypt(copy, bytes);
-	/* A password SspiZeroAuthIdentity wiped keeps its length: it is the
-	 * empty string, as on Windows. */
-	if (is_password)
-		while (n < len && (v->wide ? ((SEC_WCHAR *)(void *)copy)[n] : copy[n]) != 0)
-			n++;
-	else
-		n = len;
-	if (st == SEC_E_OK)
-		st = v->wide ? sg_utf16_to_cstr((SEC_WCHAR *)(void *)copy, n, out)
-			     : sg_utf8_to_cstr((char *)copy, n, out);
-	sg_wipe(copy, bytes);
-	free(copy);
-	return st;
+	return sg_authid_string(v, s, len, is_password, is_password, out);
 }
 
 /* An identity's strings, all in UTF-8, wiped by strings_clear. */
