@@ -160,6 +160,8 @@ SECURITY_STATUS sg_buffer_string(const char *s, int wide, void **out)
 		*out = sg_buffer_alloc((n + 1) * sizeof(SEC_WCHAR));
 		if (*out != NULL)
 			memcpy(*out, w, (n + 1) * sizeof(SEC_WCHAR));
+		/* The string may be a password (the identity helpers). */
+		sg_wipe(w, (n + 1) * sizeof(SEC_WCHAR));
 		free(w);
 	} else {
 		*out = sg_buffer_alloc(strlen(s) + 1);

@@ -138,28 +138,14 @@ static SECURITY_STATUS make_ex(int wide, const struct piece p[4], ULONG flags, v
 	return SEC_E_OK;
 }
 
-/* A library block holding s as UTF-16 with a NUL. */
+/* A library block holding s as UTF-16 with a NUL (NULL for NULL). */
 static SECURITY_STATUS wide_copy(const char *s, PCWSTR *out)
 {
-	SEC_WCHAR *w = NULL, *block;
-	size_t n = 0;
-	SECURITY_STATUS st;
+	void *block = NULL;
+	SECURITY_STATUS st = sg_buffer_string(s, 1, &block);
 
-	*out = NULL;
-	if (s == NULL)
-		return SEC_E_OK;
-	st = sg_utf8_to_utf16(s, strlen(s), &w, &n);
-	if (st != SEC_E_OK)
-		return st;
-	block = sg_buffer_alloc((n + 1) * sizeof(SEC_WCHAR));
-	if (block != NULL)
-		memcpy(block, w, n * sizeof(SEC_WCHAR));
-	sg_wipe(w, n * sizeof(SEC_WCHAR));
-	free(w);
-	if (block == NULL)
-		return SEC_E_INSUFFICIENT_MEMORY;
 	*out = block;
-	return SEC_E_OK;
+	return st;
 }
 
 static size_t wlen(PCWSTR s)
