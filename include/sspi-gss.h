@@ -132,6 +132,31 @@ typedef struct _SSPI_GSS_EXTENDED_PROTECTION {
 #define SSPI_GSS_ATTR_WINPR_AUTH_NTLM_HOSTNAME 1108u
 #define SSPI_GSS_ATTR_WINPR_AUTH_NTLM_HOSTNAME_LEN 1109u
 
+/* The client as its Active Directory domain knows it (docs/active-directory.md):
+ * from the PAC of its Kerberos ticket (checked with the service's key, and
+ * with the domain's krbtgt key when SSPI_GSS_PAC_KDC_KEYTAB names a keytab
+ * holding it) or from the domain's answer to an NTLM logon through winbind.
+ * QueryContextAttributesA/W(server context, SSPI_GSS_ATTR_LOGON_INFO, &p)
+ * with p a PSSPI_GSS_LOGON_INFO: p gets one block (strings UTF-8 in the A
+ * and the W call) that FreeContextBuffer frees. SEC_E_UNSUPPORTED_FUNCTION
+ * when the context has none (a plain Kerberos realm, the NTLM user file),
+ * SEC_E_INVALID_HANDLE before the context is established. With logon
+ * information SECPKG_ATTR_NAMES is Domain\Account, as on a Windows server. */
+#define SSPI_GSS_ATTR_LOGON_INFO 0x53470200u
+typedef struct _SSPI_GSS_LOGON_INFO {
+	char *Domain;          /* the NetBIOS domain: ADSSPI */
+	char *Account;         /* the account name: alice */
+	char *DnsDomain;       /* ad.sspi.test, or NULL */
+	char *Upn;             /* alice@ad.sspi.test, or NULL */
+	char *UserSid;         /* S-1-5-21-...-1103 */
+	char *PrimaryGroupSid; /* S-1-5-21-...-513 */
+	unsigned int GroupCount;
+	char **GroupSids;               /* every group, the primary one included */
+	unsigned int *GroupAttributes;  /* SE_GROUP_* of each */
+	char *Source;                   /* "PAC" or "winbind" */
+	unsigned int KdcSignatureChecked; /* PAC: the KDC's signature was checked too */
+} SSPI_GSS_LOGON_INFO, *PSSPI_GSS_LOGON_INFO;
+
 /* Access tokens (QuerySecurityContextToken). On Windows the token is a
  * kernel handle read with GetTokenInformation and closed with CloseHandle;
  * here it describes the client as a local Unix account and is read and
@@ -145,6 +170,11 @@ typedef struct _SSPI_GSS_TOKEN_INFORMATION {
 	unsigned int GroupCount; /* supplementary groups, the primary one included */
 	unsigned int *Groups;
 	unsigned int Delegated;  /* nonzero: the client delegated its credentials */
+	/* The client's SIDs when its domain gave them (SSPI_GSS_ATTR_LOGON_INFO),
+	 * else NULL and 0. */
+	char *UserSid;
+	unsigned int GroupSidCount;
+	char **GroupSids;
 } SSPI_GSS_TOKEN_INFORMATION, *PSSPI_GSS_TOKEN_INFORMATION;
 
 /* *Info gets one block (FreeContextBuffer frees it, strings and groups

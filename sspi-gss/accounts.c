@@ -161,7 +161,7 @@ SECURITY_STATUS sg_account_of(struct sg_ctx *ctx, struct sg_account *acct)
 				  "a client's context has no client to impersonate");
 		return SEC_E_NO_IMPERSONATION;
 	}
-	s = ctx->pkg->ops->names(ctx, &acct->client, &server);
+	s = sg_ctx_names(ctx, &acct->client, &server);
 	free(server);
 	if (s == SEC_E_OK && acct->client == NULL) {
 		sg_last_error_set(SEC_E_NO_IMPERSONATION, "the client has no name");

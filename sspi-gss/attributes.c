@@ -18,7 +18,10 @@ static SECURITY_STATUS names(struct sg_ctx *ctx, ULONG attribute, void *buffer, 
 	void *c = NULL, *s = NULL;
 	SECURITY_STATUS st;
 
-	st = ctx->pkg->ops->names(ctx, &client, &server);
+	/* NAMES: DOMAIN\user for a client its domain described (logon.c);
+	 * NATIVE_NAMES: the package's own names, the principals. */
+	st = attribute == SECPKG_ATTR_NAMES ? sg_ctx_names(ctx, &client, &server)
+					    : ctx->pkg->ops->names(ctx, &client, &server);
 	if (st == SEC_E_OK)
 		st = sg_buffer_string(client, wide, &c);
 	if (st == SEC_E_OK && attribute == SECPKG_ATTR_NATIVE_NAMES)
@@ -232,6 +235,8 @@ static SECURITY_STATUS query(struct sg_ctx *ctx, ULONG attribute, void *buffer, 
 		return names(ctx, attribute, buffer, wide);
 	case SECPKG_ATTR_SESSION_KEY:
 		return session_key(ctx, buffer);
+	case SSPI_GSS_ATTR_LOGON_INFO:
+		return sg_logon_query(ctx, buffer);
 	case SECPKG_ATTR_KEY_INFO:
 		return key_info(ctx, buffer, wide);
 	case SECPKG_ATTR_AUTHORITY:
@@ -299,6 +304,8 @@ static size_t attribute_size(ULONG attribute)
 		return sizeof(SecPkgContext_Lifespan);
 	case SSPI_GSS_ATTR_WINPR_AUTH_NTLM_HOSTNAME_LEN:
 		return sizeof(ULONG);
+	case SSPI_GSS_ATTR_LOGON_INFO:
+		return sizeof(PSSPI_GSS_LOGON_INFO);
 	default:
 		return 0;
 	}

@@ -57,6 +57,7 @@ void sg_ctx_free(struct sg_ctx *ctx)
 		ctx->pkg->ops->release_ctx(ctx);
 	gss_release_buffer(&minor, &ctx->pending);
 	gss_release_cred(&minor, &ctx->delegated);
+	sg_logon_free(ctx->logon);
 	free(ctx->target);
 	sg_cred_put(ctx->cred);
 	pthread_mutex_destroy(&ctx->lock);

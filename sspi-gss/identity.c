@@ -4,12 +4,14 @@
  */
 #include "identity.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sspi-gss.h>
 
 #include "authid.h"
+#include "domain.h"
 #include "strings.h"
 
 SECURITY_STATUS sg_identity_parse(const void *auth_data, int wide, struct sg_identity *id)
@@ -73,6 +75,36 @@ SECURITY_STATUS sg_identity_principal(const struct sg_identity *id, char **princ
 	ulen = strlen(user);
 	if (ulen == 0)
 		return SEC_E_UNKNOWN_CREDENTIALS;
+	if (domain == NULL && strchr(user, '@') != NULL) {
+		/* A UPN, alice@ad.example.com: its suffix is the DNS domain,
+		 * the realm in capitals (Windows canonicalizes the same way). */
+		const char *at = strrchr(user, '@');
+
+		ulen = (size_t)(at - user);
+		domain = at + 1;
+		dlen = strlen(domain);
+	}
+	if (domain != NULL && dlen != 0) {
+		/* DOMAIN as Windows programs give it: NetBIOS (ADSSPI) or DNS
+		 * (ad.example.com); the realm is the domain's answer (domain.c). */
+		char *name = strndup(domain, dlen), *realm;
+
+		if (name == NULL)
+			return SEC_E_INSUFFICIENT_MEMORY;
+		realm = sg_domain_realm(name);
+		free(name);
+		if (realm != NULL) {
+			p = malloc(ulen + 1 + strlen(realm) + 1);
+			if (p == NULL) {
+				free(realm);
+				return SEC_E_INSUFFICIENT_MEMORY;
+			}
+			sprintf(p, "%.*s@%s", (int)ulen, user, realm);
+			free(realm);
+			*principal = p;
+			return SEC_E_OK;
+		}
+	}
 	p = malloc(ulen + 1 + dlen + 1);
 	if (p == NULL)
 		return SEC_E_INSUFFICIENT_MEMORY;

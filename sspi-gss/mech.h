@@ -15,6 +15,7 @@
 #include <sspi.h>
 
 #include "handles.h"
+#include "logon.h"
 #include "packages.h"
 
 /* A parsed SEC_WINNT_AUTH_IDENTITY*, in UTF-8. Secrets are wiped on free. */
@@ -65,6 +66,9 @@ struct sg_ctx {
 	/* Acceptor: the credential the client delegated (ISC_REQ_DELEGATE),
 	 * released with the context. */
 	gss_cred_id_t delegated;
+	/* Acceptor: who the client is in its domain (PAC, winbind), or NULL;
+	 * freed with the context. */
+	struct sg_logon *logon;
 	/* Windows lets one thread encrypt while another decrypts on the same
 	 * context. Heimdal's krb5 context shares one krb5_crypto (with its
 	 * cipher state) between both directions and does not lock it, so the
@@ -166,6 +170,9 @@ struct sg_mech_ops {
 	 * handle) joins cred, which owns it on SEC_E_OK; NULL operation: the
 	 * package's credentials take nothing added. */
 	SECURITY_STATUS (*add)(struct sg_cred *cred, struct sg_cred *sub);
+	/* Acceptor: the logon information (borrowed); NULL operation:
+	 * ctx->logon. */
+	const struct sg_logon *(*logon)(struct sg_ctx *ctx);
 	/* Extended protection of an inbound credential; NULL: not taken. */
 	SECURITY_STATUS (*set_epa)(struct sg_cred *cred, const struct sg_epa *epa);
 	/* Serialises the mechanism state into token (gss_release_buffer);

@@ -12,6 +12,7 @@
 
 #include "impersonate.h"
 #include "mech.h"
+#include "pac.h"
 #include "names.h"
 #include "status.h"
 #include "strings.h"
@@ -152,6 +153,15 @@ static SECURITY_STATUS krb5_accept(struct sg_ctx *ctx, struct sg_cred *cred, gss
 		/* Kept for impersonation (AcquireCredentialsHandle as the client). */
 		gss_release_cred(&ignored, &ctx->delegated);
 		ctx->delegated = delegated;
+	}
+	if (major == GSS_S_COMPLETE) {
+		/* A ticket from an Active Directory KDC carries the client's
+		 * logon information; checked before the context counts as
+		 * established, so a forged PAC refuses the client. */
+		SECURITY_STATUS s = sg_pac_check(ctx->gss, &ctx->logon);
+
+		if (s != SEC_E_OK)
+			return s;
 	}
 	return sg_status_from_gss(major, minor);
 }

@@ -963,6 +963,14 @@ static SECURITY_STATUS nego_workstation(struct sg_ctx *ctx, const char *set, cha
 	return sub->pkg->ops->workstation(sub, set, get);
 }
 
+/* The sub-context's logon information (a PAC, winbind's answer). */
+static const struct sg_logon *nego_logon(struct sg_ctx *ctx)
+{
+	struct sg_ctx *sub = sub_of(ctx);
+
+	return sub != NULL ? sg_ctx_logon(sub) : NULL;
+}
+
 /* The Kerberos sub-context's delegated credential, if it got one. */
 static gss_cred_id_t nego_delegated(struct sg_ctx *ctx)
 {
@@ -1025,6 +1033,7 @@ const struct sg_mech_ops sg_mech_negotiate_ops = {
 	.names = nego_names,
 	.localname = nego_localname,
 	.delegated = nego_delegated,
+	.logon = nego_logon,
 	.workstation = nego_workstation,
 	.cred_name = nego_cred_name,
 	.key_info = nego_key_info,

@@ -204,8 +204,11 @@ export SSPI_GSS_AD_KRBTGT_KEYTAB="$dir/krbtgt.keytab"
 export SSPI_GSS_AD_SMBCONF="$smbconf"
 export SSPI_GSS_AD_SAMBA_PID="$samba_pid"
 export KRB5CCNAME=FILE:$dir/test.ccache
+export SSPI_GSS_PAC_KDC_KEYTAB="$dir/krbtgt.keytab"
+export KRB5_KTNAME="FILE:$dir/http.keytab"
 rc=0
-"$@" || rc=$?
+# shellcheck disable=SC2086
+${SSPI_GSS_AD_WRAPPER:-} "$@" || rc=$?
 stop_dc
 trap - EXIT INT TERM
 exit "$rc"
