@@ -72,8 +72,8 @@ SSPI_GSS_API const char *SspiGssGetLastErrorText(void);
 /* Per-credential NTLM user database, passed as pAuthData to
  * AcquireCredentialsHandleA/W for the NTLM or Negotiate package (either
  * direction) in place of the environment: UserFile replaces
- * NTLM_USER_FILE, KdcCcache NTLM_ACCEPTOR_CCACHE (docs/ntlm.md). Either may
- * be NULL. Paths are bytes (UTF-8) in both the A and the W call; Version
+ * NTLM_USER_FILE, KdcCcache NTLM_ACCEPTOR_CCACHE, the WINBIND flag
+ * SSPI_GSS_NTLM_BACKEND=winbind (docs/ntlm.md). Either may be NULL. Paths are bytes (UTF-8) in both the A and the W call; Version
  * and Length must be as below, so that it cannot be mistaken for a
  * SEC_WINNT_AUTH_IDENTITY. */
 #define SSPI_GSS_NTLM_DATABASE_VERSION 0x53470001u
@@ -82,7 +82,13 @@ typedef struct _SSPI_GSS_NTLM_DATABASE {
 	unsigned int Length;  /* sizeof(SSPI_GSS_NTLM_DATABASE) */
 	const char *UserFile;
 	const char *KdcCcache;
+	/* SSPI_GSS_NTLM_DATABASE_WINBIND: the domain controller checks logons
+	 * through Samba's winbind (docs/active-directory.md); UserFile and
+	 * KdcCcache are then NULL. Callers built before this field existed
+	 * pass the shorter Length, which is still taken. */
+	unsigned int Flags;
 } SSPI_GSS_NTLM_DATABASE;
+#define SSPI_GSS_NTLM_DATABASE_WINBIND 0x1u
 
 /* Extended protection (relay protection) of an inbound NTLM or Negotiate
  * credential, set with SetCredentialsAttributesA/W(cred,

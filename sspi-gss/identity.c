@@ -4,6 +4,7 @@
  */
 #include "identity.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +27,14 @@ SECURITY_STATUS sg_identity_parse(const void *auth_data, int wide, struct sg_ide
 	if (head[0] == SSPI_GSS_NTLM_DATABASE_VERSION) {
 		const SSPI_GSS_NTLM_DATABASE *db = auth_data;
 
-		if (head[1] != sizeof(*db))
+		if (head[1] != sizeof(*db) &&
+		    head[1] != offsetof(SSPI_GSS_NTLM_DATABASE, Flags)) /* before Flags */
 			return SEC_E_INVALID_PARAMETER;
+		if (head[1] == sizeof(*db)) {
+			if (db->Flags & ~SSPI_GSS_NTLM_DATABASE_WINBIND)
+				return SEC_E_INVALID_PARAMETER;
+			id->ntlm_winbind = (db->Flags & SSPI_GSS_NTLM_DATABASE_WINBIND) != 0;
+		}
 		if ((db->UserFile != NULL && (id->ntlm_user_file = strdup(db->UserFile)) == NULL) ||
 		    (db->KdcCcache != NULL &&
 		     (id->ntlm_kdc_ccache = strdup(db->KdcCcache)) == NULL)) {

@@ -27,6 +27,7 @@ struct sg_identity {
 	/* SSPI_GSS_NTLM_DATABASE: the NTLM user file or KDC ticket cache of
 	 * this credential, in place of the environment's. */
 	char *ntlm_user_file, *ntlm_kdc_ccache;
+	int ntlm_winbind; /* ...or the domain through winbind */
 };
 
 struct sg_cred {

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "domain.h"
 #include "mech.h"
 #include "ntlm/ntlm.h"
 #include "status.h"
@@ -67,6 +68,7 @@ struct ntlm_cred {
 	uint8_t nt_hash[16];
 	char *user_file; /* inbound: the database, fixed at acquire time */
 	char *kdc_ccache; /* inbound, no user file: the KDC backend's tickets */
+	int winbind;      /* inbound: the domain checks logons (winbind) */
 	/* Set at any time (SetCredentialsAttributes), read as each context
 	 * starts: under epa_lock. */
 	pthread_mutex_t epa_lock;
@@ -88,6 +90,8 @@ struct ntlm_state {
 	char *user_file;     /* acceptor */
 	struct ntlm_kdc *kdc; /* acceptor with the KDC backend */
 	char *kdc_domain;     /* ...and the domain its CHALLENGE named */
+	int winbind;          /* acceptor with the winbind backend */
+	struct sg_logon *logon; /* acceptor: the domain's answer (winbind) */
 	int no_session;      /* authenticated without a session key (KDC) */
 	char *server;        /* initiator: the target; acceptor: our host name */
 	/* The client's workstation name: ours as sent (initiator; the caller
@@ -268,23 +272,41 @@ static SECURITY_STATUS ntlm_acquire(struct sg_cred *cred, const char *principal,
 		 * environment's. */
 		const char *file = secure_getenv("NTLM_USER_FILE");
 		const char *kdc = secure_getenv("NTLM_ACCEPTOR_CCACHE");
+		const char *backend = secure_getenv("SSPI_GSS_NTLM_BACKEND");
+		int winbind = backend != NULL && strcmp(backend, "winbind") == 0;
 
-		if (id != NULL && (id->ntlm_user_file != NULL || id->ntlm_kdc_ccache != NULL)) {
+		if (id != NULL && (id->ntlm_user_file != NULL || id->ntlm_kdc_ccache != NULL ||
+				   id->ntlm_winbind)) {
 			file = id->ntlm_user_file;
 			kdc = id->ntlm_kdc_ccache;
+			winbind = id->ntlm_winbind;
 		}
 
-		if (file != NULL && file[0] != '\0') {
+		if (winbind) {
+			c->winbind = 1;
+		} else if (file != NULL && file[0] != '\0') {
 			if ((c->user_file = strdup(file)) == NULL)
 				s = SEC_E_INSUFFICIENT_MEMORY;
 		} else if (kdc != NULL && kdc[0] != '\0') {
 			if ((c->kdc_ccache = strdup(kdc)) == NULL)
 				s = SEC_E_INSUFFICIENT_MEMORY;
 		} else {
-			sg_last_error_set(SEC_E_NO_CREDENTIALS,
-					  "NTLM: no user database for the acceptor; set NTLM_USER_FILE "
-					  "(or NTLM_ACCEPTOR_CCACHE for the KDC)");
-			s = SEC_E_NO_CREDENTIALS;
+			/* Nothing configured: a machine in a domain checks logons
+			 * with its domain, as a Windows member server does. */
+			char *nb = NULL, *dns = NULL;
+			const char *why = NULL;
+
+			if (sg_domain_own(&nb, &dns, &why) == SEC_E_OK) {
+				c->winbind = 1;
+			} else {
+				sg_last_error_set(SEC_E_NO_CREDENTIALS,
+						  "NTLM: no user database for the acceptor; set "
+						  "NTLM_USER_FILE (or NTLM_ACCEPTOR_CCACHE for the KDC, or "
+						  "SSPI_GSS_NTLM_BACKEND=winbind for the domain)");
+				s = SEC_E_NO_CREDENTIALS;
+			}
+			free(nb);
+			free(dns);
 		}
 	}
 	epa_clear(&c->epa);
@@ -334,6 +356,7 @@ static void state_free(struct ntlm_state *n)
 	free(n->server);
 	free(n->kdc_domain);
 	free(n->workstation);
+	sg_logon_free(n->logon);
 	epa_clear(&n->epa);
 	ntlm_kdc_free(n->kdc);
 	ntlm_session_wipe(&n->session);
@@ -525,7 +548,10 @@ static SECURITY_STATUS ntlm_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 
 /* The CHALLENGE's target info: who we are (nb: our NetBIOS name), and the
  * time. */
-static uint8_t *server_target_info(const char *nb, size_t *len)
+/* Our target info: a stand-alone server is its own domain (domain_nb and
+ * domain_dns NULL); a member server names its domain. */
+static uint8_t *server_target_info(const char *nb, const char *domain_nb, const char *domain_dns,
+				   size_t *len)
 {
 	char *dns = host_name(0);
 	const char *dot = dns != NULL ? strchr(dns, '.') : NULL;
@@ -538,10 +564,9 @@ static uint8_t *server_target_info(const char *nb, size_t *len)
 
 	if (dns == NULL)
 		goto out;
-	/* A stand-alone server is its own domain. */
-	names[0] = nb;
+	names[0] = domain_nb != NULL ? domain_nb : nb;
 	names[1] = nb;
-	names[2] = dot != NULL ? dot + 1 : dns;
+	names[2] = domain_dns != NULL ? domain_dns : dot != NULL ? dot + 1 : dns;
 	names[3] = dns;
 	for (int i = 0; i < 4; i++) {
 		if (ntlm_string_to_wire(names[i], 1, &wire[i], &wlen[i]) != 0 || wlen[i] > 0xFFFF)
@@ -590,6 +615,33 @@ static SECURITY_STATUS kdc_challenge(struct ntlm_state *n, const char *ccache, u
 	return s;
 }
 
+/* The winbind backend's CHALLENGE contents: our own challenge, as a member
+ * server of the domain winbind serves (its names in the target info and as
+ * the target name, TARGET_TYPE_DOMAIN), asked of winbind as each context
+ * starts so a rejoined or renamed domain is seen. */
+static SECURITY_STATUS winbind_challenge(struct ntlm_state *n, uint8_t **ti, size_t *ti_len,
+					 uint8_t **name, size_t *name_len)
+{
+	char *nb = NULL, *dns = NULL;
+	const char *why = "";
+	SECURITY_STATUS s = sg_domain_own(&nb, &dns, &why);
+
+	if (s == SEC_E_NO_AUTHENTICATING_AUTHORITY)
+		sg_last_error_set(s, "NTLM: winbind does not answer: %s", why);
+	if (s != SEC_E_OK)
+		return s;
+	n->winbind = 1;
+	n->flags = (n->flags & ~NTLMSSP_TARGET_TYPE_SERVER) | NTLMSSP_TARGET_TYPE_DOMAIN;
+	*ti = server_target_info(n->server, nb, dns[0] != '\0' ? dns : NULL, ti_len);
+	if (*ti == NULL || ntlm_string_to_wire(nb, 1, name, name_len) != 0)
+		s = SEC_E_INSUFFICIENT_MEMORY;
+	else if (ntlm_random(n->server_challenge, 8) != 0)
+		s = SEC_E_INTERNAL_ERROR;
+	free(nb);
+	free(dns);
+	return s;
+}
+
 static SECURITY_STATUS server_first(struct sg_ctx *ctx, struct sg_cred *cred, gss_buffer_t in,
 				    gss_buffer_t out)
 {
@@ -601,7 +653,7 @@ static SECURITY_STATUS server_first(struct sg_ctx *ctx, struct sg_cred *cred, gs
 	size_t ti_len = 0, name_len = 0;
 	SECURITY_STATUS s;
 
-	if (c == NULL || (c->user_file == NULL && c->kdc_ccache == NULL))
+	if (c == NULL || (c->user_file == NULL && c->kdc_ccache == NULL && !c->winbind))
 		return SEC_E_NO_CREDENTIALS;
 	if (ntlm_decode_negotiate(in->value, in->length, &neg) != 0) {
 		sg_last_error_set(SEC_E_INVALID_TOKEN, "NTLM: the client's token is no NEGOTIATE");
@@ -633,9 +685,13 @@ static SECURITY_STATUS server_first(struct sg_ctx *ctx, struct sg_cred *cred, gs
 		s = kdc_challenge(n, c->kdc_ccache, neg.flags, &ti, &ti_len, &name, &name_len);
 		if (s != SEC_E_OK)
 			goto fail;
+	} else if (c->winbind) {
+		s = winbind_challenge(n, &ti, &ti_len, &name, &name_len);
+		if (s != SEC_E_OK)
+			goto fail;
 	} else {
 		n->user_file = strdup(c->user_file);
-		ti = server_target_info(n->server, &ti_len);
+		ti = server_target_info(n->server, NULL, NULL, &ti_len);
 		if (n->user_file == NULL || ti == NULL ||
 		    ntlm_string_to_wire(n->server, 1, &name, &name_len) != 0) {
 			s = SEC_E_INSUFFICIENT_MEMORY;
@@ -750,6 +806,34 @@ static SECURITY_STATUS file_validate(void *arg, const char *user, const char *do
 	return s;
 }
 
+/* The winbind backend (ntlm_validate_fn): the domain controller checks
+ * the response (NTLMv2 only: ntlm_server_verify refuses v1 before) and
+ * answers with the session base key and the client's logon information,
+ * kept in logon for the context. */
+static SECURITY_STATUS winbind_validate(void *arg, const char *user, const char *domain,
+					const uint8_t server_challenge[8],
+					struct ntlm_bytes nt_response, uint8_t base_key[16],
+					char **auth_domain, char **auth_user)
+{
+	struct sg_logon **logon = arg;
+	SECURITY_STATUS s;
+
+	s = sg_domain_ntlm_logon(user, domain, NULL, server_challenge, nt_response.data,
+				 nt_response.len, NULL, 0, base_key, logon);
+	if (s != SEC_E_OK)
+		return s;
+	*auth_user = strdup((*logon)->account);
+	*auth_domain = strdup((*logon)->domain);
+	if (*auth_user == NULL || *auth_domain == NULL) {
+		free(*auth_user);
+		free(*auth_domain);
+		*auth_user = *auth_domain = NULL;
+		sg_wipe(base_key, 16);
+		return SEC_E_INSUFFICIENT_MEMORY;
+	}
+	return SEC_E_OK;
+}
+
 /* The KDC backend's check of an AUTHENTICATE: NTLMv2 only, and no MIC,
  * which could not be checked without the session key. */
 static SECURITY_STATUS kdc_second(struct ntlm_state *n, gss_buffer_t in, const uint8_t *cb_hash)
@@ -840,12 +924,20 @@ static SECURITY_STATUS server_second(struct sg_ctx *ctx, struct ntlm_state *n, g
 	si.max_skew = MAX_SKEW;
 	si.cb_hash = cb != GSS_C_NO_CHANNEL_BINDINGS ? cb_hash : NULL;
 	si.epa = &n->epa.epa;
-	si.validate = file_validate;
-	si.validate_arg = &fb;
+	if (n->winbind) {
+		si.validate = winbind_validate;
+		si.validate_arg = &n->logon;
+	} else {
+		si.validate = file_validate;
+		si.validate_arg = &fb;
+	}
 	s = ntlm_server_verify(&si, &r, &why);
 	if (s != SEC_E_OK) {
 		if (why != NULL)
 			sg_last_error_set(s, "NTLM: %s", why);
+		/* The domain vouched, but the message failed later (MIC, bindings). */
+		sg_logon_free(n->logon);
+		n->logon = NULL;
 		return s;
 	}
 	memcpy(n->exported, r.exported, 16);
@@ -880,6 +972,14 @@ static SECURITY_STATUS ntlm_accept(struct sg_ctx *ctx, struct sg_cred *cred, gss
 	if (n != NULL)
 		*gss_flags = gss_flags_of(n->flags);
 	return s;
+}
+
+/* The domain's answer about the client (winbind backend), once accepted. */
+static const struct sg_logon *ntlm_logon(struct sg_ctx *ctx)
+{
+	struct ntlm_state *n = ctx->mech;
+
+	return n != NULL && n->leg == LEG_DONE ? n->logon : NULL;
 }
 
 static SECURITY_STATUS ntlm_sizes(struct sg_ctx *ctx, SecPkgContext_Sizes *sizes)
@@ -1297,4 +1397,5 @@ const struct sg_mech_ops sg_mech_ntlm_ops = {
 	.cred_name = ntlm_cred_name,
 	.key_info = ntlm_key_info,
 	.authority = ntlm_authority,
+	.logon = ntlm_logon,
 };

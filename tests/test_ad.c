@@ -165,6 +165,108 @@ START_TEST(kerberos_logon_forms)
 }
 END_TEST
 
+/* An inbound credential whose NTLM logons the domain checks (winbind). */
+static SECURITY_STATUS winbind_server(const char *package, CredHandle *h)
+{
+	SSPI_GSS_NTLM_DATABASE db = {SSPI_GSS_NTLM_DATABASE_VERSION, sizeof(db), NULL, NULL,
+				     SSPI_GSS_NTLM_DATABASE_WINBIND};
+	TimeStamp exp;
+
+	return AcquireCredentialsHandleA(NULL, (SEC_CHAR *)package, SECPKG_CRED_INBOUND, NULL, &db,
+					 NULL, NULL, h, &exp);
+}
+
+static const char *chosen_package(CtxtHandle *h)
+{
+	static char name[32];
+	SecPkgContext_NegotiationInfoA ni;
+
+	ck_status(QueryContextAttributesA(h, SECPKG_ATTR_NEGOTIATION_INFO, &ni), SEC_E_OK);
+	snprintf(name, sizeof(name), "%s", ni.PackageInfo->Name);
+	FreeContextBuffer(ni.PackageInfo);
+	return name;
+}
+
+/* The NTLM acceptor on winbind: alice logs on as the domain's user, in
+ * every spelling of her domain, with a session key (sealing both ways). */
+START_TEST(ntlm_winbind_logon)
+{
+	static const struct {
+		const char *user, *domain;
+	} forms[] = {
+		{"alice", NETBIOS}, {"alice", REALM}, {"alice", ""}, {"alice@ad.sspi.test", ""},
+	};
+	CredHandle ccred, scred;
+	CtxtHandle c, s;
+
+	ck_status(acquire_identity("NTLM", forms[_i].user, forms[_i].domain, "Alice-Pass-1",
+				   &ccred),
+		  SEC_E_OK);
+	ck_status(winbind_server("NTLM", &scred), SEC_E_OK);
+	ck_status(pair(&ccred, &scred, TARGET, &c, &s), SEC_E_OK);
+	check_alice(&s, "winbind");
+	seal_and_open(&c, &s, 0);
+	seal_and_open(&s, &c, 0);
+	DeleteSecurityContext(&c);
+	DeleteSecurityContext(&s);
+	FreeCredentialsHandle(&ccred);
+	FreeCredentialsHandle(&scred);
+}
+END_TEST
+
+/* Negotiate to an address goes to NTLM (no ticket names an address), to a
+ * name to Kerberos; on winbind the NTLM leg has a session key, so the
+ * mechListMIC is exchanged and sealing works. */
+START_TEST(negotiate_address_and_name)
+{
+	const char *target = _i == 0 ? "HTTP/127.0.0.1" : TARGET;
+	CredHandle ccred, scred;
+	CtxtHandle c, s;
+
+	ck_status(acquire_identity("Negotiate", "alice", NETBIOS, "Alice-Pass-1", &ccred), SEC_E_OK);
+	ck_status(winbind_server("Negotiate", &scred), SEC_E_OK);
+	ck_status(pair(&ccred, &scred, target, &c, &s), SEC_E_OK);
+	ck_assert_str_eq(chosen_package(&s), _i == 0 ? "NTLM" : "Kerberos");
+	ck_assert_str_eq(chosen_package(&c), _i == 0 ? "NTLM" : "Kerberos");
+	check_alice(&s, _i == 0 ? "winbind" : "PAC");
+	seal_and_open(&c, &s, 0);
+	seal_and_open(&s, &c, 0);
+	DeleteSecurityContext(&c);
+	DeleteSecurityContext(&s);
+	FreeCredentialsHandle(&ccred);
+	FreeCredentialsHandle(&scred);
+}
+END_TEST
+
+/* The domain's refusals: the documented code, its reason in the text. */
+START_TEST(ntlm_winbind_refusals)
+{
+	static const struct {
+		const char *user, *password, *reason;
+	} cases[] = {
+		{"alice", "wrong-password", "NT_STATUS_WRONG_PASSWORD"},
+		{"carol", "Carol-Pass-1", "NT_STATUS_ACCOUNT_DISABLED"},
+		{"nobody-such", "whatever", "NT_STATUS_NO_SUCH_USER"},
+	};
+	CredHandle ccred, scred;
+	CtxtHandle c, s;
+	const char *text;
+
+	ck_status(acquire_identity("NTLM", cases[_i].user, NETBIOS, cases[_i].password, &ccred),
+		  SEC_E_OK);
+	ck_status(winbind_server("NTLM", &scred), SEC_E_OK);
+	ck_status(pair(&ccred, &scred, TARGET, &c, &s), SEC_E_LOGON_DENIED);
+	text = SspiGssGetLastErrorText();
+	ck_assert_msg(strstr(text, cases[_i].reason) != NULL ||
+			      (_i != 1 && strstr(text, "NT_STATUS_LOGON_FAILURE") != NULL),
+		      "last error: %s", text);
+	DeleteSecurityContext(&c);
+	DeleteSecurityContext(&s);
+	FreeCredentialsHandle(&ccred);
+	FreeCredentialsHandle(&scred);
+}
+END_TEST
+
 Suite *ad_suite(void)
 {
 	Suite *s = suite_create("ad");
@@ -172,6 +274,12 @@ Suite *ad_suite(void)
 
 	tcase_set_timeout(k, 120);
 	tcase_add_loop_test(k, kerberos_logon_forms, 0, 12);
+	suite_add_tcase(s, k);
+	k = tcase_create("ntlm");
+	tcase_set_timeout(k, 120);
+	tcase_add_loop_test(k, ntlm_winbind_logon, 0, 4);
+	tcase_add_loop_test(k, negotiate_address_and_name, 0, 2);
+	tcase_add_loop_test(k, ntlm_winbind_refusals, 0, 3);
 	suite_add_tcase(s, k);
 	return s;
 }

@@ -686,7 +686,7 @@ END_TEST
 static SECURITY_STATUS acquire_with_file(ULONG use, const char *file, unsigned int length,
 					 CredHandle *cred)
 {
-	SSPI_GSS_NTLM_DATABASE db = {SSPI_GSS_NTLM_DATABASE_VERSION, length, file, NULL};
+	SSPI_GSS_NTLM_DATABASE db = {SSPI_GSS_NTLM_DATABASE_VERSION, length, file, NULL, 0};
 	TimeStamp t;
 
 	return AcquireCredentialsHandleA(NULL, "NTLM", use, NULL, &db, NULL, NULL, cred, &t);
@@ -814,7 +814,7 @@ END_TEST
 /* An acceptor credential with its own user file. */
 static void server_with_file(const char *file, CredHandle *cred)
 {
-	SSPI_GSS_NTLM_DATABASE db = {SSPI_GSS_NTLM_DATABASE_VERSION, sizeof(db), file, NULL};
+	SSPI_GSS_NTLM_DATABASE db = {SSPI_GSS_NTLM_DATABASE_VERSION, sizeof(db), file, NULL, 0};
 	TimeStamp t;
 
 	ck_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_INBOUND, NULL, &db, NULL, NULL,

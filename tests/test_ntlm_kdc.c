@@ -230,7 +230,7 @@ END_TEST
 START_TEST(ccache_per_credential)
 {
 	SSPI_GSS_NTLM_DATABASE db = {SSPI_GSS_NTLM_DATABASE_VERSION, sizeof(db), NULL,
-				     service_ccache};
+				     service_ccache, 0};
 	struct loop o = {.target = "HTTP/localhost", .isc_req = NREQ};
 	CredHandle c, s;
 	CtxtHandle cctx, sctx;

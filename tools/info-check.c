@@ -494,7 +494,7 @@ static void check_handshake(struct report *r, const char *package, const char *t
 	ULONG attrs;
 	TimeStamp exp;
 	SECURITY_STATUS cs, ss = SEC_I_CONTINUE_NEEDED;
-	SSPI_GSS_NTLM_DATABASE db = {SSPI_GSS_NTLM_DATABASE_VERSION, sizeof(db), NULL, NULL};
+	SSPI_GSS_NTLM_DATABASE db = {SSPI_GSS_NTLM_DATABASE_VERSION, sizeof(db), NULL, NULL, 0};
 	void *client_id = NULL;
 	int have_server, first_s = 1;
 
