@@ -17,6 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <krb5.h>
+
 #include "kerberos_util.h"
 
 #define REALM "AD.SSPI.TEST"
@@ -267,6 +269,273 @@ START_TEST(ntlm_winbind_refusals)
 }
 END_TEST
 
+/*
+ * Forged PACs. The test plays a KDC that knows the service's key (from its
+ * keytab) but not necessarily the domain's: it takes alice's real ticket
+ * for HTTP/localhost, opens it, changes her RID in the logon information
+ * to bob's, signs the PAC again (MS-PAC 2.8: the server signature over
+ * the PAC with both signatures zeroed, the KDC signature over the server
+ * signature) with the keys the case says, seals the ticket again and puts
+ * it alone into a MEMORY ticket cache.
+ */
+#define KU_PAC 17 /* KERB_NON_KERB_CKSUM_SALT */
+
+static uint32_t le32(const uint8_t *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+/* The offset and size of the PAC buffer of type, or 0. */
+static size_t pac_buffer(const uint8_t *pac, size_t len, uint32_t type, size_t *size)
+{
+	uint32_t n = le32(pac);
+
+	for (uint32_t i = 0; i < n && 8 + 16 * (size_t)(i + 1) <= len; i++) {
+		const uint8_t *info = pac + 8 + 16 * (size_t)i;
+
+		if (le32(info) == type) {
+			*size = le32(info + 4);
+			return le32(info + 8);
+		}
+	}
+	return 0;
+}
+
+static void pac_sign(krb5_context k, uint8_t *pac, size_t len, const krb5_keyblock *server,
+		     const krb5_keyblock *kdc)
+{
+	size_t srv_size = 0, kdc_size = 0;
+	size_t srv = pac_buffer(pac, len, 6, &srv_size), kdc_at = pac_buffer(pac, len, 7, &kdc_size);
+	krb5_crypto c;
+	Checksum ck;
+
+	ck_assert(srv != 0 && kdc_at != 0 && srv_size > 4 && kdc_size > 4);
+	memset(pac + srv + 4, 0, srv_size - 4);
+	memset(pac + kdc_at + 4, 0, kdc_size - 4);
+	ck_assert_int_eq(krb5_crypto_init(k, server, 0, &c), 0);
+	ck_assert_int_eq(krb5_create_checksum(k, c, KU_PAC, 0, pac, len, &ck), 0);
+	ck_assert(ck.checksum.length <= srv_size - 4);
+	memcpy(pac + srv + 4, ck.checksum.data, ck.checksum.length);
+	free_Checksum(&ck);
+	krb5_crypto_destroy(k, c);
+	ck_assert_int_eq(krb5_crypto_init(k, kdc, 0, &c), 0);
+	ck_assert_int_eq(krb5_create_checksum(k, c, KU_PAC, 0, pac + srv + 4, srv_size - 4, &ck), 0);
+	ck_assert(ck.checksum.length <= kdc_size - 4);
+	memcpy(pac + kdc_at + 4, ck.checksum.data, ck.checksum.length);
+	free_Checksum(&ck);
+	krb5_crypto_destroy(k, c);
+}
+
+/* The KERB_VALIDATION_INFO's UserId: after the serialization headers and
+ * the top pointer (20), six FILETIMEs (48), six RPC_UNICODE_STRINGs (48)
+ * and the two USHORT counts (4). */
+#define USER_ID_AT 120
+
+static void forge(const char *ccname, uint32_t rid, int right_server_key, int right_kdc_key)
+{
+	char ktname[1100];
+	krb5_context k;
+	krb5_principal client, service;
+	krb5_creds tgt, in, *out = NULL;
+	krb5_ccache cc, forged;
+	krb5_keytab kt;
+	krb5_keytab_entry entry;
+	krb5_keyblock *wrong;
+	krb5_crypto crypto;
+	krb5_data plain;
+	Ticket t;
+	EncTicketPart etp;
+	size_t len;
+	int done = 0;
+	void *buf;
+	size_t buf_len;
+	krb5_error_code ret;
+
+	ck_assert_int_eq(krb5_init_context(&k), 0);
+	ck_assert_int_eq(krb5_parse_name(k, "alice@" REALM, &client), 0);
+	ck_assert_int_eq(krb5_parse_name(k, TARGET "@" REALM, &service), 0);
+	ck_assert_int_eq(krb5_get_init_creds_password(k, &tgt, client, "Alice-Pass-1", NULL, NULL, 0,
+						      NULL, NULL),
+			 0);
+	ck_assert_int_eq(krb5_cc_new_unique(k, "MEMORY", NULL, &cc), 0);
+	ck_assert_int_eq(krb5_cc_initialize(k, cc, client), 0);
+	ck_assert_int_eq(krb5_cc_store_cred(k, cc, &tgt), 0);
+	memset(&in, 0, sizeof(in));
+	in.client = client;
+	in.server = service;
+	ck_assert_int_eq(krb5_get_credentials(k, 0, cc, &in, &out), 0);
+
+	/* Open the ticket with the service's key. */
+	ck_assert_int_eq(decode_Ticket(out->ticket.data, out->ticket.length, &t, &len), 0);
+	snprintf(ktname, sizeof(ktname), "FILE:%s", getenv("SSPI_GSS_AD_KEYTAB"));
+	ck_assert_int_eq(krb5_kt_resolve(k, ktname, &kt), 0);
+	ck_assert_int_eq(krb5_kt_get_entry(k, kt, service, 0, t.enc_part.etype, &entry), 0);
+	ck_assert_int_eq(krb5_crypto_init(k, &entry.keyblock, 0, &crypto), 0);
+	ck_assert_int_eq(krb5_decrypt_EncryptedData(k, crypto, KRB5_KU_TICKET, &t.enc_part, &plain),
+			 0);
+	ck_assert_int_eq(decode_EncTicketPart(plain.data, plain.length, &etp, &len), 0);
+	krb5_data_free(&plain);
+	wrong = NULL;
+	{
+		krb5_keyblock kb;
+
+		ck_assert_int_eq(krb5_generate_random_keyblock(k, ETYPE_AES256_CTS_HMAC_SHA1_96, &kb),
+				 0);
+		ck_assert_int_eq(krb5_copy_keyblock(k, &kb, &wrong), 0);
+		krb5_free_keyblock_contents(k, &kb);
+	}
+
+	/* The PAC: AD-IF-RELEVANT { AD-WIN2K-PAC }. */
+	for (unsigned i = 0; etp.authorization_data != NULL && i < etp.authorization_data->len; i++) {
+		AuthorizationDataElement *e = &etp.authorization_data->val[i];
+		AuthorizationData inner;
+
+		if (e->ad_type != KRB5_AUTHDATA_IF_RELEVANT)
+			continue;
+		ck_assert_int_eq(decode_AuthorizationData(e->ad_data.data, e->ad_data.length, &inner,
+							  &len),
+				 0);
+		for (unsigned j = 0; j < inner.len; j++) {
+			uint8_t *pac = inner.val[j].ad_data.data;
+			size_t pac_len = inner.val[j].ad_data.length, logon_size = 0;
+			size_t logon = pac_buffer(pac, pac_len, 1, &logon_size);
+
+			if (inner.val[j].ad_type != KRB5_AUTHDATA_WIN2K_PAC)
+				continue;
+			ck_assert(logon != 0 && logon_size > USER_ID_AT + 4);
+			if (rid != 0) {
+				pac[logon + USER_ID_AT] = (uint8_t)rid;
+				pac[logon + USER_ID_AT + 1] = (uint8_t)(rid >> 8);
+				pac[logon + USER_ID_AT + 2] = (uint8_t)(rid >> 16);
+				pac[logon + USER_ID_AT + 3] = (uint8_t)(rid >> 24);
+			}
+			/* The KDC's own key is in the fixture's krbtgt keytab. */
+			{
+				char kdc_name[1100];
+				krb5_keytab kkt;
+				krb5_kt_cursor cur;
+				krb5_keytab_entry ke;
+
+				snprintf(kdc_name, sizeof(kdc_name), "FILE:%s",
+					 getenv("SSPI_GSS_AD_KRBTGT_KEYTAB"));
+				ck_assert_int_eq(krb5_kt_resolve(k, kdc_name, &kkt), 0);
+				ck_assert_int_eq(krb5_kt_start_seq_get(k, kkt, &cur), 0);
+				ck_assert_int_eq(krb5_kt_next_entry(k, kkt, &ke, &cur), 0);
+				pac_sign(k, pac, pac_len, right_server_key ? &entry.keyblock : wrong,
+					 right_kdc_key ? &ke.keyblock : wrong);
+				krb5_kt_free_entry(k, &ke);
+				krb5_kt_end_seq_get(k, kkt, &cur);
+				krb5_kt_close(k, kkt);
+			}
+			done = 1;
+		}
+		ASN1_MALLOC_ENCODE(AuthorizationData, buf, buf_len, &inner, &len, ret);
+		ck_assert_int_eq(ret, 0);
+		free_AuthorizationData(&inner);
+		free(e->ad_data.data);
+		e->ad_data.data = buf;
+		e->ad_data.length = buf_len;
+	}
+	ck_assert_msg(done, "the ticket has no PAC");
+
+	/* Seal the ticket again, alone in its own cache. */
+	ASN1_MALLOC_ENCODE(EncTicketPart, buf, buf_len, &etp, &len, ret);
+	ck_assert_int_eq(ret, 0);
+	free_EncryptedData(&t.enc_part);
+	ck_assert_int_eq(krb5_encrypt_EncryptedData(k, crypto, KRB5_KU_TICKET, buf, buf_len,
+						    (int)entry.vno, &t.enc_part),
+			 0);
+	free(buf);
+	ASN1_MALLOC_ENCODE(Ticket, buf, buf_len, &t, &len, ret);
+	ck_assert_int_eq(ret, 0);
+	krb5_data_free(&out->ticket);
+	out->ticket.data = buf;
+	out->ticket.length = buf_len;
+	ck_assert_int_eq(krb5_cc_resolve(k, ccname, &forged), 0);
+	ck_assert_int_eq(krb5_cc_initialize(k, forged, client), 0);
+	ck_assert_int_eq(krb5_cc_store_cred(k, forged, out), 0);
+	krb5_cc_close(k, forged);
+
+	free_EncTicketPart(&etp);
+	free_Ticket(&t);
+	krb5_free_keyblock(k, wrong);
+	krb5_crypto_destroy(k, crypto);
+	krb5_kt_free_entry(k, &entry);
+	krb5_kt_close(k, kt);
+	krb5_free_creds(k, out);
+	krb5_free_cred_contents(k, &tgt);
+	krb5_cc_destroy(k, cc);
+	krb5_free_principal(k, client);
+	krb5_free_principal(k, service);
+	krb5_free_context(k);
+}
+
+static uint32_t rid_of(const char *sid)
+{
+	return (uint32_t)strtoul(strrchr(sid, '-') + 1, NULL, 10);
+}
+
+/* 0: signed again with the right keys: accepted as alice (the forger
+ *    itself is sound). 1: bob's RID, signed with keys nobody has: refused.
+ * 2: bob's RID, the service's own key but not the KDC's, with the KDC's
+ *    key configured (SSPI_GSS_PAC_KDC_KEYTAB): refused. 3: the same
+ *    without it: the service's key is all there is to check with, and
+ *    whoever holds it can forge (why the KDC signature is worth checking). */
+START_TEST(forged_pac)
+{
+	static const struct {
+		int swap, server_key, kdc_key, kdc_keytab;
+		SECURITY_STATUS want;
+	} cases[] = {
+		{0, 1, 1, 1, SEC_E_OK},
+		{1, 0, 0, 1, SEC_E_LOGON_DENIED},
+		{1, 1, 0, 1, SEC_E_LOGON_DENIED},
+		{1, 1, 0, 0, SEC_E_OK},
+	};
+	char *alice = wbinfo_sid(NETBIOS "\\alice"), *bob = wbinfo_sid(NETBIOS "\\bob");
+	char ccname[64], *saved_kdc = getenv("SSPI_GSS_PAC_KDC_KEYTAB");
+	CredHandle ccred, scred;
+	CtxtHandle c, s;
+	TimeStamp exp;
+	SECURITY_STATUS got;
+
+	saved_kdc = saved_kdc ? strdup(saved_kdc) : NULL;
+	snprintf(ccname, sizeof(ccname), "MEMORY:forged-%d", _i);
+	forge(ccname, cases[_i].swap ? rid_of(bob) : 0, cases[_i].server_key, cases[_i].kdc_key);
+	setenv("KRB5CCNAME", ccname, 1);
+	if (!cases[_i].kdc_keytab)
+		unsetenv("SSPI_GSS_PAC_KDC_KEYTAB");
+	ck_status(AcquireCredentialsHandleA(NULL, "Kerberos", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
+					    NULL, &ccred, &exp),
+		  SEC_E_OK);
+	server_cred_of("Kerberos", &scred);
+	got = pair(&ccred, &scred, TARGET, &c, &s);
+	ck_assert_msg(got == cases[_i].want, "case %d: %s (%s)", _i, SspiGssStatusName(got),
+		      SspiGssGetLastErrorText());
+	if (got == SEC_E_OK) {
+		PSSPI_GSS_LOGON_INFO info;
+
+		ck_status(QueryContextAttributesA(&s, SSPI_GSS_ATTR_LOGON_INFO, &info), SEC_E_OK);
+		ck_assert_str_eq(info->UserSid, cases[_i].swap ? bob : alice);
+		ck_assert_uint_eq(info->KdcSignatureChecked, cases[_i].kdc_keytab);
+		FreeContextBuffer(info);
+	} else {
+		ck_assert_msg(strstr(SspiGssGetLastErrorText(), "PAC") != NULL ||
+				      cases[_i].server_key == 0,
+			      "%s", SspiGssGetLastErrorText());
+	}
+	DeleteSecurityContext(&c);
+	DeleteSecurityContext(&s);
+	FreeCredentialsHandle(&ccred);
+	FreeCredentialsHandle(&scred);
+	if (saved_kdc != NULL)
+		setenv("SSPI_GSS_PAC_KDC_KEYTAB", saved_kdc, 1);
+	free(saved_kdc);
+	free(alice);
+	free(bob);
+}
+END_TEST
+
 Suite *ad_suite(void)
 {
 	Suite *s = suite_create("ad");
@@ -274,6 +543,7 @@ Suite *ad_suite(void)
 
 	tcase_set_timeout(k, 120);
 	tcase_add_loop_test(k, kerberos_logon_forms, 0, 12);
+	tcase_add_loop_test(k, forged_pac, 0, 4);
 	suite_add_tcase(s, k);
 	k = tcase_create("ntlm");
 	tcase_set_timeout(k, 120);
