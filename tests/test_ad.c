@@ -9,7 +9,11 @@
  * Negotiate mechListMIC, the domain's refusals); faults: the DC stopped,
  * winbind's socket gone, a clock off by an hour.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -536,6 +540,305 @@ START_TEST(forged_pac)
 }
 END_TEST
 
+/* Winbind's socket gone (this test process alone gets a private mount
+ * namespace with an empty /run/samba): the winbind backend says the
+ * authority is unreachable, an unconfigured NTLM acceptor has no
+ * credentials, a NetBIOS domain maps to its realm from krb5.conf, and
+ * Kerberos goes on working. */
+START_TEST(winbind_socket_missing)
+{
+	char conf[1100], cmd[2400];
+	CredHandle ccred, scred;
+	CtxtHandle c, s;
+	TimeStamp exp;
+
+	ck_assert_int_eq(unshare(CLONE_NEWNS), 0);
+	ck_assert_int_eq(mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+	ck_assert_int_eq(mount("tmpfs", "/run/samba", "tmpfs", 0, NULL), 0);
+
+	ck_status(acquire_identity("NTLM", "alice", NETBIOS, "Alice-Pass-1", &ccred), SEC_E_OK);
+	ck_status(winbind_server("NTLM", &scred), SEC_E_OK);
+	ck_status(pair(&ccred, &scred, TARGET, &c, &s), SEC_E_NO_AUTHENTICATING_AUTHORITY);
+	ck_assert_msg(strstr(SspiGssGetLastErrorText(), "winbind") != NULL, "%s",
+		      SspiGssGetLastErrorText());
+	DeleteSecurityContext(&c);
+	DeleteSecurityContext(&s);
+	FreeCredentialsHandle(&scred);
+	unsetenv("NTLM_USER_FILE");
+	unsetenv("NTLM_ACCEPTOR_CCACHE");
+	unsetenv("SSPI_GSS_NTLM_BACKEND");
+	ck_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_INBOUND, NULL, NULL, NULL,
+					    NULL, &scred, &exp),
+		  SEC_E_NO_CREDENTIALS);
+	FreeCredentialsHandle(&ccred);
+
+	/* Without winbind the NetBIOS name is unknown... */
+	ck_status(acquire_identity("Kerberos", "alice", NETBIOS, "Alice-Pass-1", &ccred),
+		  SEC_E_NO_AUTHENTICATING_AUTHORITY);
+	/* ...unless krb5.conf maps it. */
+	snprintf(conf, sizeof(conf), "%s/krb5-netbios.conf", getenv("SSPI_GSS_AD_DIR"));
+	snprintf(cmd, sizeof(cmd),
+		 "{ cat '%s'; printf '[sspi-gss]\\n\\tnetbios_domains = {\\n\\t\\t%s = %s\\n\\t}\\n'; } "
+		 "> '%s'",
+		 getenv("KRB5_CONFIG"), NETBIOS, REALM, conf);
+	ck_assert_int_eq(system(cmd), 0);
+	setenv("KRB5_CONFIG", conf, 1);
+	ck_status(acquire_identity("Kerberos", "alice", NETBIOS, "Alice-Pass-1", &ccred), SEC_E_OK);
+	server_cred_of("Kerberos", &scred);
+	ck_status(pair(&ccred, &scred, TARGET, &c, &s), SEC_E_OK);
+	check_native(&s, "alice@" REALM, TARGET "@" REALM);
+	seal_and_open(&c, &s, 0);
+	DeleteSecurityContext(&c);
+	DeleteSecurityContext(&s);
+	FreeCredentialsHandle(&ccred);
+	FreeCredentialsHandle(&scred);
+}
+END_TEST
+
+/* Tokens between this process and the skewed acceptor: a 4-byte length
+ * and the bytes; the acceptor answers its status, then a token. */
+static void put_frame(FILE *f, const void *p, uint32_t n)
+{
+	ck_assert_uint_eq(fwrite(&n, 4, 1, f), 1);
+	if (n != 0)
+		ck_assert_uint_eq(fwrite(p, 1, n, f), n);
+	fflush(f);
+}
+
+static unsigned char *get_frame(FILE *f, uint32_t *n)
+{
+	unsigned char *p;
+
+	if (fread(n, 4, 1, f) != 1 || *n > (1u << 20))
+		return NULL;
+	p = malloc(*n + 1);
+	if (p != NULL && *n != 0 && fread(p, 1, *n, f) != *n) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* The acceptor's clock an hour ahead (a child under faketime): Heimdal's
+ * acceptor answers the client's first AP-REQ with KRB_AP_ERR_SKEW in a
+ * continuation token, as MS-KILE lets a server do, the client makes a new
+ * authenticator in the server's time and the context is established; the
+ * same client with the server's own clock goes on working. */
+START_TEST(clock_skew)
+{
+	char cmd[1200], names[512] = "";
+	SecBuffer tok = {0, SECBUFFER_TOKEN, NULL}, ib;
+	SecBufferDesc d = {SECBUFFER_VERSION, 1, &tok}, in = {SECBUFFER_VERSION, 1, &ib};
+	CredHandle ccred, scred;
+	CtxtHandle c, s;
+	ULONG attrs;
+	TimeStamp exp;
+	SECURITY_STATUS cs, ss = SEC_I_CONTINUE_NEEDED;
+	int to_child[2], from_child[2], legs = 0, saw_skew = 0;
+	pid_t pid;
+	FILE *w, *r;
+
+	if (system("command -v faketime >/dev/null 2>&1") != 0) {
+		printf("SKIPPED: clock_skew needs faketime\n");
+		return;
+	}
+	ck_assert_int_eq(pipe(to_child), 0);
+	ck_assert_int_eq(pipe(from_child), 0);
+	snprintf(cmd, sizeof(cmd), "/proc/%ld/exe", (long)getpid());
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(to_child[0], 0);
+		dup2(from_child[1], 1);
+		close(to_child[1]);
+		close(from_child[0]);
+		setenv("ASAN_OPTIONS", "verify_asan_link_order=0:detect_leaks=0", 1);
+		execlp("faketime", "faketime", "-f", "+1h", cmd, "accept-loop", (char *)NULL);
+		_exit(127);
+	}
+	close(to_child[0]);
+	close(from_child[1]);
+	w = fdopen(to_child[1], "wb");
+	r = fdopen(from_child[0], "rb");
+
+	ck_status(acquire_identity("Kerberos", "alice", REALM, "Alice-Pass-1", &ccred), SEC_E_OK);
+	cs = InitializeSecurityContextA(&ccred, NULL, TARGET, REQ, 0, SECURITY_NATIVE_DREP, NULL, 0,
+					&c, &d, &attrs, &exp);
+	while (cs == SEC_I_CONTINUE_NEEDED && legs++ < 4) {
+		uint32_t n, st;
+		unsigned char *answer;
+
+		put_frame(w, tok.pvBuffer, tok.cbBuffer);
+		FreeContextBuffer(tok.pvBuffer);
+		tok.pvBuffer = NULL;
+		ck_assert_uint_eq(fread(&st, 4, 1, r), 1);
+		ss = (SECURITY_STATUS)st;
+		answer = get_frame(r, &n);
+		ck_assert(answer != NULL);
+		if (ss == SEC_I_CONTINUE_NEEDED)
+			saw_skew = 1; /* Kerberos needs no second leg but for this */
+		if (n == 0) {
+			free(answer);
+			break;
+		}
+		ib = (SecBuffer){n, SECBUFFER_TOKEN, answer};
+		tok = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
+		cs = InitializeSecurityContextA(&ccred, &c, TARGET, REQ, 0, SECURITY_NATIVE_DREP, &in,
+						0, &c, &d, &attrs, &exp);
+		free(answer);
+	}
+	if (tok.pvBuffer != NULL)
+		FreeContextBuffer(tok.pvBuffer);
+	put_frame(w, NULL, 0); /* done */
+	{
+		size_t n = fread(names, 1, sizeof(names) - 1, r);
+
+		names[n] = '\0';
+	}
+	fclose(w);
+	fclose(r);
+	waitpid(pid, NULL, 0);
+	ck_assert_msg(saw_skew, "the skewed acceptor answered %s at once", SspiGssStatusName(ss));
+	ck_status(cs, SEC_E_OK);
+	ck_status(ss, SEC_E_OK);
+	ck_assert_msg(strstr(names, NETBIOS "\\alice") != NULL, "acceptor: %s", names);
+	DeleteSecurityContext(&c);
+
+	/* With the right time, the next client is in. */
+	server_cred_of("Kerberos", &scred);
+	ck_status(pair(&ccred, &scred, TARGET, &c, &s), SEC_E_OK);
+	seal_and_open(&c, &s, 0);
+	DeleteSecurityContext(&c);
+	DeleteSecurityContext(&s);
+	FreeCredentialsHandle(&ccred);
+	FreeCredentialsHandle(&scred);
+}
+END_TEST
+
+/* accept-loop: an acceptor on standard input and output (the clock-skew
+ * child): frames in, status and frames out; at the end the client's name. */
+static int accept_loop(void)
+{
+	CredHandle scred;
+	CtxtHandle s;
+	ULONG attrs;
+	TimeStamp exp;
+	SECURITY_STATUS st;
+	int first = 1;
+
+	st = AcquireCredentialsHandleA(NULL, "Kerberos", SECPKG_CRED_INBOUND, NULL, NULL, NULL, NULL,
+				       &scred, &exp);
+	for (;;) {
+		uint32_t n;
+		unsigned char *tok = get_frame(stdin, &n);
+		SecBuffer in = {n, SECBUFFER_TOKEN, tok}, out = {0, SECBUFFER_TOKEN, NULL};
+		SecBufferDesc ind = {SECBUFFER_VERSION, 1, &in}, outd = {SECBUFFER_VERSION, 1, &out};
+		uint32_t code;
+
+		if (tok == NULL || n == 0) {
+			free(tok);
+			break;
+		}
+		if (st == SEC_E_OK || st == SEC_I_CONTINUE_NEEDED)
+			st = AcceptSecurityContext(&scred, first ? NULL : &s, &ind,
+						   ASC_REQ_MUTUAL_AUTH | ASC_REQ_ALLOCATE_MEMORY,
+						   SECURITY_NATIVE_DREP, &s, &outd, &attrs, &exp);
+		first = 0;
+		code = (uint32_t)st;
+		fwrite(&code, 4, 1, stdout);
+		n = out.pvBuffer != NULL ? out.cbBuffer : 0;
+		fwrite(&n, 4, 1, stdout);
+		if (n != 0)
+			fwrite(out.pvBuffer, 1, n, stdout);
+		fflush(stdout);
+		if (out.pvBuffer != NULL)
+			FreeContextBuffer(out.pvBuffer);
+		free(tok);
+	}
+	if (st == SEC_E_OK) {
+		SecPkgContext_NamesA nm;
+
+		if (QueryContextAttributesA(&s, SECPKG_ATTR_NAMES, &nm) == SEC_E_OK) {
+			printf("client %s\n", nm.sUserName);
+			FreeContextBuffer(nm.sUserName);
+		}
+	} else {
+		printf("%s %s\n", SspiGssStatusName(st), SspiGssGetLastErrorText());
+	}
+	if (!first)
+		DeleteSecurityContext(&s);
+	FreeCredentialsHandle(&scred);
+	return 0;
+}
+
+static int kdc_answers(void)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(88)};
+	int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ok = connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+	close(fd);
+	return ok;
+}
+
+/* The domain controller stopped mid-test (the suite's last test): contexts
+ * made before keep working, a ticket already held still reaches its
+ * service, new logons are SEC_E_NO_AUTHENTICATING_AUTHORITY for both
+ * packages, and nothing crashes or leaks. */
+START_TEST(dc_stopped)
+{
+	CredHandle kc, ks, nc, ns, ks2;
+	CtxtHandle c1, s1, c2, s2, c3, s3;
+	const char *pid = getenv("SSPI_GSS_AD_SAMBA_PID");
+	int i;
+
+	ck_assert(pid != NULL);
+	ck_status(acquire_identity("Kerberos", "alice", REALM, "Alice-Pass-1", &kc), SEC_E_OK);
+	server_cred_of("Kerberos", &ks);
+	ck_status(pair(&kc, &ks, TARGET, &c1, &s1), SEC_E_OK);
+	ck_status(acquire_identity("NTLM", "alice", NETBIOS, "Alice-Pass-1", &nc), SEC_E_OK);
+	ck_status(winbind_server("NTLM", &ns), SEC_E_OK);
+	ck_status(pair(&nc, &ns, TARGET, &c2, &s2), SEC_E_OK);
+
+	ck_assert_int_eq(kill((pid_t)atol(pid), SIGTERM), 0);
+	for (i = 0; i < 100 && kdc_answers(); i++)
+		usleep(100000);
+	ck_assert_msg(!kdc_answers(), "the DC did not stop");
+	sleep(1); /* winbindd goes with it */
+
+	seal_and_open(&c1, &s1, 0);
+	seal_and_open(&s1, &c1, 0);
+	seal_and_open(&c2, &s2, 0);
+	seal_and_open(&s2, &c2, 0);
+	/* The service ticket is in kc's cache: no KDC needed. */
+	server_cred_of("Kerberos", &ks2);
+	ck_status(pair(&kc, &ks2, TARGET, &c3, &s3), SEC_E_OK);
+	check_native(&s3, "alice@" REALM, TARGET "@" REALM);
+	DeleteSecurityContext(&c3);
+	DeleteSecurityContext(&s3);
+	/* New logons. */
+	{
+		CredHandle x;
+
+		ck_status(acquire_identity("Kerberos", "bob", REALM, "Bob-Pass-1", &x),
+			  SEC_E_NO_AUTHENTICATING_AUTHORITY);
+	}
+	ck_status(pair(&nc, &ns, TARGET, &c3, &s3), SEC_E_NO_AUTHENTICATING_AUTHORITY);
+	DeleteSecurityContext(&c3);
+	DeleteSecurityContext(&s3);
+	DeleteSecurityContext(&c1);
+	DeleteSecurityContext(&s1);
+	DeleteSecurityContext(&c2);
+	DeleteSecurityContext(&s2);
+	FreeCredentialsHandle(&kc);
+	FreeCredentialsHandle(&ks);
+	FreeCredentialsHandle(&ks2);
+	FreeCredentialsHandle(&nc);
+	FreeCredentialsHandle(&ns);
+}
+END_TEST
+
 Suite *ad_suite(void)
 {
 	Suite *s = suite_create("ad");
@@ -551,13 +854,23 @@ Suite *ad_suite(void)
 	tcase_add_loop_test(k, negotiate_address_and_name, 0, 2);
 	tcase_add_loop_test(k, ntlm_winbind_refusals, 0, 3);
 	suite_add_tcase(s, k);
+	/* Faults; the DC's stop comes last, nothing after it needs the DC. */
+	k = tcase_create("faults");
+	tcase_set_timeout(k, 120);
+	tcase_add_test(k, winbind_socket_missing);
+	tcase_add_test(k, clock_skew);
+	tcase_add_test(k, dc_stopped);
+	suite_add_tcase(s, k);
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	SRunner *runner;
 	int failed;
+
+	if (argc == 2 && strcmp(argv[1], "accept-loop") == 0)
+		return accept_loop();
 
 	if (getenv("SSPI_GSS_AD_DIR") == NULL) {
 		printf("skipped: run inside tests/samba-dc.sh\n");
