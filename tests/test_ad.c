@@ -26,6 +26,8 @@
 #include "kerberos_util.h"
 
 #define REALM "AD.SSPI.TEST"
+/* This program's own path, for the children it starts under faketime. */
+static char self_path[4096];
 #define NETBIOS "ADSSPI"
 #define TARGET "HTTP/localhost"
 
@@ -153,7 +155,7 @@ START_TEST(kerberos_logon_forms)
 	};
 	const char *pkg = _i < 6 ? "Kerberos" : "Negotiate";
 	CredHandle ccred, scred;
-	CtxtHandle c, s;
+	CtxtHandle c = {0, 0}, s = {0, 0};
 
 	ck_status(acquire_identity(pkg, forms[_i % 6].user, forms[_i % 6].domain, "Alice-Pass-1",
 				   &ccred),
@@ -203,7 +205,7 @@ START_TEST(ntlm_winbind_logon)
 		{"alice", NETBIOS}, {"alice", REALM}, {"alice", ""}, {"alice@ad.sspi.test", ""},
 	};
 	CredHandle ccred, scred;
-	CtxtHandle c, s;
+	CtxtHandle c = {0, 0}, s = {0, 0};
 
 	ck_status(acquire_identity("NTLM", forms[_i].user, forms[_i].domain, "Alice-Pass-1",
 				   &ccred),
@@ -227,7 +229,7 @@ START_TEST(negotiate_address_and_name)
 {
 	const char *target = _i == 0 ? "HTTP/127.0.0.1" : TARGET;
 	CredHandle ccred, scred;
-	CtxtHandle c, s;
+	CtxtHandle c = {0, 0}, s = {0, 0};
 
 	ck_status(acquire_identity("Negotiate", "alice", NETBIOS, "Alice-Pass-1", &ccred), SEC_E_OK);
 	ck_status(winbind_server("Negotiate", &scred), SEC_E_OK);
@@ -255,7 +257,7 @@ START_TEST(ntlm_winbind_refusals)
 		{"nobody-such", "whatever", "NT_STATUS_NO_SUCH_USER"},
 	};
 	CredHandle ccred, scred;
-	CtxtHandle c, s;
+	CtxtHandle c = {0, 0}, s = {0, 0};
 	const char *text;
 
 	ck_status(acquire_identity("NTLM", cases[_i].user, NETBIOS, cases[_i].password, &ccred),
@@ -499,7 +501,7 @@ START_TEST(forged_pac)
 	char *alice = wbinfo_sid(NETBIOS "\\alice"), *bob = wbinfo_sid(NETBIOS "\\bob");
 	char ccname[64], *saved_kdc = getenv("SSPI_GSS_PAC_KDC_KEYTAB");
 	CredHandle ccred, scred;
-	CtxtHandle c, s;
+	CtxtHandle c = {0, 0}, s = {0, 0};
 	TimeStamp exp;
 	SECURITY_STATUS got;
 
@@ -549,11 +551,11 @@ START_TEST(winbind_socket_missing)
 {
 	char conf[1100], cmd[2400];
 	CredHandle ccred, scred;
-	CtxtHandle c, s;
+	CtxtHandle c = {0, 0}, s = {0, 0};
 	TimeStamp exp;
 
 	ck_assert_int_eq(unshare(CLONE_NEWNS), 0);
-	ck_assert_int_eq(mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+	ck_assert_int_eq(mount("none", "/", "", MS_REC | MS_PRIVATE, NULL), 0);
 	ck_assert_int_eq(mount("tmpfs", "/run/samba", "tmpfs", 0, NULL), 0);
 
 	ck_status(acquire_identity("NTLM", "alice", NETBIOS, "Alice-Pass-1", &ccred), SEC_E_OK);
@@ -626,11 +628,11 @@ static unsigned char *get_frame(FILE *f, uint32_t *n)
  * same client with the server's own clock goes on working. */
 START_TEST(clock_skew)
 {
-	char cmd[1200], names[512] = "";
+	char cmd[4200], names[512] = "";
 	SecBuffer tok = {0, SECBUFFER_TOKEN, NULL}, ib;
 	SecBufferDesc d = {SECBUFFER_VERSION, 1, &tok}, in = {SECBUFFER_VERSION, 1, &ib};
 	CredHandle ccred, scred;
-	CtxtHandle c, s;
+	CtxtHandle c = {0, 0}, s = {0, 0};
 	ULONG attrs;
 	TimeStamp exp;
 	SECURITY_STATUS cs, ss = SEC_I_CONTINUE_NEEDED;
@@ -644,7 +646,7 @@ START_TEST(clock_skew)
 	}
 	ck_assert_int_eq(pipe(to_child), 0);
 	ck_assert_int_eq(pipe(from_child), 0);
-	snprintf(cmd, sizeof(cmd), "/proc/%ld/exe", (long)getpid());
+	snprintf(cmd, sizeof(cmd), "%s", self_path);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
@@ -789,7 +791,7 @@ static int kdc_answers(void)
 START_TEST(dc_stopped)
 {
 	CredHandle kc, ks, nc, ns, ks2;
-	CtxtHandle c1, s1, c2, s2, c3, s3;
+	CtxtHandle c1 = {0, 0}, s1 = {0, 0}, c2 = {0, 0}, s2 = {0, 0}, c3 = {0, 0}, s3 = {0, 0};
 	const char *pid = getenv("SSPI_GSS_AD_SAMBA_PID");
 	int i;
 
@@ -871,6 +873,8 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && strcmp(argv[1], "accept-loop") == 0)
 		return accept_loop();
+	if (realpath(argv[0], self_path) == NULL)
+		snprintf(self_path, sizeof(self_path), "%s", argv[0]);
 
 	if (getenv("SSPI_GSS_AD_DIR") == NULL) {
 		printf("skipped: run inside tests/samba-dc.sh\n");
