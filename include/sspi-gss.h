@@ -52,6 +52,16 @@ SSPI_GSS_API SECURITY_STATUS SspiGssQueryPackageMech(const char *pszPackageName,
  */
 SSPI_GSS_API SECURITY_STATUS SspiGssCheckMechanisms(const char **pszReason);
 
+/* The Windows domain this machine is in, as Samba's winbind sees it
+ * (docs/active-directory.md): whether winbind answers, the domain's NetBIOS
+ * and DNS names, whether a domain controller answers. A one-line report in
+ * English goes into Report (ReportSize bytes, NUL-terminated, may be
+ * cut). SEC_E_OK: winbind and a DC answer; SEC_E_NO_AUTHENTICATING_AUTHORITY:
+ * one of them does not (not in a domain, winbindd stopped, DC down);
+ * SEC_E_UNSUPPORTED_FUNCTION: built without libwbclient;
+ * SEC_E_INVALID_PARAMETER: no Report. */
+SSPI_GSS_API SECURITY_STATUS SspiGssCheckDomain(char *Report, unsigned long ReportSize);
+
 /* The symbolic name of a status code ("SEC_E_LOGON_DENIED"), or NULL when the
  * code is unknown. A static string. */
 SSPI_GSS_API const char *SspiGssStatusName(SECURITY_STATUS Status);

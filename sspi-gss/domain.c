@@ -16,6 +16,8 @@
 
 #include "status.h"
 
+#include <sspi-gss.h>
+
 #ifdef HAVE_WBCLIENT
 #include <stdbool.h> /* wbclient.h uses bool without including it */
 #include <wbclient.h>
@@ -210,7 +212,7 @@ SECURITY_STATUS sg_domain_ntlm_logon(const char *user, const char *domain,
 	return s;
 }
 
-int sg_domain_report(char *buf, size_t size)
+static int domain_report(char *buf, size_t size)
 {
 	struct wbcContext *wb = wbcCtxCreate();
 	struct wbcInterfaceDetails *d = NULL;
@@ -281,10 +283,10 @@ SECURITY_STATUS sg_domain_ntlm_logon(const char *user, const char *domain,
 	return SEC_E_NO_AUTHENTICATING_AUTHORITY;
 }
 
-int sg_domain_report(char *buf, size_t size)
+static int domain_report(char *buf, size_t size)
 {
 	snprintf(buf, size, "winbind: not supported by this build (no libwbclient)");
-	return 1;
+	return -1;
 }
 
 #endif
@@ -299,4 +301,15 @@ char *sg_domain_realm(const char *domain)
 		return upper(domain);
 	realm = winbind_realm(domain);
 	return realm != NULL ? realm : configured_realm(domain);
+}
+
+SECURITY_STATUS SspiGssCheckDomain(char *Report, unsigned long ReportSize)
+{
+	int rc;
+
+	if (Report == NULL || ReportSize == 0)
+		return SEC_E_INVALID_PARAMETER;
+	rc = domain_report(Report, ReportSize);
+	return rc == 0 ? SEC_E_OK : rc < 0 ? SEC_E_UNSUPPORTED_FUNCTION
+				      : SEC_E_NO_AUTHENTICATING_AUTHORITY;
 }

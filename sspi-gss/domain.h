@@ -38,8 +38,4 @@ SECURITY_STATUS sg_domain_ntlm_logon(const char *user, const char *domain,
 				     size_t lm_len, uint8_t session_key[16],
 				     struct sg_logon **logon);
 
-/* For sspi-gss-info --check: winbind's state in words (static or
- * malloc'ed into *buf); 0 when it answers and the DC does. */
-int sg_domain_report(char *buf, size_t size);
-
 #endif

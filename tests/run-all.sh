@@ -51,6 +51,13 @@ if setup build-test; then
 --suppressions=$(pwd)/tests/valgrind.supp" \
 		run "Interop peers under valgrind" meson test -C build-test --suite interop --print-errorlogs
 	unset SSPI_GSS_SAMPLE_WRAPPER
+	# The Active Directory suite: valgrind runs the suite inside the
+	# fixture (tests/samba-dc.sh), not the fixture's shell.
+	SSPI_GSS_AD_WRAPPER="valgrind --quiet --error-exitcode=99 --leak-check=full \
+--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
+--suppressions=$(pwd)/tests/valgrind.supp" \
+		run "Active Directory suite under valgrind" meson test -C build-test ad --print-errorlogs
+	unset SSPI_GSS_AD_WRAPPER
 	# The realm fixture must work without root: as root, run the KDC-backed
 	# suites and the demo again as nobody (no meson: its logs are root's).
 	if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then

@@ -6,6 +6,11 @@ output, and this script carries each side's tokens to the other.
 
     samba-peer.py PEER_BINARY
 
+Inside the Samba AD DC fixture (tests/samba-dc.sh sets SSPI_GSS_AD_SMBCONF)
+the same checks run against the domain: Samba's acceptors check through
+winbind (no password on their command line), ours use the winbind backend
+(SSPI_GSS_NTLM_BACKEND=winbind), and the user is the domain's.
+
 Prints one "ok:" or "FAILED:" line per check and a closing
 "N passed, N failed" line; exits 0 only if all passed. Without ntlm_auth
 on the machine it says "skipped" and exits 0 (tools/install-deps.sh
@@ -19,6 +24,11 @@ import sys
 import tempfile
 
 USER, DOMAIN, PASSWORD = "alice", "SSPI", "Alice-Pass-1"
+SMBCONF = os.environ.get("SSPI_GSS_AD_SMBCONF")
+if SMBCONF:
+    DOMAIN = "ADSSPI"
+# Samba's tools read the fixture's smb.conf, never the host's.
+SAMBA_OPTS = ["--configfile=" + SMBCONF] if SMBCONF else []
 
 
 class Helper:
@@ -79,11 +89,14 @@ def exchange(client, server):
 
 
 def samba_client(protocol, password=PASSWORD):
-    return Helper(["ntlm_auth", "--helper-protocol=" + protocol, "--username=" + USER,
-                   "--domain=" + DOMAIN, "--password=" + password])
+    return Helper(["ntlm_auth", *SAMBA_OPTS, "--helper-protocol=" + protocol,
+                   "--username=" + USER, "--domain=" + DOMAIN, "--password=" + password])
 
 
 def samba_server(protocol):
+    if SMBCONF:
+        # The domain controller decides, through winbind.
+        return Helper(["ntlm_auth", *SAMBA_OPTS, "--helper-protocol=" + protocol])
     return Helper(["ntlm_auth", "--helper-protocol=" + protocol, "--username=" + USER,
                    "--domain=" + DOMAIN, "--password=" + PASSWORD])
 
@@ -103,6 +116,13 @@ def main():
         f.write(f"{DOMAIN}:{USER}:{PASSWORD}\n")
     os.chmod(users, 0o600)
     env = dict(os.environ, NTLM_USER_FILE=users)
+    if SMBCONF:
+        del env["NTLM_USER_FILE"]
+        env["SSPI_GSS_NTLM_BACKEND"] = "winbind"
+    # A name Kerberos has no ticket for, so Negotiate settles on NTLM (in the
+    # domain HTTP/localhost is a service account's, whose keys Samba's own
+    # SPNEGO acceptor does not hold).
+    target = "HTTP/127.0.0.1" if SMBCONF else "HTTP/localhost"
     # Under valgrind in tests/run-all.sh: our helper runs inside it.
     wrapper = os.environ.get("SSPI_GSS_SAMPLE_WRAPPER", "").split()
     passed = failed = 0
@@ -121,7 +141,7 @@ def main():
 
     def our_client(package, password=PASSWORD, protect="seal"):
         return Helper([*wrapper, peer, "client", package, USER, DOMAIN, password,
-                       "HTTP/localhost", protect], env=env)
+                       target, protect], env=env)
 
     def run(name, client, server, want, want_user=None, samba=None, seal=False):
         """One exchange; our helper (whichever side) must also exit cleanly.

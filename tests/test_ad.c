@@ -542,6 +542,27 @@ START_TEST(forged_pac)
 }
 END_TEST
 
+/* SspiGssCheckDomain (what sspi-gss-info --check prints): the domain's
+ * names as wbinfo gives them, and a DC that answers. */
+START_TEST(domain_report)
+{
+	char report[512], *own = run_out("wbinfo --own-domain");
+
+	ck_status(SspiGssCheckDomain(report, sizeof(report)), SEC_E_OK);
+	ck_assert_msg(strstr(report, own) != NULL && strstr(report, "ad.sspi.test") != NULL &&
+			      strstr(report, "answers") != NULL,
+		      "%s", report);
+	ck_status(SspiGssCheckDomain(NULL, 10), SEC_E_INVALID_PARAMETER);
+	ck_status(SspiGssCheckDomain(report, 0), SEC_E_INVALID_PARAMETER);
+	/* A short buffer is cut, never overrun. */
+	memset(report, 'x', sizeof(report));
+	ck_status(SspiGssCheckDomain(report, 8), SEC_E_OK);
+	ck_assert_uint_eq(strlen(report), 7);
+	ck_assert_int_eq(report[8], 'x');
+	free(own);
+}
+END_TEST
+
 /* Winbind's socket gone (this test process alone gets a private mount
  * namespace with an empty /run/samba): the winbind backend says the
  * authority is unreachable, an unconfigured NTLM acceptor has no
@@ -573,6 +594,13 @@ START_TEST(winbind_socket_missing)
 					    NULL, &scred, &exp),
 		  SEC_E_NO_CREDENTIALS);
 	FreeCredentialsHandle(&ccred);
+	{
+		char report[512];
+
+		ck_status(SspiGssCheckDomain(report, sizeof(report)),
+			  SEC_E_NO_AUTHENTICATING_AUTHORITY);
+		ck_assert_msg(strstr(report, "not reachable") != NULL, "%s", report);
+	}
 
 	/* Without winbind the NetBIOS name is unknown... */
 	ck_status(acquire_identity("Kerberos", "alice", NETBIOS, "Alice-Pass-1", &ccred),
@@ -859,6 +887,7 @@ Suite *ad_suite(void)
 	/* Faults; the DC's stop comes last, nothing after it needs the DC. */
 	k = tcase_create("faults");
 	tcase_set_timeout(k, 120);
+	tcase_add_test(k, domain_report);
 	tcase_add_test(k, winbind_socket_missing);
 	tcase_add_test(k, clock_skew);
 	tcase_add_test(k, dc_stopped);

@@ -362,25 +362,62 @@ static void check_ntlm_kdc(struct report *r, const char *ccache)
 	krb5_free_context(k);
 }
 
-static void check_ntlm(struct report *r)
+/* ------------------------------------------------------------- domain */
+
+/* 1 when winbind and a domain controller answer. Not being in a domain is
+ * no problem unless the NTLM acceptor was told to use it. */
+static int check_domain(struct report *r)
+{
+	char report[512];
+	const char *backend = getenv("SSPI_GSS_NTLM_BACKEND");
+	int wanted = backend != NULL && strcmp(backend, "winbind") == 0;
+	SECURITY_STATUS s = SspiGssCheckDomain(report, sizeof(report));
+
+	printf("Domain\n");
+	if (s == SEC_E_OK) {
+		say(r, OK, "%s", report);
+		return 1;
+	}
+	say(r, wanted ? FAIL : OK, "%s%s", report,
+	    wanted ? "" : " (not in a domain: fine unless NTLM should check with one)");
+	if (wanted)
+		fix("SSPI_GSS_NTLM_BACKEND=winbind needs winbindd running and joined to the "
+		    "domain (wbinfo -P); docs/active-directory.md");
+	return 0;
+}
+
+static void check_ntlm(struct report *r, int in_domain)
 {
 	const char *path = getenv("NTLM_USER_FILE");
 	const char *kdc = getenv("NTLM_ACCEPTOR_CCACHE");
+	const char *backend = getenv("SSPI_GSS_NTLM_BACKEND");
 	char line[1024];
 	int users = 0, bad = 0, lineno = 0, first_bad = 0;
 	struct stat st;
 	FILE *f;
 
 	printf("NTLM\n");
+	/* The acceptor's order (mech_ntlm.c): SSPI_GSS_NTLM_BACKEND=winbind,
+	 * the user file, the KDC, the domain when nothing is configured. */
+	if (backend != NULL && strcmp(backend, "winbind") == 0) {
+		say(r, in_domain ? OK : FAIL, "NTLM servers ask the domain through winbind "
+		    "(SSPI_GSS_NTLM_BACKEND=winbind)%s", in_domain ? "" : ", which does not answer");
+		return;
+	}
 	if ((path == NULL || path[0] == '\0') && kdc != NULL && kdc[0] != '\0') {
 		check_ntlm_kdc(r, kdc);
+		return;
+	}
+	if ((path == NULL || path[0] == '\0') && in_domain) {
+		say(r, OK, "NTLM servers ask the domain through winbind (nothing else configured)");
 		return;
 	}
 	if (path == NULL || path[0] == '\0') {
 		say(r, WARN, "NTLM_USER_FILE is not set");
 		fix("NTLM servers need a user file (lines DOMAIN:user:password or "
-		    "DOMAIN:user:NTHASH), or NTLM_ACCEPTOR_CCACHE for the KDC; clients can "
-		    "pass their identity to AcquireCredentialsHandle instead");
+		    "DOMAIN:user:NTHASH), NTLM_ACCEPTOR_CCACHE for the KDC, or a domain "
+		    "(winbind); clients can pass their identity to AcquireCredentialsHandle "
+		    "instead");
 		return;
 	}
 	f = fopen(path, "r");
@@ -583,7 +620,7 @@ int info_check(const char *package, const char *target)
 {
 	struct report r = {0, 0};
 	SSPI_GSS_PACKAGE_MECH mech;
-	int kerberos = 1, ntlm = 1;
+	int kerberos = 1, ntlm = 1, in_domain;
 
 	if (package != NULL) {
 		if (SspiGssQueryPackageMech(package, &mech) != SEC_E_OK) {
@@ -596,8 +633,9 @@ int info_check(const char *package, const char *target)
 	}
 	if (kerberos)
 		check_kerberos(&r);
+	in_domain = check_domain(&r);
 	if (ntlm)
-		check_ntlm(&r);
+		check_ntlm(&r, in_domain);
 	if (target != NULL)
 		check_handshake(&r, package ? package : "Kerberos", target);
 	printf("\n%d problem%s, %d warning%s\n", r.problems, r.problems == 1 ? "" : "s",
