@@ -173,6 +173,60 @@ START_TEST(kerberos_logon_forms)
 }
 END_TEST
 
+/* Default credentials: alice's tickets from kinit in the FILE cache
+ * (KRB5CCNAME), for Kerberos and Negotiate, no identity given; the server
+ * maps her to a local account (SSPI_GSS_ACCOUNT_MAP) and her token carries
+ * her domain SIDs. */
+START_TEST(default_credentials_and_token)
+{
+	const char *pkg = _i == 0 ? "Kerberos" : "Negotiate";
+	char cmd[2400], map[1100], *alice = wbinfo_sid(NETBIOS "\\alice");
+	char *staff = wbinfo_sid(NETBIOS "\\sspi-staff");
+	CredHandle ccred, scred;
+	CtxtHandle c = {0, 0}, s = {0, 0};
+	PSSPI_GSS_TOKEN_INFORMATION ti;
+	TimeStamp exp;
+	HANDLE token;
+	int found = 0;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "kinit --password-file='%s/alice.password' alice@%s",
+		 getenv("SSPI_GSS_AD_DIR"), REALM);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)pkg, SECPKG_CRED_OUTBOUND, NULL, NULL,
+					    NULL, NULL, &ccred, &exp),
+		  SEC_E_OK);
+	server_cred_of(pkg, &scred);
+	ck_status(pair(&ccred, &scred, TARGET, &c, &s), SEC_E_OK);
+	check_alice(&s, "PAC");
+
+	snprintf(map, sizeof(map), "%s/account.map", getenv("SSPI_GSS_AD_DIR"));
+	f = fopen(map, "w");
+	ck_assert(f != NULL);
+	fprintf(f, "%s\\alice nobody\n", NETBIOS);
+	fclose(f);
+	setenv("SSPI_GSS_ACCOUNT_MAP", map, 1);
+	ck_status(QuerySecurityContextToken(&s, &token), SEC_E_OK);
+	ck_status(SspiGssGetTokenInformation(token, &ti), SEC_E_OK);
+	ck_assert_str_eq(ti->UserName, "nobody");
+	ck_assert_str_eq(ti->ClientName, NETBIOS "\\alice");
+	ck_assert_str_eq(ti->UserSid, alice);
+	for (unsigned k = 0; k < ti->GroupSidCount; k++)
+		found |= strcmp(ti->GroupSids[k], staff) == 0;
+	ck_assert_msg(found, "sspi-staff is not in the token");
+	FreeContextBuffer(ti);
+	ck_status(SspiGssCloseToken(token), SEC_E_OK);
+	unsetenv("SSPI_GSS_ACCOUNT_MAP");
+	DeleteSecurityContext(&c);
+	DeleteSecurityContext(&s);
+	FreeCredentialsHandle(&ccred);
+	FreeCredentialsHandle(&scred);
+	ck_assert_int_eq(system("kdestroy"), 0);
+	free(alice);
+	free(staff);
+}
+END_TEST
+
 /* An inbound credential whose NTLM logons the domain checks (winbind). */
 static SECURITY_STATUS winbind_server(const char *package, CredHandle *h)
 {
@@ -877,6 +931,7 @@ Suite *ad_suite(void)
 	tcase_set_timeout(k, 120);
 	tcase_add_loop_test(k, kerberos_logon_forms, 0, 12);
 	tcase_add_loop_test(k, forged_pac, 0, 4);
+	tcase_add_loop_test(k, default_credentials_and_token, 0, 2);
 	suite_add_tcase(s, k);
 	k = tcase_create("ntlm");
 	tcase_set_timeout(k, 120);
