@@ -343,7 +343,7 @@ int sg_pac_logon(const uint8_t *pac, size_t len, struct sg_logon **out)
 {
 	struct sg_logon *l;
 	uint32_t count;
-	int rc = 0, have_logon = 0;
+	int rc = 0, have_logon = 0, have_upn = 0;
 
 	*out = NULL;
 	/* PACTYPE: cBuffers, Version 0, then PAC_INFO_BUFFERs of 16 bytes. */
@@ -370,7 +370,11 @@ int sg_pac_logon(const uint8_t *pac, size_t len, struct sg_logon **out)
 				break;
 			}
 			rc = logon_info(pac + offset, size, l);
-		} else if (type == PAC_UPN_DNS_INFO && l->upn == NULL) {
+		} else if (type == PAC_UPN_DNS_INFO) {
+			if (have_upn++) {
+				rc = -1;
+				break;
+			}
 			rc = upn_dns_info(pac + offset, size, l);
 		}
 	}
