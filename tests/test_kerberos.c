@@ -38,6 +38,15 @@ START_TEST(handshake_flags_sizes_names)
 
 	ck_status(QueryContextAttributesA(&p.sctx, SECPKG_ATTR_NAMES, &names), SEC_E_OK);
 	ck_assert_str_eq(names.sUserName, "alice@SSPI.TEST");
+	{
+		/* A Heimdal realm issues no PAC: no logon information, and
+		 * NAMES stays the principal. */
+		PSSPI_GSS_LOGON_INFO info = NULL;
+
+		ck_status(QueryContextAttributesA(&p.sctx, SSPI_GSS_ATTR_LOGON_INFO, &info),
+			  SEC_E_UNSUPPORTED_FUNCTION);
+		ck_assert_ptr_null(info);
+	}
 	FreeContextBuffer(names.sUserName);
 	ck_status(QueryContextAttributesA(&p.cctx, SECPKG_ATTR_NATIVE_NAMES, &native), SEC_E_OK);
 	ck_assert_str_eq(native.sClientName, "alice@SSPI.TEST");

@@ -159,6 +159,16 @@ START_TEST(handshake_and_attributes)
 			  ASC_RET_CONFIDENTIALITY | ASC_RET_INTEGRITY);
 	expect_client_name(&p.sctx, "SSPI\\alice");
 	expect_client_name(&p.cctx, "SSPI\\alice");
+	{
+		/* A user file is no domain: no logon information either side. */
+		PSSPI_GSS_LOGON_INFO info = NULL;
+
+		ck_status(QueryContextAttributesA(&p.sctx, SSPI_GSS_ATTR_LOGON_INFO, &info),
+			  SEC_E_UNSUPPORTED_FUNCTION);
+		ck_status(QueryContextAttributesW(&p.cctx, SSPI_GSS_ATTR_LOGON_INFO, &info),
+			  SEC_E_UNSUPPORTED_FUNCTION);
+		ck_assert_ptr_null(info);
+	}
 	ck_status(QueryContextAttributesA(&p.cctx, SECPKG_ATTR_SIZES, &sizes), SEC_E_OK);
 	ck_assert_uint_eq(sizes.cbMaxToken, 2888);
 	ck_assert_uint_eq(sizes.cbMaxSignature, 16);
