@@ -84,7 +84,7 @@ SECURITY_STATUS sg_identity_principal(const struct sg_identity *id, char **princ
 		return SEC_E_UNKNOWN_CREDENTIALS;
 	if (domain == NULL && strchr(user, '@') != NULL) {
 		/* A UPN, alice@ad.example.com: its suffix is the DNS domain,
-		 * the realm in capitals (Windows canonicalizes the same way). */
+		 * the realm in capitals, as Active Directory realms are. */
 		const char *at = strrchr(user, '@');
 
 		ulen = (size_t)(at - user);

@@ -546,10 +546,9 @@ static SECURITY_STATUS ntlm_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 	return s;
 }
 
-/* The CHALLENGE's target info: who we are (nb: our NetBIOS name), and the
- * time. */
-/* Our target info: a stand-alone server is its own domain (domain_nb and
- * domain_dns NULL); a member server names its domain. */
+/* The CHALLENGE's target info: who we are (nb: our NetBIOS name), our
+ * domain and the time. A stand-alone server is its own domain (domain_nb
+ * and domain_dns NULL); a member server names its domain. */
 static uint8_t *server_target_info(const char *nb, const char *domain_nb, const char *domain_dns,
 				   size_t *len)
 {
