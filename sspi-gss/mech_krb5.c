@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "impersonate.h"
+#include "krb5_fast.h"
 #include "mech.h"
 #include "pac.h"
 #include "names.h"
@@ -18,6 +19,22 @@
 #include "strings.h"
 
 static gss_OID_set_desc krb5_set = {1, NULL};
+
+/* A Kerberos context's own state (ctx->mech): the initiator's target,
+ * imported on the first leg, and the OpenSSL fast path for messages
+ * (krb5_fast.c), set up at the first message of an established context. */
+struct krb5_state {
+	gss_name_t target;
+	struct sg_kfast *fast;
+	int fast_tried; /* read without the lock once set (atomic) */
+};
+
+static struct krb5_state *state_of(struct sg_ctx *ctx)
+{
+	if (ctx->mech == NULL)
+		ctx->mech = calloc(1, sizeof(struct krb5_state));
+	return ctx->mech;
+}
 
 static gss_OID_set krb5_mechs(void)
 {
@@ -120,15 +137,18 @@ static SECURITY_STATUS krb5_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 	OM_uint32 major, minor;
 	/* The target, imported on the first leg and kept for the later ones
 	 * (context.c passes the first call's target on every leg). */
-	gss_name_t name = ctx->mech;
+	struct krb5_state *st = state_of(ctx);
+	gss_name_t name;
 	SECURITY_STATUS status;
 
-	if (name == GSS_C_NO_NAME) {
-		status = sg_name_import(target, &name);
+	if (st == NULL)
+		return SEC_E_INSUFFICIENT_MEMORY;
+	if (st->target == GSS_C_NO_NAME) {
+		status = sg_name_import(target, &st->target);
 		if (status != SEC_E_OK)
 			return status;
-		ctx->mech = name;
 	}
+	name = st->target;
 	/* An input on the first call (a server's hints, for Negotiate) is
 	 * nothing Kerberos reads. */
 	major = gss_init_sec_context(&minor, cred ? cred->gss : GSS_C_NO_CREDENTIAL, &ctx->gss,
@@ -197,11 +217,15 @@ static SECURITY_STATUS krb5_localname(struct sg_ctx *ctx, char **local)
 static void krb5_release_ctx(struct sg_ctx *ctx)
 {
 	OM_uint32 minor;
-	gss_name_t target = ctx->mech;
+	struct krb5_state *st = ctx->mech;
 
 	if (ctx->gss != GSS_C_NO_CONTEXT)
 		gss_delete_sec_context(&minor, &ctx->gss, GSS_C_NO_BUFFER);
-	gss_release_name(&minor, &target);
+	if (st != NULL) {
+		gss_release_name(&minor, &st->target);
+		sg_kfast_free(st->fast);
+		free(st);
+	}
 	ctx->mech = NULL;
 }
 
@@ -216,6 +240,48 @@ static int dce_style(const struct sg_ctx *ctx)
 	return (ctx->attrs & ISC_RET_USED_DCE_STYLE) != 0;
 }
 
+/* SSPI_GSS_KRB5_FASTPATH=0 keeps every message on Heimdal (comparison,
+ * docs/performance.md); read once. */
+static int fast_path_wanted(void)
+{
+	static int wanted = -1;
+	int w = __atomic_load_n(&wanted, __ATOMIC_RELAXED);
+
+	if (w < 0) {
+		const char *v = secure_getenv("SSPI_GSS_KRB5_FASTPATH");
+
+		w = !(v != NULL && strcmp(v, "0") == 0);
+		__atomic_store_n(&wanted, w, __ATOMIC_RELAXED);
+	}
+	return w;
+}
+
+/* The context's fast path, set up at its first message (under the
+ * context's lock, once); NULL: Heimdal does this context's messages. */
+static struct sg_kfast *fast_of(struct sg_ctx *ctx)
+{
+	struct krb5_state *st = ctx->mech;
+
+	if (st != NULL && __atomic_load_n(&st->fast_tried, __ATOMIC_ACQUIRE))
+		return st->fast;
+	pthread_mutex_lock(&ctx->lock);
+	st = state_of(ctx);
+	if (st != NULL && !st->fast_tried) {
+		OM_uint32 minor, flags = 0;
+
+		if (fast_path_wanted() && ctx->gss != GSS_C_NO_CONTEXT &&
+		    gss_inquire_context(&minor, ctx->gss, NULL, NULL, NULL, NULL, &flags, NULL,
+					NULL) == GSS_S_COMPLETE &&
+		    sg_kfast_new(ctx->gss, flags, dce_style(ctx), &st->fast) != 0)
+			st->fast = NULL;
+		__atomic_store_n(&st->fast_tried, 1, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&ctx->lock);
+	return st != NULL ? st->fast : NULL;
+}
+
+/* DCE contexts' iov without PADDING entries, which are reported empty
+ * (the fast path ignores PADDING itself). */
 /* Runs gss_wrap_iov / gss_unwrap_iov over the iov without its PADDING
  * entries (DCE contexts only), and reports those as empty. */
 static OM_uint32 iov_without_padding(OM_uint32 *minor, struct sg_ctx *ctx, int wrap, int conf_req,
@@ -300,7 +366,12 @@ static SECURITY_STATUS krb5_wrap_iov(struct sg_ctx *ctx, int conf, gss_iov_buffe
 				     int count)
 {
 	OM_uint32 major, minor;
+	struct sg_kfast *fast = fast_of(ctx);
 
+	if (fast != NULL) {
+		major = sg_kfast_wrap_iov(fast, &minor, conf, iov, count);
+		return sg_status_from_gss_message(major, minor);
+	}
 	pthread_mutex_lock(&ctx->lock);
 	if (dce_style(ctx))
 		major = iov_without_padding(&minor, ctx, 1, conf, NULL, iov, count);
@@ -314,7 +385,12 @@ static SECURITY_STATUS krb5_unwrap_iov(struct sg_ctx *ctx, gss_iov_buffer_desc *
 				       int *conf)
 {
 	OM_uint32 major, minor;
+	struct sg_kfast *fast = fast_of(ctx);
 
+	if (fast != NULL) {
+		major = sg_kfast_unwrap_iov(fast, &minor, conf, iov, count);
+		return sg_status_from_gss_message(major, minor);
+	}
 	pthread_mutex_lock(&ctx->lock);
 	if (dce_style(ctx))
 		major = iov_without_padding(&minor, ctx, 0, 0, conf, iov, count);
@@ -328,7 +404,12 @@ static SECURITY_STATUS krb5_unwrap(struct sg_ctx *ctx, gss_buffer_t in, gss_buff
 				   int *conf)
 {
 	OM_uint32 major, minor;
+	struct sg_kfast *fast = fast_of(ctx);
 
+	if (fast != NULL) {
+		major = sg_kfast_unwrap(fast, &minor, in, out, conf);
+		return sg_status_from_gss_message(major, minor);
+	}
 	pthread_mutex_lock(&ctx->lock);
 	major = gss_unwrap(&minor, ctx->gss, in, out, conf, NULL);
 	pthread_mutex_unlock(&ctx->lock);
@@ -338,7 +419,12 @@ static SECURITY_STATUS krb5_unwrap(struct sg_ctx *ctx, gss_buffer_t in, gss_buff
 static SECURITY_STATUS krb5_get_mic(struct sg_ctx *ctx, gss_buffer_t msg, gss_buffer_t mic)
 {
 	OM_uint32 major, minor;
+	struct sg_kfast *fast = fast_of(ctx);
 
+	if (fast != NULL) {
+		major = sg_kfast_get_mic(fast, &minor, msg, mic);
+		return sg_status_from_gss_message(major, minor);
+	}
 	pthread_mutex_lock(&ctx->lock);
 	major = gss_get_mic(&minor, ctx->gss, GSS_C_QOP_DEFAULT, msg, mic);
 	pthread_mutex_unlock(&ctx->lock);
@@ -348,7 +434,12 @@ static SECURITY_STATUS krb5_get_mic(struct sg_ctx *ctx, gss_buffer_t msg, gss_bu
 static SECURITY_STATUS krb5_verify_mic(struct sg_ctx *ctx, gss_buffer_t msg, gss_buffer_t mic)
 {
 	OM_uint32 major, minor;
+	struct sg_kfast *fast = fast_of(ctx);
 
+	if (fast != NULL) {
+		major = sg_kfast_verify_mic(fast, &minor, msg, mic);
+		return sg_status_from_gss_message(major, minor);
+	}
 	pthread_mutex_lock(&ctx->lock);
 	major = gss_verify_mic(&minor, ctx->gss, msg, mic, NULL);
 	pthread_mutex_unlock(&ctx->lock);
@@ -529,22 +620,90 @@ static SECURITY_STATUS krb5_start_time(struct sg_ctx *ctx, long long *t)
 	return SEC_E_OK;
 }
 
+/* A context on the fast path exports Heimdal's state (whose sequence
+ * numbers stopped when the fast path took over) behind this magic, then
+ * the fast path's own (numbers and replay window). */
+static const unsigned char fast_magic[8] = {'S', 'G', 'K', 'F', 'A', 'S', 'T', '1'};
+
 static SECURITY_STATUS krb5_export_ctx(struct sg_ctx *ctx, gss_buffer_t token)
 {
 	OM_uint32 major, minor;
+	struct sg_kfast *fast = fast_of(ctx);
+	gss_buffer_desc heimdal = GSS_C_EMPTY_BUFFER;
+	uint8_t state[SG_KFAST_STATE_MAX];
+	size_t state_len = 0;
+	unsigned char *p;
 
 	pthread_mutex_lock(&ctx->lock);
-	major = gss_export_sec_context(&minor, &ctx->gss, token);
+	if (fast != NULL)
+		state_len = sg_kfast_save(fast, state);
+	major = gss_export_sec_context(&minor, &ctx->gss, fast != NULL ? &heimdal : token);
 	pthread_mutex_unlock(&ctx->lock);
-	return sg_status_from_gss(major, minor);
+	if (GSS_ERROR(major) || fast == NULL)
+		return sg_status_from_gss(major, minor);
+	token->length = sizeof(fast_magic) + 4 + heimdal.length + state_len;
+	token->value = p = malloc(token->length);
+	if (p == NULL) {
+		gss_release_buffer(&minor, &heimdal);
+		token->length = 0;
+		return SEC_E_INSUFFICIENT_MEMORY;
+	}
+	memcpy(p, fast_magic, sizeof(fast_magic));
+	p += sizeof(fast_magic);
+	p[0] = (unsigned char)(heimdal.length >> 24);
+	p[1] = (unsigned char)(heimdal.length >> 16);
+	p[2] = (unsigned char)(heimdal.length >> 8);
+	p[3] = (unsigned char)heimdal.length;
+	memcpy(p + 4, heimdal.value, heimdal.length);
+	memcpy(p + 4 + heimdal.length, state, state_len);
+	sg_wipe(heimdal.value, heimdal.length);
+	gss_release_buffer(&minor, &heimdal);
+	return SEC_E_OK;
 }
 
 static SECURITY_STATUS krb5_import_ctx(struct sg_ctx *ctx, gss_buffer_t token)
 {
-	OM_uint32 major, minor;
+	OM_uint32 major, minor, flags = 0;
+	gss_buffer_desc heimdal = *token;
+	const unsigned char *state = NULL;
+	size_t state_len = 0;
+	struct krb5_state *st = state_of(ctx);
 
+	if (st == NULL)
+		return SEC_E_INSUFFICIENT_MEMORY;
+	if (token->length >= sizeof(fast_magic) + 4 &&
+	    memcmp(token->value, fast_magic, sizeof(fast_magic)) == 0) {
+		const unsigned char *p = (const unsigned char *)token->value + sizeof(fast_magic);
+		size_t n = (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
+
+		if (n > token->length - sizeof(fast_magic) - 4)
+			return SEC_E_INVALID_TOKEN;
+		heimdal.value = (void *)(p + 4);
+		heimdal.length = n;
+		state = p + 4 + n;
+		state_len = token->length - sizeof(fast_magic) - 4 - n;
+	}
 	pthread_mutex_lock(&ctx->lock);
-	major = gss_import_sec_context(&minor, token, &ctx->gss);
+	major = gss_import_sec_context(&minor, &heimdal, &ctx->gss);
+	sg_kfast_free(st->fast);
+	st->fast = NULL;
+	if (!GSS_ERROR(major) && state != NULL) {
+		/* The fast path again, from Heimdal's keys and our numbers. */
+		if (gss_inquire_context(&minor, ctx->gss, NULL, NULL, NULL, NULL, &flags, NULL,
+					NULL) != GSS_S_COMPLETE ||
+		    sg_kfast_new(ctx->gss, flags, dce_style(ctx), &st->fast) != 0 ||
+		    st->fast == NULL || sg_kfast_restore(st->fast, state, state_len) != 0) {
+			sg_kfast_free(st->fast);
+			st->fast = NULL;
+			gss_delete_sec_context(&minor, &ctx->gss, GSS_C_NO_BUFFER);
+			pthread_mutex_unlock(&ctx->lock);
+			return SEC_E_INVALID_TOKEN;
+		}
+	}
+	/* A context exported from Heimdal's path may take the fast path at
+	 * its next message: Heimdal's numbers are current. */
+	__atomic_store_n(&st->fast_tried, state != NULL || GSS_ERROR(major) ? 1 : 0,
+			 __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&ctx->lock);
 	return sg_status_from_gss(major, minor);
 }
