@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ccache_mirror.h"
 #include "impersonate.h"
 #include "krb5_fast.h"
 #include "mech.h"
@@ -111,6 +112,14 @@ static SECURITY_STATUS krb5_acquire(struct sg_cred *cred, const char *principal,
 	}
 	if (GSS_ERROR(major))
 		return sg_status_from_gss(major, minor);
+	/* Default tickets from a FILE cache: kept in memory from now on
+	 * (ccache_mirror.c); otherwise cred->mech stays NULL. */
+	if (usage == GSS_C_INITIATE && (id == NULL || id->password == NULL)) {
+		struct sg_ccache_mirror *mirror;
+
+		sg_ccache_mirror_new(principal, &cred->gss, &mirror);
+		cred->mech = mirror;
+	}
 	/* An acceptor's keys do not expire: Windows reports "never" for them. */
 	cred->expiry = usage == GSS_C_ACCEPT ? sg_timestamp_never() : sg_timestamp_in(lifetime);
 	return SEC_E_OK;
@@ -128,6 +137,8 @@ static void krb5_release_cred(struct sg_cred *cred)
 		return;
 	}
 	gss_release_cred(&minor, &cred->gss);
+	sg_ccache_mirror_free(cred->mech);
+	cred->mech = NULL;
 }
 
 static SECURITY_STATUS krb5_init(struct sg_ctx *ctx, struct sg_cred *cred, const char *target,
@@ -138,6 +149,7 @@ static SECURITY_STATUS krb5_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 	/* The target, imported on the first leg and kept for the later ones
 	 * (context.c passes the first call's target on every leg). */
 	struct krb5_state *st = state_of(ctx);
+	struct sg_ccache_mirror *mirror;
 	gss_name_t name;
 	SECURITY_STATUS status;
 
@@ -151,10 +163,18 @@ static SECURITY_STATUS krb5_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 	name = st->target;
 	/* An input on the first call (a server's hints, for Negotiate) is
 	 * nothing Kerberos reads. */
+	mirror = cred != NULL ? cred->mech : NULL;
+	if (mirror != NULL) {
+		status = sg_ccache_mirror_enter(mirror);
+		if (status != SEC_E_OK)
+			return status;
+	}
 	major = gss_init_sec_context(&minor, cred ? cred->gss : GSS_C_NO_CREDENTIAL, &ctx->gss,
 				     name, GSS_KRB5_MECHANISM, req_flags, GSS_C_INDEFINITE, cb,
 				     ctx->gss == GSS_C_NO_CONTEXT ? GSS_C_NO_BUFFER : in, NULL, out,
 				     gss_flags, lifetime);
+	if (mirror != NULL)
+		sg_ccache_mirror_leave(mirror);
 	return sg_status_from_gss(major, minor);
 }
 

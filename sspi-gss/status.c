@@ -12,6 +12,7 @@
  */
 #include "status.h"
 
+#include <errno.h>
 #include <krb5.h>
 #include <stddef.h>
 
@@ -47,6 +48,9 @@ static const struct krb5_row krb5_rows[] = {
 	{KRB5_KT_NOTFOUND, SEC_E_NO_CREDENTIALS},
 	{KRB5_KT_END, SEC_E_NO_CREDENTIALS},
 	{KRB5KRB_AP_ERR_NOKEY, SEC_E_NO_CREDENTIALS},
+	/* A ticket cache file removed after AcquireCredentialsHandle
+	 * (kdestroy): Heimdal passes lstat's errno on. */
+	{ENOENT, SEC_E_NO_CREDENTIALS},
 	/* The ticket was sealed with a key the acceptor does not hold: the
 	 * client asked for the wrong principal. */
 	{KRB5KRB_AP_ERR_MODIFIED, SEC_E_WRONG_PRINCIPAL},

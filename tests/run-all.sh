@@ -96,18 +96,20 @@ fi
 # The threaded suites with ThreadSanitizer: the library instrumented, the
 # stress test (every package, shared credentials, encrypt while decrypt),
 # the two-process/two-thread Kerberos suite, Negotiate, the per-thread last
-# error, the handle table and NTLM (a context deleted while two threads seal
-# on it). Heimdal itself is not instrumented.
+# error, the handle table, NTLM (a context deleted while two threads seal
+# on it) and the ticket cache mirror (handshakes while kinit replaces the
+# file). Heimdal itself is not instrumented.
 if meson setup build-tsan -Db_sanitize=thread -Db_lundef=false -Dwinpr_probe=disabled \
 	>/dev/null 2>&1 || meson setup --reconfigure build-tsan -Db_sanitize=thread \
 	-Db_lundef=false -Dwinpr_probe=disabled >/dev/null 2>&1; then
 	if meson compile -C build-tsan tests/test_stress tests/test_kerberos_peers \
 		tests/test_negotiate tests/test_registry tests/test_handles tests/test_ntlm \
-		tests/test_impersonation \
+		tests/test_impersonation tests/test_ccache_mirror \
 		>/dev/null; then
 		export TSAN_OPTIONS=halt_on_error=1
 		run "Threaded suites with ThreadSanitizer" meson test -C build-tsan --no-rebuild \
-			stress kerberos_peers negotiate registry handles ntlm impersonation --print-errorlogs
+			stress kerberos_peers negotiate registry handles ntlm impersonation ccache_mirror \
+			--print-errorlogs
 		unset TSAN_OPTIONS
 	else
 		echo "ThreadSanitizer build failed"; failed=$((failed + 1))
