@@ -1006,6 +1006,22 @@ static size_t signed_parts(const gss_iov_buffer_desc *iov, int count, struct ntl
 	return n;
 }
 
+/* The same parts for a sealed message, DATA marked to be sealed. */
+static size_t sealed_parts(gss_iov_buffer_desc *iov, int count, struct ntlm_sealed_part *parts)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < count; i++)
+		if (iov[i].type == GSS_IOV_BUFFER_TYPE_DATA ||
+		    iov[i].type == GSS_IOV_BUFFER_TYPE_SIGN_ONLY) {
+			parts[n].data = iov[i].buffer.value;
+			parts[n].len = iov[i].buffer.length;
+			parts[n].sealed = iov[i].type == GSS_IOV_BUFFER_TYPE_DATA;
+			n++;
+		}
+	return n;
+}
+
 static gss_iov_buffer_desc *find_header(gss_iov_buffer_desc *iov, int count)
 {
 	for (int i = 0; i < count; i++)
@@ -1055,6 +1071,7 @@ static SECURITY_STATUS ntlm_wrap_iov(struct sg_ctx *ctx, int conf, gss_iov_buffe
 {
 	struct ntlm_state *n = ctx->mech;
 	struct ntlm_part stack[STACK_PARTS], *parts = stack;
+	struct ntlm_sealed_part sealed_stack[STACK_PARTS], *sealed = sealed_stack;
 	gss_iov_buffer_desc *hdr = find_header(iov, count);
 	uint8_t sig[16];
 	uint32_t seq;
@@ -1074,27 +1091,38 @@ static SECURITY_STATUS ntlm_wrap_iov(struct sg_ctx *ctx, int conf, gss_iov_buffe
 				iov[i].buffer.length = 0;
 		return SEC_E_OK;
 	}
-	if (count > STACK_PARTS && (parts = calloc((size_t)count, sizeof(*parts))) == NULL)
+	if (count > STACK_PARTS &&
+	    ((parts = calloc((size_t)count, sizeof(*parts))) == NULL ||
+	     (sealed = calloc((size_t)count, sizeof(*sealed))) == NULL)) {
+		if (parts != stack)
+			free(parts);
 		return SEC_E_INSUFFICIENT_MEMORY;
-	np = signed_parts(iov, count, parts);
+	}
+	np = conf ? sealed_parts(iov, count, sealed) : signed_parts(iov, count, parts);
 	/* Two threads sealing at once would share a sequence number and
 	 * RC4 key stream: sends on one context are serialised. */
 	pthread_mutex_lock(&ctx->lock);
 	if (ntlm_seq_next(&n->session.send, &seq) != 0) {
 		pthread_mutex_unlock(&ctx->lock);
-		if (parts != stack)
+		if (parts != stack) {
 			free(parts);
+			free(sealed);
+		}
 		return seq_used_up();
 	}
 	/* SEAL (MS-NLMP 3.4.3): the data is encrypted first, then the
-	 * checksum of the plaintext, with the same RC4 stream. */
-	ntlm_signature_mac(&n->session.send, seq, parts, np, sig);
+	 * checksum of the plaintext, with the same RC4 stream (in one
+	 * pass: seal.c). */
 	if (conf)
-		seal_data(&n->session.send, iov, count);
+		ntlm_seal_message(&n->session.send, seq, sealed, np, 0, sig);
+	else
+		ntlm_signature_mac(&n->session.send, seq, parts, np, sig);
 	ntlm_signature_finish(&n->session, &n->session.send, sig);
 	pthread_mutex_unlock(&ctx->lock);
-	if (parts != stack)
+	if (parts != stack) {
 		free(parts);
+		free(sealed);
+	}
 	memcpy(hdr->buffer.value, sig, NTLM_SIGNATURE_SIZE);
 	hdr->buffer.length = NTLM_SIGNATURE_SIZE;
 	for (int i = 0; i < count; i++)
@@ -1115,6 +1143,7 @@ static SECURITY_STATUS check_received_locked(struct ntlm_state *n, struct ntlm_d
 {
 	struct ntlm_direction trial;
 	struct ntlm_part stack[STACK_PARTS], *parts = stack;
+	struct ntlm_sealed_part sealed_stack[STACK_PARTS], *sealed = sealed_stack;
 	uint8_t expect[16];
 	uint32_t seq;
 	size_t np;
@@ -1137,15 +1166,25 @@ static SECURITY_STATUS check_received_locked(struct ntlm_state *n, struct ntlm_d
 	default:
 		return seq_used_up();
 	}
-	if (count > STACK_PARTS && (parts = calloc((size_t)count, sizeof(*parts))) == NULL)
+	if (count > STACK_PARTS &&
+	    ((parts = calloc((size_t)count, sizeof(*parts))) == NULL ||
+	     (sealed = calloc((size_t)count, sizeof(*sealed))) == NULL)) {
+		if (parts != stack)
+			free(parts);
 		return SEC_E_INSUFFICIENT_MEMORY;
+	}
 	trial = *d;
-	if (conf)
-		seal_data(&trial, iov, count);
-	np = signed_parts(iov, count, parts);
-	ntlm_signature_mac(&trial, seq, parts, np, expect);
-	if (parts != stack)
+	if (conf) {
+		np = sealed_parts(iov, count, sealed);
+		ntlm_seal_message(&trial, seq, sealed, np, 1, expect);
+	} else {
+		np = signed_parts(iov, count, parts);
+		ntlm_signature_mac(&trial, seq, parts, np, expect);
+	}
+	if (parts != stack) {
 		free(parts);
+		free(sealed);
+	}
 	ntlm_signature_finish(&n->session, &trial, expect);
 	if (!ntlm_equal(expect, sig, NTLM_SIGNATURE_SIZE)) {
 		if (conf) {

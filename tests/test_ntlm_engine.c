@@ -515,8 +515,119 @@ START_TEST(sealing_example)
 	ntlm_signature_mac(&s.recv, 0, &part, 1, sig);
 	ntlm_signature_finish(&s, &s.recv, sig);
 	ck_bytes(sig, signature, 16);
+
+	/* The same message through the one-pass path (seal.c), both ways. */
+	ntlm_session_init(&c, flags, random_key, 1);
+	ntlm_session_init(&s, flags, random_key, 0);
+	memcpy(data, plain, sizeof(data));
+	{
+		struct ntlm_sealed_part sp = {data, sizeof(data), 1};
+
+		ntlm_seal_message(&c.send, 0, &sp, 1, 0, sig);
+		ntlm_signature_finish(&c, &c.send, sig);
+		ck_bytes(data, sealed, sizeof(sealed));
+		ck_bytes(sig, signature, 16);
+		ntlm_seal_message(&s.recv, 0, &sp, 1, 1, sig);
+		ntlm_signature_finish(&s, &s.recv, sig);
+		ck_bytes(data, plain, sizeof(plain));
+		ck_bytes(sig, signature, 16);
+	}
 	ntlm_session_wipe(&c);
 	ntlm_session_wipe(&s);
+}
+END_TEST
+
+/* seal.c's MD5 and RC4 against libcrypto's: RFC 1321's test suite, then
+ * every length 0-300 and some up to 64 KiB, each at every MD5 offset the
+ * one-pass path can start from (the hash already holding 0-63 bytes), in
+ * both directions. */
+START_TEST(one_pass_against_libcrypto)
+{
+	static const char *rfc1321[][2] = {
+		{"", "d41d8cd98f00b204e9800998ecf8427e"},
+		{"a", "0cc175b9c0f1b6a831c399e269772661"},
+		{"abc", "900150983cd24fb0d6963f7d28e17f72"},
+		{"message digest", "f96b697d7cb7938d525a2f31aaf161d0"},
+		{"abcdefghijklmnopqrstuvwxyz", "c3fcd3d76192e4007dfb496cca67e13b"},
+		{"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+		 "d174ab98d277d9f5a5611c2c9f419d9f"},
+		{"1234567890123456789012345678901234567890123456789012345678901234567890123456"
+		 "7890",
+		 "57edf4a22be3c955ac49da2e2107b67a"},
+	};
+	static const size_t big[] = {511, 512, 1023, 1024, 4097, 16384, 65536};
+	size_t max = 65536 + 64;
+	uint8_t *plain = malloc(max), *ours = malloc(max), *ref = malloc(max);
+	uint8_t key[16], d1[16], d2[16];
+
+	ck_assert_ptr_nonnull(plain);
+	ck_assert_ptr_nonnull(ours);
+	ck_assert_ptr_nonnull(ref);
+	for (size_t i = 0; i < sizeof(rfc1321) / sizeof(rfc1321[0]); i++) {
+		struct ntlm_md5 m;
+		char hex[33];
+
+		ntlm_md5_init(&m);
+		ntlm_md5_update(&m, (const uint8_t *)rfc1321[i][0], strlen(rfc1321[i][0]));
+		ntlm_md5_final(&m, d1);
+		for (int b = 0; b < 16; b++)
+			snprintf(hex + 2 * b, 3, "%02x", d1[b]);
+		ck_assert_str_eq(hex, rfc1321[i][1]);
+	}
+	for (size_t i = 0; i < max; i++)
+		plain[i] = (uint8_t)(i * 131 + 7);
+	for (int i = 0; i < 16; i++)
+		key[i] = (uint8_t)(0xa5 ^ i * 17);
+	for (size_t t = 0; t < 301 + sizeof(big) / sizeof(big[0]); t++) {
+		size_t len = t < 301 ? t : big[t - 301];
+
+		for (size_t off = 0; off < 64; off += (len > 1024 ? 13 : 1)) {
+			struct ntlm_md5 m;
+			struct ntlm_rc4 k;
+			RC4_KEY rk;
+			MD5_CTX rm;
+
+			/* Sealing: hash of the plaintext, ciphertext out. */
+			memcpy(ours, plain, len);
+			ntlm_md5_init(&m);
+			ntlm_md5_update(&m, plain + max - 64, off);
+			ntlm_rc4_init(&k, key, 16);
+			ntlm_md5_rc4(&m, &k, ours, len, 0);
+			ntlm_md5_final(&m, d1);
+			MD5_Init(&rm);
+			MD5_Update(&rm, plain + max - 64, off);
+			MD5_Update(&rm, plain, len);
+			MD5_Final(d2, &rm);
+			RC4_set_key(&rk, 16, key);
+			RC4(&rk, len, plain, ref);
+			ck_assert_msg(memcmp(d1, d2, 16) == 0, "MD5 differs: length %zu, offset %zu",
+				      len, off);
+			ck_assert_msg(len == 0 || memcmp(ours, ref, len) == 0,
+				      "RC4 differs: length %zu, offset %zu", len, off);
+			/* The key streams go on alike. */
+			ntlm_rc4(&k, d1, 16);
+			RC4(&rk, 16, d2, d2);
+			ck_assert_msg(memcmp(d1, d2, 16) == 0, "RC4 state differs after %zu", len);
+
+			/* Unsealing: the ciphertext back, hash of the plaintext. */
+			ntlm_md5_init(&m);
+			ntlm_md5_update(&m, plain + max - 64, off);
+			ntlm_rc4_init(&k, key, 16);
+			ntlm_md5_rc4(&m, &k, ours, len, 1);
+			ntlm_md5_final(&m, d1);
+			ck_assert_msg(len == 0 || memcmp(ours, plain, len) == 0,
+				      "decryption differs: length %zu, offset %zu", len, off);
+			MD5_Init(&rm);
+			MD5_Update(&rm, plain + max - 64, off);
+			MD5_Update(&rm, plain, len);
+			MD5_Final(d2, &rm);
+			ck_assert_msg(memcmp(d1, d2, 16) == 0,
+				      "MD5 after decryption differs: length %zu, offset %zu", len, off);
+		}
+	}
+	free(plain);
+	free(ours);
+	free(ref);
 }
 END_TEST
 
@@ -843,6 +954,7 @@ static Suite *ntlm_engine_suite(void)
 	tcase_add_test(t, authenticate_example);
 	tcase_add_test(t, client_mic_and_pairs);
 	tcase_add_test(t, sealing_example);
+	tcase_add_test(t, one_pass_against_libcrypto);
 	tcase_add_test(t, server_requires_its_timestamp_and_mic);
 	tcase_add_test(t, skew_far_from_now);
 	tcase_add_test(t, extended_protection_levels);

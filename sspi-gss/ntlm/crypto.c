@@ -258,6 +258,23 @@ static void derive(const uint8_t *key, size_t key_len, const char *magic, uint8_
 	sg_wipe(&m, sizeof(m));
 }
 
+/* The sealing path's HMAC states (seal.c's MD5), keyed as `sign` is. */
+static void seal_hmac_key(struct ntlm_direction *d)
+{
+	uint8_t pad[64];
+
+	memset(pad, 0x36, sizeof(pad));
+	for (size_t i = 0; i < sizeof(d->sign_key); i++)
+		pad[i] ^= d->sign_key[i];
+	ntlm_md5_init(&d->seal_inner);
+	ntlm_md5_update(&d->seal_inner, pad, sizeof(pad));
+	for (size_t i = 0; i < sizeof(pad); i++)
+		pad[i] ^= 0x36 ^ 0x5c;
+	ntlm_md5_init(&d->seal_outer);
+	ntlm_md5_update(&d->seal_outer, pad, sizeof(pad));
+	sg_wipe(pad, sizeof(pad));
+}
+
 void ntlm_session_init(struct ntlm_session *s, uint32_t flags, const uint8_t exported[16],
 		       int initiator)
 {
@@ -278,15 +295,17 @@ void ntlm_session_init(struct ntlm_session *s, uint32_t flags, const uint8_t exp
 	derive(exported, 16, s2c_sign, s2c->sign_key);
 	hmac_md5_key(&c2s->sign, c2s->sign_key, 16);
 	hmac_md5_key(&s2c->sign, s2c->sign_key, 16);
+	seal_hmac_key(c2s);
+	seal_hmac_key(s2c);
 	derive(exported, seal_len, c2s_seal, c2s->seal_key);
-	RC4_set_key(&c2s->seal, 16, c2s->seal_key);
+	ntlm_rc4_init(&c2s->seal, c2s->seal_key, 16);
 	derive(exported, seal_len, s2c_seal, s2c->seal_key);
-	RC4_set_key(&s2c->seal, 16, s2c->seal_key);
+	ntlm_rc4_init(&s2c->seal, s2c->seal_key, 16);
 }
 
 void ntlm_session_restart_seal(struct ntlm_direction *d)
 {
-	RC4_set_key(&d->seal, 16, d->seal_key);
+	ntlm_rc4_init(&d->seal, d->seal_key, 16);
 }
 
 int ntlm_seq_next(struct ntlm_direction *d, uint32_t *seq)
@@ -311,7 +330,40 @@ void ntlm_session_wipe(struct ntlm_session *s)
 
 void ntlm_seal_bytes(struct ntlm_direction *d, uint8_t *data, size_t len)
 {
-	RC4(&d->seal, len, data, data);
+	ntlm_rc4(&d->seal, data, len);
+}
+
+static void signature_put(uint8_t sig[16], const uint8_t mac[16], const uint8_t seqb[4])
+{
+	sig[0] = 1;
+	sig[1] = sig[2] = sig[3] = 0;
+	memcpy(sig + 4, mac, 8);
+	memcpy(sig + 12, seqb, 4);
+}
+
+void ntlm_seal_message(struct ntlm_direction *d, uint32_t seq, struct ntlm_sealed_part *parts,
+		       size_t nparts, int decrypt, uint8_t sig[16])
+{
+	struct ntlm_md5 m = d->seal_inner;
+	uint8_t seqb[4], inner[16], mac[16];
+
+	ntlm_put_le32(seqb, seq);
+	ntlm_md5_update(&m, seqb, 4);
+	for (size_t i = 0; i < nparts; i++) {
+		if (parts[i].len == 0)
+			continue;
+		if (parts[i].sealed)
+			ntlm_md5_rc4(&m, &d->seal, parts[i].data, parts[i].len, decrypt);
+		else
+			ntlm_md5_update(&m, parts[i].data, parts[i].len);
+	}
+	ntlm_md5_final(&m, inner);
+	m = d->seal_outer;
+	ntlm_md5_update(&m, inner, sizeof(inner));
+	ntlm_md5_final(&m, mac);
+	signature_put(sig, mac, seqb);
+	sg_wipe(&m, sizeof(m));
+	sg_wipe(inner, sizeof(inner));
 }
 
 void ntlm_signature_mac(const struct ntlm_direction *d, uint32_t seq,
@@ -321,15 +373,12 @@ void ntlm_signature_mac(const struct ntlm_direction *d, uint32_t seq,
 
 	ntlm_put_le32(seqb, seq);
 	hmac_md5_parts(&d->sign, seqb, parts, nparts, mac);
-	sig[0] = 1;
-	sig[1] = sig[2] = sig[3] = 0;
-	memcpy(sig + 4, mac, 8);
-	memcpy(sig + 12, seqb, 4);
+	signature_put(sig, mac, seqb);
 }
 
 void ntlm_signature_finish(const struct ntlm_session *s, struct ntlm_direction *d,
 			   uint8_t sig[16])
 {
 	if (s->flags & NTLMSSP_NEGOTIATE_KEY_EXCH)
-		RC4(&d->seal, 8, sig + 4, sig + 4);
+		ntlm_rc4(&d->seal, sig + 4, 8);
 }

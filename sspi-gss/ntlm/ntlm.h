@@ -196,12 +196,36 @@ struct ntlm_hmac_md5 {
 	MD5_CTX inner, outer;
 };
 
+/* seal.c: RC4 and MD5 of our own, so that sealing can run both in one
+ * pass (ntlm_md5_rc4); libcrypto's do everything else. */
+struct ntlm_rc4 {
+	uint8_t s[256];
+	uint8_t i, j;
+};
+struct ntlm_md5 {
+	uint32_t h[4];
+	uint64_t bytes;
+	uint8_t buf[64];
+	size_t fill;
+};
+void ntlm_rc4_init(struct ntlm_rc4 *k, const uint8_t *key, size_t len);
+void ntlm_rc4(struct ntlm_rc4 *k, uint8_t *data, size_t len); /* in place */
+void ntlm_md5_init(struct ntlm_md5 *m);
+void ntlm_md5_update(struct ntlm_md5 *m, const uint8_t *p, size_t len);
+void ntlm_md5_final(struct ntlm_md5 *m, uint8_t out[16]);
+/* RC4 over data in place and MD5 of its plaintext (before encryption,
+ * after decryption) into m, in one pass. */
+void ntlm_md5_rc4(struct ntlm_md5 *m, struct ntlm_rc4 *k, uint8_t *data, size_t len, int decrypt);
+
 /* Session security with extended session security (MS-NLMP 3.4.4.2, 3.4.5). */
 struct ntlm_direction {
 	uint8_t sign_key[16];
-	struct ntlm_hmac_md5 sign; /* keyed with sign_key */
+	struct ntlm_hmac_md5 sign; /* keyed with sign_key (signing only) */
+	/* The same HMAC key for sealed messages: MD5 states after the
+	 * inner and outer pads. */
+	struct ntlm_md5 seal_inner, seal_outer;
 	uint8_t seal_key[16];
-	RC4_KEY seal;
+	struct ntlm_rc4 seal;
 	uint32_t seq;
 };
 
@@ -241,6 +265,16 @@ void ntlm_signature_finish(const struct ntlm_session *s, struct ntlm_direction *
 			   uint8_t sig[16]);
 /* RC4 in place with one direction's sealing state (lengths of any size). */
 void ntlm_seal_bytes(struct ntlm_direction *d, uint8_t *data, size_t len);
+/* A sealed message in one pass: parts marked sealed are encrypted
+ * (decrypt: decrypted) in place, and sig gets what ntlm_signature_mac
+ * would give for the plaintext of all the parts; _finish follows. */
+struct ntlm_sealed_part {
+	uint8_t *data;
+	size_t len;
+	int sealed; /* DATA: sealed; SIGN_ONLY: only signed */
+};
+void ntlm_seal_message(struct ntlm_direction *d, uint32_t seq, struct ntlm_sealed_part *parts,
+		       size_t nparts, int decrypt, uint8_t sig[16]);
 
 /* users.c: the user database, lines "DOMAIN:user:password" or
  * "DOMAIN:user:<32 hex digits of the NT hash>"; '#' starts a comment;
