@@ -15,16 +15,21 @@
  * number: docs/kerberos.md); unlike Heimdal, message data is encrypted and
  * decrypted in place, with no copies.
  */
+/* SHA1_Init and friends: an HMAC key precomputed as two 96-byte SHA-1
+ * states, where an EVP_MAC context takes 2.4 KB (docs/performance.md,
+ * memory per context). */
+#ifndef OPENSSL_API_COMPAT
+#define OPENSSL_API_COMPAT 0x10100000L
+#endif
 #include "krb5_fast.h"
 
 #include <errno.h>
 #include <gssapi/gssapi_krb5.h>
 #include <krb5.h>
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/params.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,11 +52,18 @@
 #define WINDOW 20 /* Heimdal's jitter window */
 
 /* The keys of one key usage. */
-struct usage_keys {
+/* HMAC-SHA1 keyed: the SHA-1 states after the inner and outer pads. */
+struct hmac_key {
+	SHA_CTX inner, outer;
+};
+
+/* The keys of a wrap usage. Kc (signed-only wraps) is derived at its first
+ * use, as are the MIC keys: most contexts only seal. */
+struct seal_keys {
 	EVP_CIPHER_CTX *cbc; /* Ke, CBC, no padding; encrypt or decrypt */
 	uint8_t ke[32];      /* receiving: Ke, to re-encrypt a forged message */
-	EVP_MAC_CTX *ki;     /* HMAC-SHA1 keyed with Ki (sealed wraps) */
-	EVP_MAC_CTX *kc;     /* HMAC-SHA1 keyed with Kc (MICs, signed wraps) */
+	struct hmac_key ki;  /* sealed wraps */
+	struct hmac_key *kc; /* signed-only wraps; NULL until needed */
 };
 
 /* Heimdal's receive order (sequence.c), same rules: the highest numbers
@@ -67,11 +79,14 @@ struct sg_kfast {
 	int initiator, acceptor_subkey, dce;
 	size_t key_len;
 	const EVP_CIPHER *cbc_cipher, *ecb_cipher; /* ECB: key derivation */
+	/* Held for a whole call: the cipher contexts carry state between
+	 * blocks. Sending and receiving go on side by side. */
 	pthread_mutex_t send_lock, recv_lock;
 	uint64_t send_seq;
 	struct order order;
-	struct usage_keys send_seal, recv_seal; /* wrap tokens */
-	struct usage_keys send_sign, recv_sign; /* MIC tokens (kc only) */
+	uint8_t key[32]; /* the context key, for the keys derived later */
+	struct seal_keys send_seal, recv_seal;   /* wrap tokens */
+	struct hmac_key *send_mic, *recv_mic;    /* MIC tokens: Kc; NULL until needed */
 };
 
 /* ------------------------------------------------------------ n-fold */
@@ -140,64 +155,95 @@ static int derive(const EVP_CIPHER *ecb, const uint8_t *key, size_t key_len, uin
 	return ok ? 0 : -1;
 }
 
-static EVP_MAC_CTX *hmac_sha1(const uint8_t *key, size_t len)
+/* RFC 2104 with the pads hashed once; keys are at most 32 bytes. */
+static void hmac_key_init(struct hmac_key *h, const uint8_t *key, size_t len)
 {
-	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	EVP_MAC_CTX *c = mac != NULL ? EVP_MAC_CTX_new(mac) : NULL;
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA1", 0),
-		OSSL_PARAM_construct_end(),
-	};
+	uint8_t pad[64];
 
-	EVP_MAC_free(mac); /* the context keeps its own reference */
-	if (c != NULL && EVP_MAC_init(c, key, len, params) != 1) {
-		EVP_MAC_CTX_free(c);
-		c = NULL;
-	}
-	return c;
+	memset(pad, 0x36, sizeof(pad));
+	for (size_t i = 0; i < len; i++)
+		pad[i] ^= key[i];
+	SHA1_Init(&h->inner);
+	SHA1_Update(&h->inner, pad, sizeof(pad));
+	for (size_t i = 0; i < sizeof(pad); i++)
+		pad[i] ^= 0x36 ^ 0x5c;
+	SHA1_Init(&h->outer);
+	SHA1_Update(&h->outer, pad, sizeof(pad));
+	OPENSSL_cleanse(pad, sizeof(pad));
 }
 
-static void usage_keys_free(struct usage_keys *k)
+static void seal_keys_free(struct seal_keys *k)
 {
 	EVP_CIPHER_CTX_free(k->cbc);
-	EVP_MAC_CTX_free(k->ki);
-	EVP_MAC_CTX_free(k->kc);
-	memset(k, 0, sizeof(*k));
+	if (k->kc != NULL) {
+		OPENSSL_cleanse(k->kc, sizeof(*k->kc));
+		free(k->kc);
+	}
+	OPENSSL_cleanse(k, sizeof(*k));
 }
 
-/* The keys of usage: encrypt (sending) or decrypt (receiving); with_enc
- * false for MIC usages, which need Kc only. */
-static int usage_keys_init(struct sg_kfast *f, const uint8_t *key, uint32_t usage, int encrypt,
-			   int with_enc, struct usage_keys *k)
+static void hmac_key_free(struct hmac_key *h)
 {
-	uint8_t ke[32], ki[32], kc[32];
-	int ok = derive(f->ecb_cipher, key, f->key_len, usage, 0x99, kc) == 0 &&
-		 (k->kc = hmac_sha1(kc, f->key_len)) != NULL;
+	if (h != NULL) {
+		OPENSSL_cleanse(h, sizeof(*h));
+		free(h);
+	}
+}
 
-	if (ok && with_enc) {
-		ok = derive(f->ecb_cipher, key, f->key_len, usage, 0xAA, ke) == 0 &&
-		     derive(f->ecb_cipher, key, f->key_len, usage, 0x55, ki) == 0 &&
-		     (k->ki = hmac_sha1(ki, f->key_len)) != NULL &&
-		     (k->cbc = EVP_CIPHER_CTX_new()) != NULL &&
-		     EVP_CipherInit_ex(k->cbc, f->cbc_cipher, NULL, ke, NULL, encrypt) == 1 &&
-		     EVP_CIPHER_CTX_set_padding(k->cbc, 0) == 1;
-		if (ok && !encrypt)
+/* The Ke and Ki of a wrap usage: encrypt (sending) or decrypt
+ * (receiving). */
+static int seal_keys_init(struct sg_kfast *f, uint32_t usage, int encrypt, struct seal_keys *k)
+{
+	uint8_t ke[32], ki[32];
+	int ok = derive(f->ecb_cipher, f->key, f->key_len, usage, 0xAA, ke) == 0 &&
+		 derive(f->ecb_cipher, f->key, f->key_len, usage, 0x55, ki) == 0 &&
+		 (k->cbc = EVP_CIPHER_CTX_new()) != NULL &&
+		 EVP_CipherInit_ex(k->cbc, f->cbc_cipher, NULL, ke, NULL, encrypt) == 1 &&
+		 EVP_CIPHER_CTX_set_padding(k->cbc, 0) == 1;
+
+	if (ok) {
+		hmac_key_init(&k->ki, ki, f->key_len);
+		if (!encrypt)
 			memcpy(k->ke, ke, f->key_len);
 	}
 	OPENSSL_cleanse(ke, sizeof(ke));
 	OPENSSL_cleanse(ki, sizeof(ki));
-	OPENSSL_cleanse(kc, sizeof(kc));
 	return ok ? 0 : -1;
+}
+
+/* Kc of usage in *slot, derived at the first call (under the lock of the
+ * direction it serves); NULL when that fails. */
+static const struct hmac_key *kc_of(struct sg_kfast *f, struct hmac_key **slot, uint32_t usage)
+{
+	uint8_t kc[32];
+
+	if (*slot != NULL)
+		return *slot;
+	if (derive(f->ecb_cipher, f->key, f->key_len, usage, 0x99, kc) == 0 &&
+	    (*slot = malloc(sizeof(**slot))) != NULL)
+		hmac_key_init(*slot, kc, f->key_len);
+	OPENSSL_cleanse(kc, sizeof(kc));
+	return *slot;
+}
+
+static uint32_t seal_usage(const struct sg_kfast *f, int sending)
+{
+	return f->initiator == sending ? USAGE_INITIATOR_SEAL : USAGE_ACCEPTOR_SEAL;
+}
+
+static uint32_t sign_usage(const struct sg_kfast *f, int sending)
+{
+	return f->initiator == sending ? USAGE_INITIATOR_SIGN : USAGE_ACCEPTOR_SIGN;
 }
 
 void sg_kfast_free(struct sg_kfast *f)
 {
 	if (f == NULL)
 		return;
-	usage_keys_free(&f->send_seal);
-	usage_keys_free(&f->recv_seal);
-	usage_keys_free(&f->send_sign);
-	usage_keys_free(&f->recv_sign);
+	seal_keys_free(&f->send_seal);
+	seal_keys_free(&f->recv_seal);
+	hmac_key_free(f->send_mic);
+	hmac_key_free(f->recv_mic);
 	pthread_mutex_destroy(&f->send_lock);
 	pthread_mutex_destroy(&f->recv_lock);
 	OPENSSL_cleanse(f, sizeof(*f));
@@ -249,14 +295,9 @@ int sg_kfast_new(gss_ctx_id_t gss, OM_uint32 flags, int dce, struct sg_kfast **o
 	f->ecb_cipher = key->length == 16 ? EVP_aes_128_ecb() : EVP_aes_256_ecb();
 	f->send_seq = lucid->send_seq;
 	order_init(&f->order, flags, (OM_uint32)lucid->recv_seq);
-	if (usage_keys_init(f, key->data, f->initiator ? USAGE_INITIATOR_SEAL : USAGE_ACCEPTOR_SEAL,
-			    1, 1, &f->send_seal) != 0 ||
-	    usage_keys_init(f, key->data, f->initiator ? USAGE_ACCEPTOR_SEAL : USAGE_INITIATOR_SEAL,
-			    0, 1, &f->recv_seal) != 0 ||
-	    usage_keys_init(f, key->data, f->initiator ? USAGE_INITIATOR_SIGN : USAGE_ACCEPTOR_SIGN,
-			    1, 0, &f->send_sign) != 0 ||
-	    usage_keys_init(f, key->data, f->initiator ? USAGE_ACCEPTOR_SIGN : USAGE_INITIATOR_SIGN,
-			    0, 0, &f->recv_sign) != 0) {
+	memcpy(f->key, key->data, f->key_len);
+	if (seal_keys_init(f, seal_usage(f, 1), 1, &f->send_seal) != 0 ||
+	    seal_keys_init(f, seal_usage(f, 0), 0, &f->recv_seal) != 0) {
 		sg_kfast_free(f);
 		f = NULL;
 		goto out;
@@ -443,22 +484,28 @@ int sg_kfast_cts(const uint8_t *key, size_t key_len, int encrypt, uint8_t *data,
 	return rc;
 }
 
-/* HMAC-SHA1 over the segments (and then extra), truncated to 12 bytes. */
-static int hmac_segments(EVP_MAC_CTX *k, const struct seg *s, int ns, const uint8_t *extra,
-			 size_t extra_len, uint8_t out[CKSUM])
+/* HMAC-SHA1 over the segments, truncated to 12 bytes; NULL key (not
+ * derived: no memory): -1. */
+static int hmac_segments(const struct hmac_key *k, const struct seg *s, int ns,
+			 uint8_t out[CKSUM])
 {
+	SHA_CTX c;
 	uint8_t full[20];
-	size_t n;
-	int ok = EVP_MAC_init(k, NULL, 0, NULL) == 1;
 
-	for (int i = 0; ok && i < ns; i++)
+	if (k == NULL)
+		return -1;
+	c = k->inner;
+	for (int i = 0; i < ns; i++)
 		if (s[i].n != 0)
-			ok = EVP_MAC_update(k, s[i].p, s[i].n) == 1;
-	if (ok && extra_len != 0)
-		ok = EVP_MAC_update(k, extra, extra_len) == 1;
-	ok = ok && EVP_MAC_final(k, full, &n, sizeof(full)) == 1 && n == 20;
+			SHA1_Update(&c, s[i].p, s[i].n);
+	SHA1_Final(full, &c);
+	c = k->outer;
+	SHA1_Update(&c, full, sizeof(full));
+	SHA1_Final(full, &c);
 	memcpy(out, full, CKSUM);
-	return ok ? 0 : -1;
+	OPENSSL_cleanse(&c, sizeof(c));
+	OPENSSL_cleanse(full, sizeof(full));
+	return 0;
 }
 
 /* ------------------------------------------------------------- order */
@@ -530,9 +577,7 @@ static void new_header(struct sg_kfast *f, uint8_t id0, uint8_t flags, uint8_t *
 {
 	uint64_t seq;
 
-	pthread_mutex_lock(&f->send_lock);
-	seq = f->send_seq++;
-	pthread_mutex_unlock(&f->send_lock);
+	seq = f->send_seq++; /* under send_lock */
 	h[0] = id0;
 	h[1] = TOK_ID1;
 	h[2] = flags;
@@ -596,9 +641,7 @@ static OM_uint32 received(struct sg_kfast *f, const uint8_t *h, OM_uint32 *minor
 {
 	OM_uint32 v;
 
-	pthread_mutex_lock(&f->recv_lock);
-	v = order_check(&f->order, get_be32(h + 12));
-	pthread_mutex_unlock(&f->recv_lock);
+	v = order_check(&f->order, get_be32(h + 12)); /* under recv_lock */
 	*minor = 0;
 	return v;
 }
@@ -627,7 +670,7 @@ static int iov_segments(gss_iov_buffer_desc *iov, int count, int with_sign_only,
 	return ns;
 }
 
-OM_uint32 sg_kfast_wrap_iov(struct sg_kfast *f, OM_uint32 *minor, int conf_req,
+static OM_uint32 wrap_iov_locked(struct sg_kfast *f, OM_uint32 *minor, int conf_req,
 			    gss_iov_buffer_desc *iov, int count)
 {
 	gss_iov_buffer_desc *header = find_iov(iov, count, GSS_IOV_BUFFER_TYPE_HEADER);
@@ -674,7 +717,7 @@ OM_uint32 sg_kfast_wrap_iov(struct sg_kfast *f, OM_uint32 *minor, int conf_req,
 				  (struct seg){ehdr, ec + HDR}, enc);
 		nm = iov_segments(iov, count, 1, (struct seg){conf, CONF},
 				  (struct seg){ehdr, ec + HDR}, mac);
-		if (ne < 0 || nm < 0 || hmac_segments(f->send_seal.ki, mac, nm, NULL, 0, cksum) != 0)
+		if (ne < 0 || nm < 0 || hmac_segments(&f->send_seal.ki, mac, nm, cksum) != 0)
 			goto fail;
 		{
 			size_t len = 0;
@@ -689,7 +732,7 @@ OM_uint32 sg_kfast_wrap_iov(struct sg_kfast *f, OM_uint32 *minor, int conf_req,
 	} else {
 		/* header: token | checksum over data | token (EC, RRC 0). */
 		nm = iov_segments(iov, count, 1, (struct seg){NULL, 0}, (struct seg){h, HDR}, mac);
-		if (nm < 0 || hmac_segments(f->send_seal.kc, mac, nm, NULL, 0, h + HDR) != 0)
+		if (nm < 0 || hmac_segments(kc_of(f, &f->send_seal.kc, seal_usage(f, 1)), mac, nm, h + HDR) != 0)
 			goto fail;
 		h[4] = 0;
 		h[5] = CKSUM; /* EC: the checksum's length */
@@ -702,7 +745,7 @@ fail:
 	return GSS_S_FAILURE;
 }
 
-OM_uint32 sg_kfast_unwrap_iov(struct sg_kfast *f, OM_uint32 *minor, int *conf,
+static OM_uint32 unwrap_iov_locked(struct sg_kfast *f, OM_uint32 *minor, int *conf,
 			      gss_iov_buffer_desc *iov, int count)
 {
 	gss_iov_buffer_desc *header = find_iov(iov, count, GSS_IOV_BUFFER_TYPE_HEADER);
@@ -759,7 +802,7 @@ OM_uint32 sg_kfast_unwrap_iov(struct sg_kfast *f, OM_uint32 *minor, int *conf,
 		for (int i = 0; i < ne; i++)
 			len += enc[i].n;
 		if (cts_segments(f->recv_seal.cbc, 0, enc, ne, len) != 0 ||
-		    hmac_segments(f->recv_seal.ki, mac, nm, NULL, 0, check) != 0) {
+		    hmac_segments(&f->recv_seal.ki, mac, nm, check) != 0) {
 			*minor = ENOMEM;
 			return GSS_S_FAILURE;
 		}
@@ -794,7 +837,7 @@ OM_uint32 sg_kfast_unwrap_iov(struct sg_kfast *f, OM_uint32 *minor, int *conf,
 		memset(zeroed + 4, 0, 4);
 		nm = iov_segments(iov, count, 1, (struct seg){NULL, 0}, (struct seg){zeroed, HDR},
 				  mac);
-		if (nm < 0 || hmac_segments(f->recv_seal.kc, mac, nm, NULL, 0, check) != 0) {
+		if (nm < 0 || hmac_segments(kc_of(f, &f->recv_seal.kc, seal_usage(f, 0)), mac, nm, check) != 0) {
 			*minor = ENOMEM;
 			return GSS_S_FAILURE;
 		}
@@ -804,7 +847,7 @@ OM_uint32 sg_kfast_unwrap_iov(struct sg_kfast *f, OM_uint32 *minor, int *conf,
 	return GSS_S_COMPLETE;
 }
 
-OM_uint32 sg_kfast_unwrap(struct sg_kfast *f, OM_uint32 *minor, const gss_buffer_t in,
+static OM_uint32 unwrap_locked(struct sg_kfast *f, OM_uint32 *minor, const gss_buffer_t in,
 			  gss_buffer_t out, int *conf)
 {
 	const uint8_t *h = in->value;
@@ -852,7 +895,7 @@ OM_uint32 sg_kfast_unwrap(struct sg_kfast *f, OM_uint32 *minor, const gss_buffer
 			goto bad_mic;
 		s = (struct seg){body, len - CKSUM};
 		if (cts_segments(f->recv_seal.cbc, 0, &s, 1, s.n) != 0 ||
-		    hmac_segments(f->recv_seal.ki, &s, 1, NULL, 0, check) != 0) {
+		    hmac_segments(&f->recv_seal.ki, &s, 1, check) != 0) {
 			free(body);
 			*minor = ENOMEM;
 			return GSS_S_FAILURE;
@@ -890,7 +933,7 @@ OM_uint32 sg_kfast_unwrap(struct sg_kfast *f, OM_uint32 *minor, const gss_buffer
 		memset(zeroed + 4, 0, 4);
 		s[0] = (struct seg){body, len - ec};
 		s[1] = (struct seg){zeroed, HDR};
-		if (hmac_segments(f->recv_seal.kc, s, 2, NULL, 0, check) != 0) {
+		if (hmac_segments(kc_of(f, &f->recv_seal.kc, seal_usage(f, 0)), s, 2, check) != 0) {
 			free(body);
 			*minor = ENOMEM;
 			return GSS_S_FAILURE;
@@ -909,7 +952,7 @@ bad_mic:
 	return GSS_S_BAD_MIC;
 }
 
-OM_uint32 sg_kfast_get_mic(struct sg_kfast *f, OM_uint32 *minor, const gss_buffer_t msg,
+static OM_uint32 get_mic_locked(struct sg_kfast *f, OM_uint32 *minor, const gss_buffer_t msg,
 			   gss_buffer_t mic)
 {
 	uint8_t *t = malloc(HDR + CKSUM);
@@ -925,7 +968,7 @@ OM_uint32 sg_kfast_get_mic(struct sg_kfast *f, OM_uint32 *minor, const gss_buffe
 	new_header(f, TOK_MIC0, token_flags(f, 0), t);
 	s[0] = (struct seg){msg->value, msg->length};
 	s[1] = (struct seg){t, HDR};
-	if (hmac_segments(f->send_sign.kc, s, 2, NULL, 0, t + HDR) != 0) {
+	if (hmac_segments(kc_of(f, &f->send_mic, sign_usage(f, 1)), s, 2, t + HDR) != 0) {
 		free(t);
 		*minor = ENOMEM;
 		return GSS_S_FAILURE;
@@ -935,7 +978,7 @@ OM_uint32 sg_kfast_get_mic(struct sg_kfast *f, OM_uint32 *minor, const gss_buffe
 	return GSS_S_COMPLETE;
 }
 
-OM_uint32 sg_kfast_verify_mic(struct sg_kfast *f, OM_uint32 *minor, const gss_buffer_t msg,
+static OM_uint32 verify_mic_locked(struct sg_kfast *f, OM_uint32 *minor, const gss_buffer_t msg,
 			      const gss_buffer_t mic)
 {
 	const uint8_t *t = mic->value;
@@ -953,7 +996,7 @@ OM_uint32 sg_kfast_verify_mic(struct sg_kfast *f, OM_uint32 *minor, const gss_bu
 		return major;
 	s[0] = (struct seg){msg->value, msg->length};
 	s[1] = (struct seg){(uint8_t *)t, HDR};
-	if (hmac_segments(f->recv_sign.kc, s, 2, NULL, 0, check) != 0) {
+	if (hmac_segments(kc_of(f, &f->recv_mic, sign_usage(f, 0)), s, 2, check) != 0) {
 		*minor = ENOMEM;
 		return GSS_S_FAILURE;
 	}
@@ -1003,4 +1046,60 @@ int sg_kfast_restore(struct sg_kfast *f, const uint8_t *buf, size_t len)
 	f->send_seq = (uint64_t)get_be32(p + 4) << 32 | get_be32(p + 8);
 	f->order = o;
 	return 0;
+}
+
+/* The calls, each under its direction's lock. */
+OM_uint32 sg_kfast_wrap_iov(struct sg_kfast *f, OM_uint32 *minor, int conf_req,
+			    gss_iov_buffer_desc *iov, int count)
+{
+	OM_uint32 major;
+
+	pthread_mutex_lock(&f->send_lock);
+	major = wrap_iov_locked(f, minor, conf_req, iov, count);
+	pthread_mutex_unlock(&f->send_lock);
+	return major;
+}
+
+OM_uint32 sg_kfast_unwrap_iov(struct sg_kfast *f, OM_uint32 *minor, int *conf,
+			      gss_iov_buffer_desc *iov, int count)
+{
+	OM_uint32 major;
+
+	pthread_mutex_lock(&f->recv_lock);
+	major = unwrap_iov_locked(f, minor, conf, iov, count);
+	pthread_mutex_unlock(&f->recv_lock);
+	return major;
+}
+
+OM_uint32 sg_kfast_unwrap(struct sg_kfast *f, OM_uint32 *minor, const gss_buffer_t in,
+			  gss_buffer_t out, int *conf)
+{
+	OM_uint32 major;
+
+	pthread_mutex_lock(&f->recv_lock);
+	major = unwrap_locked(f, minor, in, out, conf);
+	pthread_mutex_unlock(&f->recv_lock);
+	return major;
+}
+
+OM_uint32 sg_kfast_get_mic(struct sg_kfast *f, OM_uint32 *minor, const gss_buffer_t msg,
+			   gss_buffer_t mic)
+{
+	OM_uint32 major;
+
+	pthread_mutex_lock(&f->send_lock);
+	major = get_mic_locked(f, minor, msg, mic);
+	pthread_mutex_unlock(&f->send_lock);
+	return major;
+}
+
+OM_uint32 sg_kfast_verify_mic(struct sg_kfast *f, OM_uint32 *minor, const gss_buffer_t msg,
+			      const gss_buffer_t mic)
+{
+	OM_uint32 major;
+
+	pthread_mutex_lock(&f->recv_lock);
+	major = verify_mic_locked(f, minor, msg, mic);
+	pthread_mutex_unlock(&f->recv_lock);
+	return major;
 }
