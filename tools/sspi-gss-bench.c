@@ -151,7 +151,7 @@ static void print_table(void)
 {
 	char size[32], ours[40], base[40], target[40], lim[40], xl[16], ltarget[40];
 
-	printf("%-9s %-17s %7s  %-23s  %-23s %-11s %6s  %-16s %-19s %7s  %s\n", "package",
+	printf("%-9s %-18s %7s  %-23s  %-23s %-11s %6s  %-16s %-19s %7s  %s\n", "package",
 	       "operation", "size", "sspi-gss", "baseline", "", "ratio", "target", "limit",
 	       "x limit", "target");
 	for (int i = 0; i < nrows; i++) {
@@ -184,7 +184,7 @@ static void print_table(void)
 		if (r->limit_target > 0)
 			snprintf(ltarget, sizeof(ltarget), ">= %.2f %s", r->limit_target,
 				 verdict(limit_met(r)));
-		printf("%-9s %-17s %7s  %-23s  %-23s %-11s %6s  %-16s %-19s %7s  %s\n", r->package,
+		printf("%-9s %-18s %7s  %-23s  %-23s %-11s %6s  %-16s %-19s %7s  %s\n", r->package,
 		       r->operation, size_text(r->size, size, sizeof(size)),
 		       r->unavailable != SEC_E_OK ? SspiGssStatusName(r->unavailable)
 						   : figure(r, r->ours, ours, sizeof(ours)),
