@@ -36,6 +36,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "status.h"
+
 /* What identifies one state of the file: replaced (kinit renames a new
  * file over it), rewritten or appended to, any of these moves. */
 struct file_stamp {
@@ -365,8 +367,12 @@ SECURITY_STATUS sg_ccache_mirror_enter(struct sg_ccache_mirror *m)
 	failed = m->stale;
 	pthread_mutex_unlock(&m->sync);
 	pthread_rwlock_unlock(&m->use);
-	if (failed)
+	if (failed) {
+		sg_last_error_set(SEC_E_NO_CREDENTIALS,
+				  "Kerberos: the ticket cache %s is gone or unreadable (kdestroy?)",
+				  m->path);
 		return SEC_E_NO_CREDENTIALS;
+	}
 	pthread_rwlock_rdlock(&m->use);
 	return SEC_E_OK;
 }

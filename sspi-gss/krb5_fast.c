@@ -51,7 +51,6 @@
 #define CKSUM 12  /* HMAC-SHA1-96 */
 #define WINDOW 20 /* Heimdal's jitter window */
 
-/* The keys of one key usage. */
 /* HMAC-SHA1 keyed: the SHA-1 states after the inner and outer pads. */
 struct hmac_key {
 	SHA_CTX inner, outer;
