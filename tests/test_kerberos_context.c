@@ -277,6 +277,25 @@ START_TEST(export_import)
 	ck_status(DeleteSecurityContext(&p.sctx), SEC_E_INVALID_HANDLE);
 	ck_status(ImportSecurityContextW(pkg_w, &packed, NULL, &moved), SEC_E_OK);
 	p.sctx = moved;
+	/* It had sent one message and received one on the fast path
+	 * (docs/kerberos.md): its numbers and window came along. It takes
+	 * the client's next messages (numbers 1-3) in sequence... */
+	for (int i = 0; i < 3; i++)
+		seal_and_open(&p.cctx, &p.sctx, 0);
+	/* ...and sends on from number 1. The client context (the copy)
+	 * never received number 0, which went to the old one: number 1 is a
+	 * gap for it, reported as out of sequence; number 2 then follows. */
+	{
+		unsigned char token[128], data[16] = "after the move";
+		SecBuffer b[3] = {{sizeof(token), SECBUFFER_TOKEN, token},
+				  {sizeof(data), SECBUFFER_DATA, data},
+				  {0, SECBUFFER_PADDING, NULL}};
+		SecBufferDesc d = {SECBUFFER_VERSION, 3, b};
+
+		ck_status(EncryptMessage(&p.sctx, 0, &d, 0), SEC_E_OK);
+		ck_status(DecryptMessage(&p.cctx, &d, 0, NULL), SEC_E_OUT_OF_SEQUENCE);
+	}
+	seal_and_open(&p.sctx, &p.cctx, 0);
 
 	/* Damaged and misdirected records. */
 	((unsigned char *)packed.pvBuffer)[0] ^= 0xFF;
