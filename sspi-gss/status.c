@@ -49,8 +49,11 @@ static const struct krb5_row krb5_rows[] = {
 	{KRB5_KT_END, SEC_E_NO_CREDENTIALS},
 	{KRB5KRB_AP_ERR_NOKEY, SEC_E_NO_CREDENTIALS},
 	/* A ticket cache file removed after AcquireCredentialsHandle
-	 * (kdestroy): Heimdal passes lstat's errno on. */
+	 * (kdestroy): Heimdal passes lstat's errno on; one that is no
+	 * ticket cache (garbage, empty) holds no credentials either. */
 	{ENOENT, SEC_E_NO_CREDENTIALS},
+	{KRB5_CCACHE_BADVNO, SEC_E_NO_CREDENTIALS},
+	{KRB5_CC_FORMAT, SEC_E_NO_CREDENTIALS},
 	/* The ticket was sealed with a key the acceptor does not hold: the
 	 * client asked for the wrong principal. */
 	{KRB5KRB_AP_ERR_MODIFIED, SEC_E_WRONG_PRINCIPAL},

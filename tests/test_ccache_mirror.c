@@ -217,8 +217,48 @@ START_TEST(changes_after_acquire)
 	kinit("alice");
 	ck_status(one(&c, &s, who, sizeof(who)), SEC_E_OK);
 	ck_assert_str_eq(who, "alice@SSPI.TEST");
+	/* A cache file that is no cache (garbage, or empty). */
+	for (int empty = 0; empty < 2; empty++) {
+		FILE *f = fopen(cache_path, "w");
+		CtxtHandle cctx;
+		SecBuffer tok = {0, SECBUFFER_TOKEN, NULL};
+		SecBufferDesc out = {SECBUFFER_VERSION, 1, &tok};
+		ULONG attrs;
+
+		ck_assert_ptr_nonnull(f);
+		if (!empty)
+			fputs("this is not a ticket cache\n", f);
+		fclose(f);
+		ck_status(InitializeSecurityContextA(&c, NULL, "HTTP/localhost",
+						     REQ | ISC_REQ_ALLOCATE_MEMORY, 0,
+						     SECURITY_NATIVE_DREP, NULL, 0, &cctx, &out,
+						     &attrs, NULL),
+			  SEC_E_NO_CREDENTIALS);
+	}
+	kinit("alice");
+	ck_status(one(&c, &s, who, sizeof(who)), SEC_E_OK);
 	FreeCredentialsHandle(&c);
 	FreeCredentialsHandle(&s);
+}
+END_TEST
+
+/* AcquireCredentialsHandle from a cache file that is no cache. */
+START_TEST(acquire_from_garbage)
+{
+	FILE *f = fopen(cache_path, "w");
+	CredHandle c;
+	TimeStamp exp;
+
+	ck_assert_ptr_nonnull(f);
+	fputs("this is not a ticket cache\n", f);
+	fclose(f);
+	ck_status(AcquireCredentialsHandleA(NULL, "Kerberos", SECPKG_CRED_OUTBOUND, NULL, NULL,
+					    NULL, NULL, &c, &exp),
+		  SEC_E_NO_CREDENTIALS);
+	kdestroy();
+	ck_status(AcquireCredentialsHandleA(NULL, "Kerberos", SECPKG_CRED_OUTBOUND, NULL, NULL,
+					    NULL, NULL, &c, &exp),
+		  SEC_E_NO_CREDENTIALS);
 }
 END_TEST
 
@@ -282,6 +322,7 @@ static Suite *mirror_suite(void)
 	tcase_add_loop_test(tc, no_reads_per_handshake, 0, 2);
 	tcase_add_test(tc, tickets_written_back);
 	tcase_add_loop_test(tc, changes_after_acquire, 0, 2);
+	tcase_add_test(tc, acquire_from_garbage);
 	tcase_add_test(tc, threads_while_kinit);
 	suite_add_tcase(s, tc);
 	return s;
