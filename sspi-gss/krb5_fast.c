@@ -235,6 +235,17 @@ static uint32_t sign_usage(const struct sg_kfast *f, int sending)
 	return f->initiator == sending ? USAGE_INITIATOR_SIGN : USAGE_ACCEPTOR_SIGN;
 }
 
+/* Kc of signed-only wraps and of MICs, sent or received. */
+static const struct hmac_key *wrap_kc(struct sg_kfast *f, int sending)
+{
+	return kc_of(f, sending ? &f->send_seal.kc : &f->recv_seal.kc, seal_usage(f, sending));
+}
+
+static const struct hmac_key *mic_kc(struct sg_kfast *f, int sending)
+{
+	return kc_of(f, sending ? &f->send_mic : &f->recv_mic, sign_usage(f, sending));
+}
+
 void sg_kfast_free(struct sg_kfast *f)
 {
 	if (f == NULL)
@@ -670,7 +681,7 @@ static int iov_segments(gss_iov_buffer_desc *iov, int count, int with_sign_only,
 }
 
 static OM_uint32 wrap_iov_locked(struct sg_kfast *f, OM_uint32 *minor, int conf_req,
-			    gss_iov_buffer_desc *iov, int count)
+				 gss_iov_buffer_desc *iov, int count)
 {
 	gss_iov_buffer_desc *header = find_iov(iov, count, GSS_IOV_BUFFER_TYPE_HEADER);
 	gss_iov_buffer_desc *padding = find_iov(iov, count, GSS_IOV_BUFFER_TYPE_PADDING);
@@ -731,7 +742,7 @@ static OM_uint32 wrap_iov_locked(struct sg_kfast *f, OM_uint32 *minor, int conf_
 	} else {
 		/* header: token | checksum over data | token (EC, RRC 0). */
 		nm = iov_segments(iov, count, 1, (struct seg){NULL, 0}, (struct seg){h, HDR}, mac);
-		if (nm < 0 || hmac_segments(kc_of(f, &f->send_seal.kc, seal_usage(f, 1)), mac, nm, h + HDR) != 0)
+		if (nm < 0 || hmac_segments(wrap_kc(f, 1), mac, nm, h + HDR) != 0)
 			goto fail;
 		h[4] = 0;
 		h[5] = CKSUM; /* EC: the checksum's length */
@@ -745,7 +756,7 @@ fail:
 }
 
 static OM_uint32 unwrap_iov_locked(struct sg_kfast *f, OM_uint32 *minor, int *conf,
-			      gss_iov_buffer_desc *iov, int count)
+				   gss_iov_buffer_desc *iov, int count)
 {
 	gss_iov_buffer_desc *header = find_iov(iov, count, GSS_IOV_BUFFER_TYPE_HEADER);
 	gss_iov_buffer_desc *padding = find_iov(iov, count, GSS_IOV_BUFFER_TYPE_PADDING);
@@ -836,7 +847,7 @@ static OM_uint32 unwrap_iov_locked(struct sg_kfast *f, OM_uint32 *minor, int *co
 		memset(zeroed + 4, 0, 4);
 		nm = iov_segments(iov, count, 1, (struct seg){NULL, 0}, (struct seg){zeroed, HDR},
 				  mac);
-		if (nm < 0 || hmac_segments(kc_of(f, &f->recv_seal.kc, seal_usage(f, 0)), mac, nm, check) != 0) {
+		if (nm < 0 || hmac_segments(wrap_kc(f, 0), mac, nm, check) != 0) {
 			*minor = ENOMEM;
 			return GSS_S_FAILURE;
 		}
@@ -847,7 +858,7 @@ static OM_uint32 unwrap_iov_locked(struct sg_kfast *f, OM_uint32 *minor, int *co
 }
 
 static OM_uint32 unwrap_locked(struct sg_kfast *f, OM_uint32 *minor, const gss_buffer_t in,
-			  gss_buffer_t out, int *conf)
+			       gss_buffer_t out, int *conf)
 {
 	const uint8_t *h = in->value;
 	uint8_t *body = NULL, check[CKSUM];
@@ -932,7 +943,7 @@ static OM_uint32 unwrap_locked(struct sg_kfast *f, OM_uint32 *minor, const gss_b
 		memset(zeroed + 4, 0, 4);
 		s[0] = (struct seg){body, len - ec};
 		s[1] = (struct seg){zeroed, HDR};
-		if (hmac_segments(kc_of(f, &f->recv_seal.kc, seal_usage(f, 0)), s, 2, check) != 0) {
+		if (hmac_segments(wrap_kc(f, 0), s, 2, check) != 0) {
 			free(body);
 			*minor = ENOMEM;
 			return GSS_S_FAILURE;
@@ -952,7 +963,7 @@ bad_mic:
 }
 
 static OM_uint32 get_mic_locked(struct sg_kfast *f, OM_uint32 *minor, const gss_buffer_t msg,
-			   gss_buffer_t mic)
+				gss_buffer_t mic)
 {
 	uint8_t *t = malloc(HDR + CKSUM);
 	struct seg s[2];
@@ -967,7 +978,7 @@ static OM_uint32 get_mic_locked(struct sg_kfast *f, OM_uint32 *minor, const gss_
 	new_header(f, TOK_MIC0, token_flags(f, 0), t);
 	s[0] = (struct seg){msg->value, msg->length};
 	s[1] = (struct seg){t, HDR};
-	if (hmac_segments(kc_of(f, &f->send_mic, sign_usage(f, 1)), s, 2, t + HDR) != 0) {
+	if (hmac_segments(mic_kc(f, 1), s, 2, t + HDR) != 0) {
 		free(t);
 		*minor = ENOMEM;
 		return GSS_S_FAILURE;
@@ -978,7 +989,7 @@ static OM_uint32 get_mic_locked(struct sg_kfast *f, OM_uint32 *minor, const gss_
 }
 
 static OM_uint32 verify_mic_locked(struct sg_kfast *f, OM_uint32 *minor, const gss_buffer_t msg,
-			      const gss_buffer_t mic)
+				   const gss_buffer_t mic)
 {
 	const uint8_t *t = mic->value;
 	uint8_t check[CKSUM];
@@ -995,7 +1006,7 @@ static OM_uint32 verify_mic_locked(struct sg_kfast *f, OM_uint32 *minor, const g
 		return major;
 	s[0] = (struct seg){msg->value, msg->length};
 	s[1] = (struct seg){(uint8_t *)t, HDR};
-	if (hmac_segments(kc_of(f, &f->recv_mic, sign_usage(f, 0)), s, 2, check) != 0) {
+	if (hmac_segments(mic_kc(f, 0), s, 2, check) != 0) {
 		*minor = ENOMEM;
 		return GSS_S_FAILURE;
 	}
