@@ -1039,6 +1039,27 @@ static void seal_data(struct ntlm_direction *d, gss_iov_buffer_desc *iov, int co
 
 #define STACK_PARTS 16
 
+/* Past STACK_PARTS buffers, the one parts array a message needs (sealed
+ * or signed-only) comes from the heap; the other stays on the stack. */
+static int parts_alloc(int count, int conf, struct ntlm_part **parts,
+		       struct ntlm_sealed_part **sealed)
+{
+	if (count <= STACK_PARTS)
+		return 0;
+	if (conf)
+		return (*sealed = calloc((size_t)count, sizeof(**sealed))) != NULL ? 0 : -1;
+	return (*parts = calloc((size_t)count, sizeof(**parts))) != NULL ? 0 : -1;
+}
+
+static void parts_free(struct ntlm_part *parts, struct ntlm_part *stack,
+		       struct ntlm_sealed_part *sealed, struct ntlm_sealed_part *sealed_stack)
+{
+	if (parts != stack)
+		free(parts);
+	if (sealed != sealed_stack)
+		free(sealed);
+}
+
 /* MS-NLMP 3.4.4: with neither SIGN nor SEAL negotiated (ALWAYS_SIGN is
  * always), a signature is the dummy one, version 1 and zeros, as Windows
  * makes and checks it: no integrity, which the context's flags say. */
@@ -1091,23 +1112,15 @@ static SECURITY_STATUS ntlm_wrap_iov(struct sg_ctx *ctx, int conf, gss_iov_buffe
 				iov[i].buffer.length = 0;
 		return SEC_E_OK;
 	}
-	if (count > STACK_PARTS &&
-	    ((parts = calloc((size_t)count, sizeof(*parts))) == NULL ||
-	     (sealed = calloc((size_t)count, sizeof(*sealed))) == NULL)) {
-		if (parts != stack)
-			free(parts);
+	if (parts_alloc(count, conf, &parts, &sealed) != 0)
 		return SEC_E_INSUFFICIENT_MEMORY;
-	}
 	np = conf ? sealed_parts(iov, count, sealed) : signed_parts(iov, count, parts);
 	/* Two threads sealing at once would share a sequence number and
 	 * RC4 key stream: sends on one context are serialised. */
 	pthread_mutex_lock(&ctx->lock);
 	if (ntlm_seq_next(&n->session.send, &seq) != 0) {
 		pthread_mutex_unlock(&ctx->lock);
-		if (parts != stack) {
-			free(parts);
-			free(sealed);
-		}
+		parts_free(parts, stack, sealed, sealed_stack);
 		return seq_used_up();
 	}
 	/* SEAL (MS-NLMP 3.4.3): the data is encrypted first, then the
@@ -1119,10 +1132,7 @@ static SECURITY_STATUS ntlm_wrap_iov(struct sg_ctx *ctx, int conf, gss_iov_buffe
 		ntlm_signature_mac(&n->session.send, seq, parts, np, sig);
 	ntlm_signature_finish(&n->session, &n->session.send, sig);
 	pthread_mutex_unlock(&ctx->lock);
-	if (parts != stack) {
-		free(parts);
-		free(sealed);
-	}
+	parts_free(parts, stack, sealed, sealed_stack);
 	memcpy(hdr->buffer.value, sig, NTLM_SIGNATURE_SIZE);
 	hdr->buffer.length = NTLM_SIGNATURE_SIZE;
 	for (int i = 0; i < count; i++)
@@ -1166,13 +1176,8 @@ static SECURITY_STATUS check_received_locked(struct ntlm_state *n, struct ntlm_d
 	default:
 		return seq_used_up();
 	}
-	if (count > STACK_PARTS &&
-	    ((parts = calloc((size_t)count, sizeof(*parts))) == NULL ||
-	     (sealed = calloc((size_t)count, sizeof(*sealed))) == NULL)) {
-		if (parts != stack)
-			free(parts);
+	if (parts_alloc(count, conf, &parts, &sealed) != 0)
 		return SEC_E_INSUFFICIENT_MEMORY;
-	}
 	trial = *d;
 	if (conf) {
 		np = sealed_parts(iov, count, sealed);
@@ -1181,10 +1186,7 @@ static SECURITY_STATUS check_received_locked(struct ntlm_state *n, struct ntlm_d
 		np = signed_parts(iov, count, parts);
 		ntlm_signature_mac(&trial, seq, parts, np, expect);
 	}
-	if (parts != stack) {
-		free(parts);
-		free(sealed);
-	}
+	parts_free(parts, stack, sealed, sealed_stack);
 	ntlm_signature_finish(&n->session, &trial, expect);
 	if (!ntlm_equal(expect, sig, NTLM_SIGNATURE_SIZE)) {
 		if (conf) {

@@ -295,6 +295,57 @@ START_TEST(sealed_tamper_stream_readonly)
 }
 END_TEST
 
+/* More buffers than live on the stack (16): 20 DATA pieces sealed open
+ * as one DATA buffer (the signature and key stream run over the pieces in
+ * order); READONLY pieces among them; signed only. */
+START_TEST(many_buffers)
+{
+	struct npair p;
+	unsigned char tok[16], data[200], plain[200];
+	SecBuffer b[24];
+	SecBufferDesc d = {SECBUFFER_VERSION, 21, b};
+	ULONG qop;
+
+	for (size_t i = 0; i < sizeof(plain); i++)
+		plain[i] = (unsigned char)(i * 7 + 1);
+	npair_up(&p, "alice", "SSPI", "Alice-Pass-1");
+	memcpy(data, plain, sizeof(data));
+	b[0] = (SecBuffer){sizeof(tok), SECBUFFER_TOKEN, tok};
+	for (int i = 0; i < 20; i++)
+		b[1 + i] = (SecBuffer){10, SECBUFFER_DATA, data + 10 * i};
+	ck_status(EncryptMessage(&p.cctx, 0, &d, 0), SEC_E_OK);
+	ck_assert(memcmp(data, plain, sizeof(data)) != 0);
+	b[1] = (SecBuffer){sizeof(data), SECBUFFER_DATA, data};
+	d.cBuffers = 2;
+	ck_status(DecryptMessage(&p.sctx, &d, 0, &qop), SEC_E_OK);
+	ck_assert_mem_eq(data, plain, sizeof(data));
+
+	/* 20 pieces, every fifth read-only, plus two more: 23 buffers. */
+	memcpy(data, plain, sizeof(data));
+	for (int i = 0; i < 22; i++)
+		b[1 + i] = (SecBuffer){i < 20 ? 10 : 0,
+				       i % 5 == 0 ? SECBUFFER_DATA | SECBUFFER_READONLY
+						  : SECBUFFER_DATA,
+				       i < 20 ? data + 10 * i : NULL};
+	b[0] = (SecBuffer){sizeof(tok), SECBUFFER_TOKEN, tok};
+	d.cBuffers = 23;
+	ck_status(EncryptMessage(&p.sctx, 0, &d, 0), SEC_E_OK);
+	ck_assert_mem_eq(data, plain, 10); /* read-only: not encrypted */
+	ck_assert(memcmp(data + 10, plain + 10, 10) != 0);
+	data[50] ^= 1; /* a read-only piece changed */
+	ck_status(DecryptMessage(&p.cctx, &d, 0, &qop), SEC_E_MESSAGE_ALTERED);
+	data[50] ^= 1;
+	ck_status(DecryptMessage(&p.cctx, &d, 0, &qop), SEC_E_OK);
+	ck_assert_mem_eq(data, plain, sizeof(data));
+
+	/* Signed only: nothing encrypted, the same checks. */
+	ck_status(EncryptMessage(&p.cctx, SECQOP_WRAP_NO_ENCRYPT, &d, 0), SEC_E_OK);
+	ck_assert_mem_eq(data, plain, sizeof(data));
+	ck_status(VerifySignature(&p.sctx, &d, 0, &qop), SEC_E_OK);
+	npair_down(&p);
+}
+END_TEST
+
 START_TEST(wrong_password_and_unknown_user)
 {
 	CredHandle c, s;
@@ -1045,6 +1096,7 @@ static Suite *ntlm_suite(void)
 	tcase_add_test(t, handshake_and_attributes);
 	tcase_add_test(t, signatures_tamper_and_replay);
 	tcase_add_test(t, sealed_tamper_stream_readonly);
+	tcase_add_test(t, many_buffers);
 	tcase_add_test(t, wrong_password_and_unknown_user);
 	tcase_add_test(t, identity_forms);
 	tcase_add_test(t, wide_forms);
