@@ -10,8 +10,9 @@
  *
  * Rules kept:
  *  - whatever changes the file (kinit, renewal, kdestroy, another
- *    program's ticket) is seen by the next InitializeSecurityContext: the
- *    file's identity, size and times are compared before every leg;
+ *    program's ticket) is seen by the next context: the file's identity,
+ *    size and times are compared at each context's first leg (the one
+ *    that reads tickets);
  *  - a ticket Heimdal obtains into the copy is appended to the file, as it
  *    would have been without the mirror, unless the file changed since
  *    the copy was taken (it may now be another principal's: the next
@@ -298,8 +299,8 @@ void sg_ccache_mirror_free(struct sg_ccache_mirror *m)
 	free(m);
 }
 
-int sg_ccache_mirror_new(const char *principal, gss_cred_id_t *gss,
-			 struct sg_ccache_mirror **out)
+void sg_ccache_mirror_new(const char *principal, gss_cred_id_t *gss,
+			  struct sg_ccache_mirror **out)
 {
 	struct sg_ccache_mirror *m;
 	pthread_rwlockattr_t attr;
@@ -308,7 +309,7 @@ int sg_ccache_mirror_new(const char *principal, gss_cred_id_t *gss,
 
 	*out = NULL;
 	if (!mirroring_wanted() || (m = calloc(1, sizeof(*m))) == NULL)
-		return 0;
+		return;
 	/* A writer (the file changed) must not wait behind a stream of
 	 * handshakes. */
 	pthread_rwlockattr_init(&attr);
@@ -339,18 +340,19 @@ int sg_ccache_mirror_new(const char *principal, gss_cred_id_t *gss,
 	gss_release_cred(&minor, gss);
 	*gss = cred;
 	*out = m;
-	return 0;
+	return;
 fail:
 	sg_ccache_mirror_free(m);
-	return 0;
 }
 
-SECURITY_STATUS sg_ccache_mirror_enter(struct sg_ccache_mirror *m)
+SECURITY_STATUS sg_ccache_mirror_enter(struct sg_ccache_mirror *m, int first_leg)
 {
 	struct file_stamp now;
 	int changed, failed;
 
 	pthread_rwlock_rdlock(&m->use);
+	if (!first_leg)
+		return SEC_E_OK;
 	stamp_read(m->path, &now);
 	pthread_mutex_lock(&m->sync);
 	changed = m->stale || !stamp_equal(&now, &m->stamp);

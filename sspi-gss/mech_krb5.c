@@ -165,7 +165,7 @@ static SECURITY_STATUS krb5_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 	 * nothing Kerberos reads. */
 	mirror = cred != NULL ? cred->mech : NULL;
 	if (mirror != NULL) {
-		status = sg_ccache_mirror_enter(mirror);
+		status = sg_ccache_mirror_enter(mirror, ctx->gss == GSS_C_NO_CONTEXT);
 		if (status != SEC_E_OK)
 			return status;
 	}
