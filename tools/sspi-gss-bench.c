@@ -547,7 +547,8 @@ static int kinit_caches(void)
 	krb5_error_code ret;
 
 	snprintf(file_cache, sizeof(file_cache), "FILE:%s/ccache", realm_dir);
-	snprintf(cmd, sizeof(cmd), "KRB5CCNAME='%s' kinit --password-file='%s/alice.password' %s@SSPI.TEST",
+	snprintf(cmd, sizeof(cmd),
+		 "KRB5CCNAME='%s' kinit --password-file='%s/alice.password' %s@SSPI.TEST",
 		 file_cache, realm_dir, BENCH_USER);
 	if (system(cmd) != 0)
 		return -1;
