@@ -83,22 +83,29 @@ int ntlm_nt_hash(const char *password, uint8_t hash[16])
 	return 0;
 }
 
-/* Keys longer than a block would be hashed first (RFC 2104); NTLM's are 16
- * bytes, so that never happens. */
+/* RFC 2104's inner and outer padded keys. Keys longer than a block would
+ * be hashed first; NTLM's are 16 bytes, so that never happens. */
+static void hmac_pads(const uint8_t *key, size_t key_len, uint8_t ipad[64], uint8_t opad[64])
+{
+	memset(ipad, 0x36, 64);
+	memset(opad, 0x5c, 64);
+	for (size_t i = 0; i < key_len && i < 64; i++) {
+		ipad[i] ^= key[i];
+		opad[i] ^= key[i];
+	}
+}
+
 static void hmac_md5_key(struct ntlm_hmac_md5 *h, const uint8_t *key, size_t key_len)
 {
-	uint8_t pad[64];
+	uint8_t ipad[64], opad[64];
 
-	memset(pad, 0x36, sizeof(pad));
-	for (size_t i = 0; i < key_len && i < sizeof(pad); i++)
-		pad[i] ^= key[i];
+	hmac_pads(key, key_len, ipad, opad);
 	MD5_Init(&h->inner);
-	MD5_Update(&h->inner, pad, sizeof(pad));
-	for (size_t i = 0; i < sizeof(pad); i++)
-		pad[i] ^= 0x36 ^ 0x5c;
+	MD5_Update(&h->inner, ipad, sizeof(ipad));
 	MD5_Init(&h->outer);
-	MD5_Update(&h->outer, pad, sizeof(pad));
-	sg_wipe(pad, sizeof(pad));
+	MD5_Update(&h->outer, opad, sizeof(opad));
+	sg_wipe(ipad, sizeof(ipad));
+	sg_wipe(opad, sizeof(opad));
 }
 
 /* HMAC of an optional 4-byte prefix (NULL: none) and the parts. */
@@ -261,18 +268,15 @@ static void derive(const uint8_t *key, size_t key_len, const char *magic, uint8_
 /* The sealing path's HMAC states (seal.c's MD5), keyed as `sign` is. */
 static void seal_hmac_key(struct ntlm_direction *d)
 {
-	uint8_t pad[64];
+	uint8_t ipad[64], opad[64];
 
-	memset(pad, 0x36, sizeof(pad));
-	for (size_t i = 0; i < sizeof(d->sign_key); i++)
-		pad[i] ^= d->sign_key[i];
+	hmac_pads(d->sign_key, sizeof(d->sign_key), ipad, opad);
 	ntlm_md5_init(&d->seal_inner);
-	ntlm_md5_update(&d->seal_inner, pad, sizeof(pad));
-	for (size_t i = 0; i < sizeof(pad); i++)
-		pad[i] ^= 0x36 ^ 0x5c;
+	ntlm_md5_update(&d->seal_inner, ipad, sizeof(ipad));
 	ntlm_md5_init(&d->seal_outer);
-	ntlm_md5_update(&d->seal_outer, pad, sizeof(pad));
-	sg_wipe(pad, sizeof(pad));
+	ntlm_md5_update(&d->seal_outer, opad, sizeof(opad));
+	sg_wipe(ipad, sizeof(ipad));
+	sg_wipe(opad, sizeof(opad));
 }
 
 void ntlm_session_init(struct ntlm_session *s, uint32_t flags, const uint8_t exported[16],
