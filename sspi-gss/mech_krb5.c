@@ -30,10 +30,14 @@ struct krb5_state {
 	int fast_tried; /* read without the lock once set (atomic) */
 };
 
+/* Created by the handshake (initiator) or at the first message under the
+ * context's lock (acceptor); published atomically, since fast_of reads it
+ * without the lock while another thread may be creating it. */
 static struct krb5_state *state_of(struct sg_ctx *ctx)
 {
 	if (ctx->mech == NULL)
-		ctx->mech = calloc(1, sizeof(struct krb5_state));
+		__atomic_store_n(&ctx->mech, calloc(1, sizeof(struct krb5_state)),
+				 __ATOMIC_RELEASE);
 	return ctx->mech;
 }
 
@@ -280,7 +284,7 @@ static int fast_path_wanted(void)
  * context's lock, once); NULL: Heimdal does this context's messages. */
 static struct sg_kfast *fast_of(struct sg_ctx *ctx)
 {
-	struct krb5_state *st = ctx->mech;
+	struct krb5_state *st = __atomic_load_n(&ctx->mech, __ATOMIC_ACQUIRE);
 
 	if (st != NULL && __atomic_load_n(&st->fast_tried, __ATOMIC_ACQUIRE))
 		return st->fast;
