@@ -271,15 +271,23 @@ struct worker {
 
 static int kinits_done;
 
-/* Until the kinits are over, and at least 20 times. */
+/* At least 20 times, and until one handshake has started after the last
+ * kinit: the flag is read before the handshake, so the handshake that
+ * ends the loop began with the final file in place (a loop that tested
+ * the flag after its handshake could stop with every thread's last
+ * handshake begun before the last kinit, and no ticket in the file). */
 static void *work(void *arg)
 {
 	struct worker *w = arg;
 
-	for (int i = 0; i < 20 || !__atomic_load_n(&kinits_done, __ATOMIC_ACQUIRE); i++) {
+	for (int i = 0;; i++) {
+		int after_kinits = __atomic_load_n(&kinits_done, __ATOMIC_ACQUIRE);
+
 		if (one(w->c, w->s, NULL, 0) != SEC_E_OK)
 			w->failures++;
 		w->done++;
+		if (i >= 19 && after_kinits)
+			break;
 	}
 	return NULL;
 }
