@@ -74,7 +74,7 @@ def missing(names, include, compiler, lang, unicode):
         f.write("\n".join(src) + "\n")
         probe = f.name
     try:
-        limit = "-ferror-limit=0" if "clang" in compiler[0] else "-fmax-errors=0"
+        limit = "-ferror-limit=0" if any("clang" in w for w in compiler) else "-fmax-errors=0"
         r = subprocess.run(compiler + ["-fsyntax-only", "-Wall", "-Wextra", "-Werror",
                                        limit, "-I" + include, probe],
                            capture_output=True, text=True)
