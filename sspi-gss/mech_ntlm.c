@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sspi-gss.h>
+
 #include "domain.h"
 #include "mech.h"
 #include "ntlm/ntlm.h"
@@ -31,14 +33,17 @@
 	 NTLMSSP_NEGOTIATE_NTLM | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |                           \
 	 NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_VERSION |           \
 	 NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_56 | NTLMSSP_NEGOTIATE_KEY_EXCH)
-/* Required of the peer: Unicode and 128-bit keys, and extended session
- * security whenever signing or sealing is to be used. A peer without it
+/* Required of the peer: 128-bit keys, and extended session security
+ * whenever signing or sealing is to be used. Names travel in Unicode when
+ * the peer offers it and in OEM when it offers only that (MS-NLMP 2.2.2.5,
+ * flags A and B; a server answers an OEM-only client in OEM, 3.2.5.1.1, as
+ * Windows and Samba do); a peer that offers neither is refused. A peer without it
  * is let in when no session security is asked for, as Windows lets it in
  * (Wine's ntlm.c tests, run on Windows): its signatures are then the dummy
  * ones. NTLMv1-style session security (CRC32 checksums, one RC4 stream
  * for both directions) is not implemented, so signing or sealing without
  * it is refused. */
-#define REQUIRED_FLAGS (NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_NEGOTIATE_128)
+#define REQUIRED_FLAGS NTLMSSP_NEGOTIATE_128
 /* The client flags a server takes over into its CHALLENGE. */
 #define ECHOED_FLAGS                                                                     \
 	(NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_REQUEST_TARGET | NTLMSSP_NEGOTIATE_SIGN |     \
@@ -69,6 +74,10 @@ struct ntlm_cred {
 	char *user_file; /* inbound: the database, fixed at acquire time */
 	char *kdc_ccache; /* inbound, no user file: the KDC backend's tickets */
 	int winbind;      /* inbound: the domain checks logons (winbind) */
+	/* outbound: a user was named without a password and none was found;
+	 * AcquireCredentialsHandle succeeded as on Windows, the first
+	 * InitializeSecurityContext fails with this reason. */
+	char *no_password;
 	/* Set at any time (SetCredentialsAttributes), read as each context
 	 * starts: under epa_lock. */
 	pthread_mutex_t epa_lock;
@@ -167,6 +176,7 @@ static void cred_free(struct ntlm_cred *c)
 	free(c->domain);
 	free(c->user_file);
 	free(c->kdc_ccache);
+	free(c->no_password);
 	epa_clear(&c->epa);
 	pthread_mutex_destroy(&c->epa_lock);
 	sg_wipe(c, sizeof(*c));
@@ -215,11 +225,30 @@ static SECURITY_STATUS client_file_entry(struct ntlm_cred *c, const struct sg_id
 					  "credentials file %s", what, file);
 		return SEC_E_NO_CREDENTIALS;
 	}
-	memcpy(c->nt_hash, entry.nt_hash, 16);
+	if (id != NULL && id->password != NULL) {
+		/* No user but a password: the default user (the file's
+		 * first entry, Windows' logged-on user) with the password
+		 * given, in the domain given if there is one. */
+		if (ntlm_nt_hash(id->password, c->nt_hash) != 0) {
+			ntlm_user_clear(&entry);
+			return SEC_E_INVALID_PARAMETER;
+		}
+	} else {
+		memcpy(c->nt_hash, entry.nt_hash, 16);
+	}
 	if (!by_name) {
-		c->domain = entry.domain;
+		if (id != NULL && id->domain != NULL && id->domain[0] != '\0') {
+			c->domain = strdup(id->domain);
+			free(entry.domain);
+		} else {
+			c->domain = entry.domain;
+		}
 		c->user = entry.user;
 		entry.domain = entry.user = NULL;
+		if (c->domain == NULL) {
+			ntlm_user_clear(&entry);
+			return SEC_E_INSUFFICIENT_MEMORY;
+		}
 	}
 	ntlm_user_clear(&entry);
 	return SEC_E_OK;
@@ -246,7 +275,14 @@ static SECURITY_STATUS outbound_identity(struct ntlm_cred *c, const struct sg_id
 		if (id->password != NULL)
 			return ntlm_nt_hash(id->password, c->nt_hash) == 0 ? SEC_E_OK
 									 : SEC_E_INVALID_PARAMETER;
-		return client_file_entry(c, id, 1);
+		/* A user and no password: Windows' AcquireCredentialsHandle
+		 * succeeds (Wine's ntlm.c tests, run on Windows) and the
+		 * logon fails later when no password can be found. */
+		if (client_file_entry(c, id, 1) != SEC_E_OK) {
+			c->no_password = strdup(SspiGssGetLastErrorText());
+			return c->no_password != NULL ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
+		}
+		return SEC_E_OK;
 	}
 	return client_file_entry(c, id, 0);
 }
@@ -370,6 +406,13 @@ static void ntlm_release_ctx(struct sg_ctx *ctx)
 	ctx->mech = NULL;
 }
 
+/* Names in the CHALLENGE and AUTHENTICATE: UTF-16LE, or OEM (ASCII) when
+ * Unicode was not negotiated. */
+static int unicode_names(uint32_t flags)
+{
+	return (flags & NTLMSSP_NEGOTIATE_UNICODE) != 0;
+}
+
 static OM_uint32 gss_flags_of(uint32_t flags)
 {
 	OM_uint32 f = 0;
@@ -390,11 +433,15 @@ static SECURITY_STATUS missing_flags(uint32_t flags, const char *who, int sessio
 						       : 0)) &
 			   ~flags;
 
+	if (!(flags & (NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_NEGOTIATE_OEM))) {
+		sg_last_error_set(SEC_E_INVALID_TOKEN,
+				  "NTLM: the %s offers neither Unicode nor OEM names", who);
+		return SEC_E_INVALID_TOKEN;
+	}
 	if (missing == 0)
 		return SEC_E_OK;
 	sg_last_error_set(SEC_E_UNSUPPORTED_FUNCTION, "NTLM: the %s does not offer %s", who,
-			  (missing & NTLMSSP_NEGOTIATE_UNICODE) ? "Unicode"
-			  : (missing & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)
+			  (missing & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)
 				  ? "NTLMv2 (extended) session security, which signing and sealing "
 				    "need here"
 				  : "128-bit keys");
@@ -420,6 +467,10 @@ static SECURITY_STATUS client_first(struct sg_ctx *ctx, struct sg_cred *cred,
 
 	if (c == NULL || !c->outbound)
 		return SEC_E_NO_CREDENTIALS;
+	if (c->no_password != NULL) {
+		sg_last_error_set(SEC_E_NO_CREDENTIALS, "%s", c->no_password);
+		return SEC_E_NO_CREDENTIALS;
+	}
 	n = calloc(1, sizeof(*n));
 	if (n == NULL)
 		return SEC_E_INSUFFICIENT_MEMORY;
@@ -607,7 +658,8 @@ static SECURITY_STATUS kdc_challenge(struct ntlm_state *n, const char *ccache, u
 	*ti = ch.target_info;
 	*ti_len = ch.target_info_len;
 	ch.target_info = NULL;
-	if (ntlm_string_to_wire(ch.target_name ? ch.target_name : "", 1, name, name_len) != 0 ||
+	if (ntlm_string_to_wire(ch.target_name ? ch.target_name : "", unicode_names(n->flags), name,
+				name_len) != 0 ||
 	    (n->kdc_domain = strdup(ch.target_name ? ch.target_name : "")) == NULL)
 		s = SEC_E_INSUFFICIENT_MEMORY;
 	ntlm_kdc_challenge_clear(&ch);
@@ -632,7 +684,7 @@ static SECURITY_STATUS winbind_challenge(struct ntlm_state *n, uint8_t **ti, siz
 	n->winbind = 1;
 	n->flags = (n->flags & ~NTLMSSP_TARGET_TYPE_SERVER) | NTLMSSP_TARGET_TYPE_DOMAIN;
 	*ti = server_target_info(n->server, nb, dns[0] != '\0' ? dns : NULL, ti_len);
-	if (*ti == NULL || ntlm_string_to_wire(nb, 1, name, name_len) != 0)
+	if (*ti == NULL || ntlm_string_to_wire(nb, unicode_names(n->flags), name, name_len) != 0)
 		s = SEC_E_INSUFFICIENT_MEMORY;
 	else if (ntlm_random(n->server_challenge, 8) != 0)
 		s = SEC_E_INTERNAL_ERROR;
@@ -667,6 +719,8 @@ static SECURITY_STATUS server_first(struct sg_ctx *ctx, struct sg_cred *cred, gs
 		return SEC_E_INSUFFICIENT_MEMORY;
 	n->flags = (neg.flags & ECHOED_FLAGS) | NTLMSSP_NEGOTIATE_NTLM |
 		   NTLMSSP_NEGOTIATE_TARGET_INFO | NTLMSSP_TARGET_TYPE_SERVER;
+	if (!(neg.flags & NTLMSSP_NEGOTIATE_UNICODE))
+		n->flags |= NTLMSSP_NEGOTIATE_OEM;
 	n->server = host_name(1);
 	n->negotiate = malloc(in->length);
 	if (n->server == NULL || n->negotiate == NULL) {
@@ -692,7 +746,7 @@ static SECURITY_STATUS server_first(struct sg_ctx *ctx, struct sg_cred *cred, gs
 		n->user_file = strdup(c->user_file);
 		ti = server_target_info(n->server, NULL, NULL, &ti_len);
 		if (n->user_file == NULL || ti == NULL ||
-		    ntlm_string_to_wire(n->server, 1, &name, &name_len) != 0) {
+		    ntlm_string_to_wire(n->server, unicode_names(n->flags), &name, &name_len) != 0) {
 			s = SEC_E_INSUFFICIENT_MEMORY;
 			goto fail;
 		}

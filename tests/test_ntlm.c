@@ -92,6 +92,25 @@ static SECURITY_STATUS acquire_ntlm(const char *user, const char *domain, const 
 					 user ? &id : NULL, NULL, NULL, cred, &expiry);
 }
 
+/* The status of a credential's first InitializeSecurityContext. */
+static SECURITY_STATUS first_leg(CredHandle *c)
+{
+	SecBuffer tok = {0, SECBUFFER_TOKEN, NULL};
+	SecBufferDesc out = {SECBUFFER_VERSION, 1, &tok};
+	CtxtHandle ctx;
+	ULONG attrs;
+	SECURITY_STATUS st;
+
+	st = InitializeSecurityContextA(c, NULL, "HTTP/server.example",
+					NREQ | ISC_REQ_ALLOCATE_MEMORY, 0, SECURITY_NATIVE_DREP, NULL,
+					0, &ctx, &out, &attrs, NULL);
+	if (tok.pvBuffer != NULL)
+		FreeContextBuffer(tok.pvBuffer);
+	if (st == SEC_I_CONTINUE_NEEDED)
+		DeleteSecurityContext(&ctx);
+	return st;
+}
+
 static void acquire_ntlm_server(CredHandle *cred)
 {
 	TimeStamp expiry;
@@ -738,7 +757,12 @@ START_TEST(integrity_only_and_credentials)
 	ck_status(acquire_ntlm(NULL, NULL, NULL, &c), SEC_E_NO_CREDENTIALS);
 	setenv("SSPI_GSS_NTLM_CLIENT_FILE", client_file, 1);
 	setenv("NTLM_USER_FILE", user_file, 1);
-	ck_status(acquire_ntlm("nobody", "SSPI", NULL, &c), SEC_E_NO_CREDENTIALS);
+	/* A user with no password is acquired, as on Windows; the logon
+	 * fails at the first leg, with the reason. */
+	ck_status(acquire_ntlm("nobody", "SSPI", NULL, &c), SEC_E_OK);
+	ck_status(first_leg(&c), SEC_E_NO_CREDENTIALS);
+	ck_assert_ptr_nonnull(strstr(SspiGssGetLastErrorText(), "no password given"));
+	FreeCredentialsHandle(&c);
 }
 END_TEST
 
@@ -946,12 +970,93 @@ START_TEST(default_identity_is_not_the_acceptors)
 	unsetenv("SSPI_GSS_NTLM_CLIENT_FILE");
 	ck_status(acquire_ntlm(NULL, NULL, NULL, &c), SEC_E_NO_CREDENTIALS);
 	ck_assert_ptr_nonnull(strstr(SspiGssGetLastErrorText(), "SSPI_GSS_NTLM_CLIENT_FILE"));
-	ck_status(acquire_ntlm("alice", "SSPI", NULL, &c), SEC_E_NO_CREDENTIALS);
+	ck_status(acquire_ntlm("alice", "SSPI", NULL, &c), SEC_E_OK);
+	ck_status(first_leg(&c), SEC_E_NO_CREDENTIALS);
+	FreeCredentialsHandle(&c);
 	setenv("SSPI_GSS_NTLM_CLIENT_FILE", client_file, 1);
 	ck_status(acquire_ntlm(NULL, NULL, NULL, &c), SEC_E_OK);
 	FreeCredentialsHandle(&c);
 	/* bob is in the acceptor's file only. */
-	ck_status(acquire_ntlm("bob", "", NULL, &c), SEC_E_NO_CREDENTIALS);
+	ck_status(acquire_ntlm("bob", "", NULL, &c), SEC_E_OK);
+	ck_status(first_leg(&c), SEC_E_NO_CREDENTIALS);
+	ck_assert_ptr_nonnull(strstr(SspiGssGetLastErrorText(), "client credentials file"));
+	FreeCredentialsHandle(&c);
+}
+END_TEST
+
+/* A client that offers OEM names and not Unicode (python3-ntlm-auth's
+ * NEGOTIATE, flags 0xe288b032) gets an OEM CHALLENGE (MS-NLMP 2.2.2.5,
+ * 3.2.5.1.1); one that offers neither is refused. Tests/python-peers.py
+ * logs that client on. */
+START_TEST(oem_client)
+{
+	unsigned char neg[32] = "NTLMSSP";
+	CredHandle s;
+	CtxtHandle sctx;
+	SecBuffer ib = {sizeof(neg), SECBUFFER_TOKEN, neg}, ob = {0, SECBUFFER_TOKEN, NULL};
+	SecBufferDesc in = {SECBUFFER_VERSION, 1, &ib}, out = {SECBUFFER_VERSION, 1, &ob};
+	const unsigned char *ch;
+	unsigned flags, name_len, name_off;
+	ULONG a;
+	TimeStamp t;
+
+	neg[8] = 1;
+	neg[12] = 0x32, neg[13] = 0xb0, neg[14] = 0x88, neg[15] = 0xe2;
+	acquire_ntlm_server(&s);
+	ck_status(AcceptSecurityContext(&s, NULL, &in, ASC_REQ_ALLOCATE_MEMORY, 0, &sctx, &out, &a,
+					&t),
+		  SEC_I_CONTINUE_NEEDED);
+	ch = ob.pvBuffer;
+	flags = ch[20] | ch[21] << 8 | ch[22] << 16 | (unsigned)ch[23] << 24;
+	ck_assert_uint_eq(flags & 3, 2); /* OEM, not UNICODE */
+	name_len = ch[12] | ch[13] << 8;
+	name_off = ch[16] | ch[17] << 8;
+	ck_assert_uint_gt(name_len, 0);
+	ck_assert_uint_le(name_off + name_len, ob.cbBuffer);
+	for (unsigned i = 0; i < name_len; i++) /* one byte a character */
+		ck_assert_uint_ne(ch[name_off + i], 0);
+	FreeContextBuffer(ob.pvBuffer);
+	DeleteSecurityContext(&sctx);
+	neg[12] &= (unsigned char)~3;
+	ck_status(accept_token(&s, NULL, &sctx, neg, sizeof(neg)), SEC_E_INVALID_TOKEN);
+	ck_assert_ptr_nonnull(strstr(SspiGssGetLastErrorText(), "neither Unicode nor OEM"));
+	FreeCredentialsHandle(&s);
+}
+END_TEST
+
+/* No user but a password (Windows: the logged-on user with that
+ * password): the default user, the password given; not the file's. */
+START_TEST(password_without_user)
+{
+	SEC_WINNT_AUTH_IDENTITY_A id = {.Flags = SEC_WINNT_AUTH_IDENTITY_ANSI};
+	CredHandle c, s;
+	CtxtHandle cctx, sctx;
+	ULONG ca, sa;
+	TimeStamp t;
+
+	acquire_ntlm_server(&s);
+	id.Password = (UCHAR *)"Wrong-Pass";
+	id.PasswordLength = (ULONG)strlen("Wrong-Pass");
+	ck_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, &id, NULL,
+					    NULL, &c, &t),
+		  SEC_E_OK);
+	ck_status(ntlm_handshake(&c, &s, &cctx, &sctx, &ca, &sa), SEC_E_LOGON_DENIED);
+	DeleteSecurityContext(&cctx);
+	DeleteSecurityContext(&sctx);
+	FreeCredentialsHandle(&c);
+	id.Password = (UCHAR *)"Alice-Pass-1";
+	id.PasswordLength = (ULONG)strlen("Alice-Pass-1");
+	id.Domain = (UCHAR *)"SSPI";
+	id.DomainLength = 4;
+	ck_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, &id, NULL,
+					    NULL, &c, &t),
+		  SEC_E_OK);
+	ck_status(ntlm_handshake(&c, &s, &cctx, &sctx, &ca, &sa), SEC_E_OK);
+	expect_client_name(&sctx, "SSPI\\alice");
+	DeleteSecurityContext(&cctx);
+	DeleteSecurityContext(&sctx);
+	FreeCredentialsHandle(&c);
+	FreeCredentialsHandle(&s);
 }
 END_TEST
 
@@ -1108,6 +1213,8 @@ static Suite *ntlm_suite(void)
 	tcase_add_test(t, user_file_per_credential);
 	tcase_add_test(t, names_come_from_the_entry);
 	tcase_add_test(t, default_identity_is_not_the_acceptors);
+	tcase_add_test(t, password_without_user);
+	tcase_add_test(t, oem_client);
 	tcase_add_test(t, man_in_the_middle_cannot_downgrade);
 	tcase_add_test(t, delete_while_sealing);
 	tcase_add_test(t, winpr_hostname_attributes);
