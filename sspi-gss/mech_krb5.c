@@ -18,6 +18,7 @@
 #include "names.h"
 #include "status.h"
 #include "strings.h"
+#include "trace.h"
 
 static gss_OID_set_desc krb5_set = {1, NULL};
 
@@ -45,6 +46,25 @@ static gss_OID_set krb5_mechs(void)
 {
 	krb5_set.elements = GSS_KRB5_MECHANISM;
 	return &krb5_set;
+}
+
+/*
+ * Heimdal's initiator puts GSS_C_CONF_FLAG and GSS_C_INTEG_FLAG into every
+ * authenticator, asked for or not, unless the credential says otherwise.
+ * Windows sets them only when the application asks (ISC_REQ_CONFIDENTIALITY,
+ * ISC_REQ_INTEGRITY; MS-KILE 3.2.5.2), and servers act on them: an LDAP
+ * server of Active Directory treats a connection whose client claimed
+ * confidentiality as sealed, and refuses a bind that claimed neither when
+ * it requires signing. So our credentials carry the request's flags only.
+ */
+static void flags_as_asked(gss_cred_id_t gss)
+{
+	OM_uint32 minor;
+	gss_buffer_desc empty = GSS_C_EMPTY_BUFFER;
+
+	if (GSS_ERROR(gss_set_cred_option(&minor, &gss, GSS_KRB5_CRED_NO_CI_FLAGS_X, &empty)))
+		sg_trace_note("Kerberos: the credential would claim integrity and "
+			      "confidentiality whatever is asked (gss_set_cred_option failed)");
 }
 
 static SECURITY_STATUS krb5_acquire(struct sg_cred *cred, const char *principal,
@@ -84,6 +104,7 @@ static SECURITY_STATUS krb5_acquire(struct sg_cred *cred, const char *principal,
 			cred->gss = delegated;
 			cred->owner = owner;
 			cred->expiry = sg_timestamp_in(lifetime);
+			flags_as_asked(cred->gss);
 			return SEC_E_OK;
 		}
 	}
@@ -124,6 +145,8 @@ static SECURITY_STATUS krb5_acquire(struct sg_cred *cred, const char *principal,
 		sg_ccache_mirror_new(principal, &cred->gss, &mirror);
 		cred->mech = mirror;
 	}
+	if (usage != GSS_C_ACCEPT)
+		flags_as_asked(cred->gss);
 	/* An acceptor's keys do not expire: Windows reports "never" for them. */
 	cred->expiry = usage == GSS_C_ACCEPT ? sg_timestamp_never() : sg_timestamp_in(lifetime);
 	return SEC_E_OK;
