@@ -156,6 +156,18 @@ struct sg_mech_ops {
 	 * context (NTLM restarts that direction's RC4, as MS-SPNG has
 	 * Windows do); NULL when nothing follows from it. */
 	void (*mech_list_mic_done)(struct sg_ctx *ctx, int sent);
+	/* NTLM under a negotiating package. mech_list_mic_deferred: the
+	 * initiator completes before the acceptor's mechListMIC arrives (as
+	 * Windows' does): the receive direction moves on as if that MIC had
+	 * been checked, and verify_deferred_mic checks it later, if the
+	 * application passes it, against the direction as it was.
+	 * peer_announced_mic: the acceptor's client announced the MIC
+	 * exchange in its own token (NTLM's MsvAvFlags MIC bit). NULL
+	 * operations: the package has none of this. */
+	void (*mech_list_mic_deferred)(struct sg_ctx *ctx);
+	SECURITY_STATUS (*verify_deferred_mic)(struct sg_ctx *ctx, gss_buffer_t msg,
+					       gss_buffer_t mic);
+	int (*peer_announced_mic)(struct sg_ctx *ctx);
 	/* Acceptor: the local account (malloc'ed user name) the authenticated
 	 * client is, by the package's own rule (impersonation); NULL
 	 * operation: the package maps no client. */

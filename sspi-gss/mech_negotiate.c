@@ -72,6 +72,9 @@ struct nego_state {
 	int peer_mic;        /* the peer sent a mechListMIC or asked for one */
 	int mic_sent, mic_checked;
 	int done;            /* SEC_E_OK was returned */
+	/* Initiator: done before the acceptor's mechListMIC came (NTLM, as
+	 * Windows); its last token may still be passed, once. */
+	int mic_deferred, final_taken;
 	/* The sub-context's flags and lifetime from its last step, reported
 	 * on every leg (a leg may only carry a MIC). */
 	OM_uint32 gss_flags, lifetime;
@@ -394,7 +397,8 @@ static SECURITY_STATUS check_mic(struct nego_state *n, struct spnego_bytes mic)
 						       "mechanism finished");
 		return SEC_E_INVALID_TOKEN;
 	}
-	s = n->sub->pkg->ops->verify_mic(n->sub, &types, &m);
+	s = n->mic_deferred ? n->sub->pkg->ops->verify_deferred_mic(n->sub, &types, &m)
+			    : n->sub->pkg->ops->verify_mic(n->sub, &types, &m);
 	if (s == SEC_E_UNSUPPORTED_FUNCTION)
 		return no_mic_key();
 	if (s != SEC_E_OK) {
@@ -403,7 +407,8 @@ static SECURITY_STATUS check_mic(struct nego_state *n, struct spnego_bytes mic)
 				  "list (altered on the way?)");
 		return SEC_E_MESSAGE_ALTERED;
 	}
-	if (n->sub->pkg->ops->mech_list_mic_done != NULL)
+	/* A deferred MIC's direction moved on when the context completed. */
+	if (!n->mic_deferred && n->sub->pkg->ops->mech_list_mic_done != NULL)
 		n->sub->pkg->ops->mech_list_mic_done(n->sub, 0);
 	n->mic_checked = 1;
 	return SEC_E_OK;
@@ -563,6 +568,75 @@ static SECURITY_STATUS init_first(struct sg_ctx *ctx, struct nego_state *n, stru
 	return SEC_I_CONTINUE_NEEDED;
 }
 
+/*
+ * The initiator is done once its mechanism is and nothing the acceptor
+ * may still send is needed: the acceptor said accept-completed, or every
+ * mechListMIC called for was exchanged (the acceptor's answer would say
+ * only accept-completed, and RFC 4178 lets it send nothing; MIT's
+ * initiator completes there too).
+ *
+ * One more case, for an application that asked for no message protection
+ * at all (no integrity, confidentiality, replay or sequence detection):
+ * with NTLM, Windows' client then returns SEC_E_OK on the leg that sends
+ * the AUTHENTICATE (Wine's negotiate.c test_authentication, run on
+ * Windows, loops only while both sides continue, and its client is done
+ * when the loop ends), so ours completes before the acceptor's
+ * mechListMIC and checks it if the application passes that last token
+ * after all (finish()). An application that asked for protection waits
+ * for the acceptor's MIC, as Windows' CredSSP client does: FreeRDP's
+ * CredSSP server sends its last SPNEGO token and only then reads the
+ * client's public-key message.
+ */
+static int client_complete(const struct nego_state *n, ULONG isc_req)
+{
+	const ULONG protection = ISC_REQ_INTEGRITY | ISC_REQ_CONFIDENTIALITY |
+				 ISC_REQ_REPLAY_DETECT | ISC_REQ_SEQUENCE_DETECT;
+
+	if (!n->sub_done)
+		return 0;
+	if (n->peer_done)
+		return 1;
+	if (!need_mic(n))
+		return n->selected;
+	if (!n->mic_sent)
+		return 0;
+	return n->mic_checked || (!(isc_req & protection) &&
+				  n->sub->pkg->ops->mech_list_mic_deferred != NULL);
+}
+
+/* The acceptor's last token, given to an initiator that completed
+ * before it (client_complete): accept-completed, nothing for the
+ * mechanism, and its mechListMIC when one is still to be checked. */
+static SECURITY_STATUS finish(struct nego_state *n, gss_buffer_t in)
+{
+	struct spnego_resp r;
+	SECURITY_STATUS s;
+
+	if (n->final_taken || n->kind != KIND_SPNEGO)
+		return SEC_E_OUT_OF_SEQUENCE;
+	n->final_taken = 1;
+	if ((s = read_resp(in, "server", &r)) != SEC_E_OK)
+		return s;
+	if (r.state == SPNEGO_REJECT) {
+		sg_last_error_set(SEC_E_LOGON_DENIED, "Negotiate: the server rejected the "
+						      "authentication (negState reject)");
+		return SEC_E_LOGON_DENIED;
+	}
+	if (r.response_token.data != NULL && r.response_token.len != 0) {
+		sg_last_error_set(SEC_E_INVALID_TOKEN, "Negotiate: a mechanism token after the "
+						       "mechanism finished");
+		return SEC_E_INVALID_TOKEN;
+	}
+	if (r.mech_list_mic.data != NULL && !n->mic_checked)
+		return check_mic(n, r.mech_list_mic);
+	if (need_mic(n) && !n->mic_checked) {
+		sg_last_error_set(SEC_E_INVALID_TOKEN, "Negotiate: the server finished without the "
+						       "mechListMIC this mechanism needs");
+		return SEC_E_INVALID_TOKEN;
+	}
+	return SEC_E_OK;
+}
+
 static SECURITY_STATUS init_next(struct sg_ctx *ctx, struct nego_state *n, struct sg_cred *cred,
 				 const char *target, OM_uint32 req_flags, gss_buffer_t in,
 				 gss_channel_bindings_t cb, gss_buffer_t out, OM_uint32 *gss_flags,
@@ -642,7 +716,11 @@ static SECURITY_STATUS init_next(struct sg_ctx *ctx, struct nego_state *n, struc
 	}
 	if (token.length != 0 || mic.length != 0)
 		s = emit_resp(SPNEGO_ABSENT, (struct spnego_bytes){NULL, 0}, &token, &mic, out);
-	if (s == SEC_E_OK && n->sub_done && n->peer_done) {
+	if (s == SEC_E_OK && client_complete(n, ctx->req)) {
+		if (!n->peer_done && need_mic(n) && !n->mic_checked) {
+			n->mic_deferred = 1;
+			n->sub->pkg->ops->mech_list_mic_deferred(n->sub);
+		}
 		n->done = 1;
 		s = SEC_E_OK;
 	} else if (s == SEC_E_OK) {
@@ -673,8 +751,12 @@ static SECURITY_STATUS nego_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 		return init_first(ctx, n, cred, target, req_flags, in, cb, out, gss_flags,
 				  lifetime);
 	}
-	if (n->done)
-		return SEC_E_OUT_OF_SEQUENCE;
+	if (n->done) {
+		s = n->peer_done || in->length == 0 ? SEC_E_OUT_OF_SEQUENCE : finish(n, in);
+		*gss_flags = n->gss_flags;
+		*lifetime = n->lifetime;
+		return s;
+	}
 	s = init_next(ctx, n, cred, target, req_flags, in, cb, out, gss_flags, lifetime);
 	*gss_flags = n->gss_flags;
 	*lifetime = n->lifetime;
@@ -727,11 +809,23 @@ static SECURITY_STATUS accept_answer(struct nego_state *n, struct spnego_bytes m
 	gss_buffer_desc mic = GSS_C_EMPTY_BUFFER;
 	SECURITY_STATUS s;
 	OM_uint32 minor;
-	int done;
+	int done, mic_sent_before = n->mic_sent;
 
 	if (n->sub_done && need_mic(n) && !n->mic_sent && (s = make_mic(n, &mic)) != SEC_E_OK)
 		return s;
 	done = n->sub_done && (!need_mic(n) || n->mic_checked);
+	/* The client's mechListMIC was the last word: ours went out before
+	 * and nothing is left to say. Sending accept-completed here (9
+	 * bytes) is a token the client does not wait for, which a CredSSP
+	 * peer then reads as the next message (FreeRDP 3 on MIT krb5); MIT's
+	 * acceptor sends nothing (RFC 4178 5: accept-completed means no
+	 * further negotiation message is expected). */
+	if (done && mic_sent_before && mech.data == NULL && (token == NULL || token->length == 0)) {
+		out->value = NULL;
+		out->length = 0;
+		n->done = 1;
+		return SEC_E_OK;
+	}
 	/* RFC 4178 4.2.2: a counter-proposal (the first reply, naming a
 	 * mechanism that is not the client's first) says request-mic; MIT's
 	 * initiator refuses it otherwise. */
@@ -837,6 +931,19 @@ static SECURITY_STATUS accept_next(struct nego_state *n, struct nego_cred *c, gs
 	}
 	if (r.response_token.data != NULL && r.response_token.len != 0)
 		s = accept_step(n, c, r.response_token, cb, &token, gss_flags, lifetime);
+	/* An NTLM client whose AUTHENTICATE announced no MIC (impacket,
+	 * older Windows) knows no mechListMIC either: it sends none and
+	 * waits for none. Windows and Samba complete such a logon without
+	 * one, unless the server had to counter-propose NTLM (then the lists
+	 * must be proved) or the client sent or asked for one. A client
+	 * whose AUTHENTICATE carries a MIC must send the mechListMIC: that
+	 * announcement is inside the NTLMv2 response, which the NTLM layer
+	 * has checked, so it cannot be stripped unseen. */
+	if (s == SEC_E_OK && n->sub_done && !n->mic_sent && n->chosen == MECH_NTLM &&
+	    !n->counter && !n->peer_mic && r.mech_list_mic.data == NULL &&
+	    n->sub->pkg->ops->peer_announced_mic != NULL &&
+	    !n->sub->pkg->ops->peer_announced_mic(n->sub))
+		n->mic_needed = 0;
 	if (s == SEC_E_OK && r.mech_list_mic.data != NULL) {
 		n->mic_needed = n->peer_mic = 1;
 		s = check_mic(n, r.mech_list_mic);

@@ -102,6 +102,10 @@ struct ntlm_state {
 	int winbind;          /* acceptor with the winbind backend */
 	struct sg_logon *logon; /* acceptor: the domain's answer (winbind) */
 	int no_session;      /* authenticated without a session key (KDC) */
+	int client_mic;      /* acceptor: the AUTHENTICATE carried a MIC */
+	/* Initiator under Negotiate, completed before the acceptor's
+	 * mechListMIC: the receive direction that MIC is checked with. */
+	struct ntlm_direction *deferred_recv;
 	char *server;        /* initiator: the target; acceptor: our host name */
 	/* The client's workstation name: ours as sent (initiator; the caller
 	 * may set it before the AUTHENTICATE), or the client's as received. */
@@ -396,6 +400,10 @@ static void state_free(struct ntlm_state *n)
 	epa_clear(&n->epa);
 	ntlm_kdc_free(n->kdc);
 	ntlm_session_wipe(&n->session);
+	if (n->deferred_recv != NULL) {
+		sg_wipe(n->deferred_recv, sizeof(*n->deferred_recv));
+		free(n->deferred_recv);
+	}
 	sg_wipe(n, sizeof(*n));
 	free(n);
 }
@@ -994,6 +1002,7 @@ static SECURITY_STATUS server_second(struct sg_ctx *ctx, struct ntlm_state *n, g
 		return s;
 	}
 	memcpy(n->exported, r.exported, 16);
+	n->client_mic = r.mic;
 	n->user = r.auth_user;
 	n->domain = r.auth_domain;
 	n->workstation = r.workstation;
@@ -1471,11 +1480,62 @@ static void ntlm_mech_list_mic_done(struct sg_ctx *ctx, int send)
 		ntlm_session_restart_seal(send ? &n->session.send : &n->session.recv);
 }
 
+/* MS-SPNG 3.1.5.1: the acceptor's mechListMIC takes the first sequence
+ * number of its direction, and the RC4 state starts again after it. An
+ * initiator that completes without it (Windows' does, on the leg that
+ * sends the AUTHENTICATE) receives the acceptor's messages from the next
+ * number on, with the restarted state; the direction as it was is kept
+ * to check the MIC should the application pass it after all. */
+static void ntlm_mech_list_mic_deferred(struct sg_ctx *ctx)
+{
+	struct ntlm_state *n = ctx->mech;
+
+	if (n == NULL || n->leg != LEG_DONE || n->deferred_recv != NULL || no_session(n) != SEC_E_OK)
+		return;
+	pthread_mutex_lock(&ctx->lock);
+	n->deferred_recv = malloc(sizeof(*n->deferred_recv));
+	if (n->deferred_recv != NULL) {
+		*n->deferred_recv = n->session.recv;
+		if (!dummy_signing(n) && n->session.recv.seq != UINT32_MAX)
+			n->session.recv.seq++;
+		ntlm_session_restart_seal(&n->session.recv);
+	}
+	pthread_mutex_unlock(&ctx->lock);
+}
+
+static SECURITY_STATUS ntlm_verify_deferred_mic(struct sg_ctx *ctx, gss_buffer_t msg,
+						gss_buffer_t mic)
+{
+	struct ntlm_state *n = ctx->mech;
+	gss_iov_buffer_desc iov = {GSS_IOV_BUFFER_TYPE_DATA, *msg};
+	SECURITY_STATUS s;
+
+	if (n == NULL || n->deferred_recv == NULL)
+		return ntlm_verify_mic(ctx, msg, mic);
+	pthread_mutex_lock(&ctx->lock);
+	s = check_received_locked(n, n->deferred_recv, &iov, 1, mic->value, mic->length, 0);
+	sg_wipe(n->deferred_recv, sizeof(*n->deferred_recv));
+	free(n->deferred_recv);
+	n->deferred_recv = NULL;
+	pthread_mutex_unlock(&ctx->lock);
+	return s;
+}
+
+static int ntlm_peer_announced_mic(struct sg_ctx *ctx)
+{
+	struct ntlm_state *n = ctx->mech;
+
+	return n != NULL && n->client_mic;
+}
+
 const struct sg_mech_ops sg_mech_ntlm_ops = {
 	.acquire = ntlm_acquire,
 	.release_cred = ntlm_release_cred,
 	.set_epa = ntlm_set_epa,
 	.mech_list_mic_done = ntlm_mech_list_mic_done,
+	.mech_list_mic_deferred = ntlm_mech_list_mic_deferred,
+	.verify_deferred_mic = ntlm_verify_deferred_mic,
+	.peer_announced_mic = ntlm_peer_announced_mic,
 	.init = ntlm_init,
 	.accept = ntlm_accept,
 	.release_ctx = ntlm_release_ctx,

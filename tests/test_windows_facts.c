@@ -209,6 +209,90 @@ START_TEST(logon_without_target_or_flags)
 }
 END_TEST
 
+/*
+ * negotiate.c test_authentication: the loop runs while BOTH sides return
+ * SEC_I_CONTINUE_NEEDED and no more; the client must then be at SEC_E_OK
+ * (Windows reaches the checks that follow, whose values only Windows
+ * gives). So the client completes on the leg that sends its AUTHENTICATE
+ * and mechListMIC, without the server's last token, and is usable there:
+ * sizes, NTLM named, signatures both ways.
+ */
+START_TEST(negotiate_client_completes_without_the_last_token)
+{
+	unsigned char cbuf[MAX_TOKEN], sbuf[MAX_TOKEN], in_c[MAX_TOKEN], in_s[MAX_TOKEN];
+	SecBuffer cob, sob, cib = {0, SECBUFFER_TOKEN, in_c}, sib;
+	SecBufferDesc cout = {SECBUFFER_VERSION, 1, &cob}, sout = {SECBUFFER_VERSION, 1, &sob};
+	SecBufferDesc cin = {SECBUFFER_VERSION, 1, &cib}, sin = {SECBUFFER_VERSION, 1, &sib};
+	SECURITY_STATUS cs = SEC_I_CONTINUE_NEEDED, ss = SEC_I_CONTINUE_NEEDED;
+	SecPkgContext_Sizes sizes;
+	SecPkgContext_NegotiationInfoA ni;
+	char data[] = "after the loop";
+	unsigned char sig[16];
+	SecBuffer mb[2] = {{sizeof(data), SECBUFFER_DATA, data}, {sizeof(sig), SECBUFFER_TOKEN, sig}};
+	SecBufferDesc md = {SECBUFFER_VERSION, 2, mb};
+	CredHandle c, s;
+	CtxtHandle cctx, sctx;
+	ULONG attrs, qop;
+	TimeStamp t;
+	int first = 1, legs = 0;
+
+	ck_status(client_cred("Negotiate", &c), SEC_E_OK);
+	server_cred("Negotiate", &s);
+	while (cs == SEC_I_CONTINUE_NEEDED && ss == SEC_I_CONTINUE_NEEDED) {
+		cob = (SecBuffer){sizeof(cbuf), SECBUFFER_TOKEN, cbuf};
+		cs = InitializeSecurityContextA(first ? &c : NULL, first ? NULL : &cctx, NULL, 0, 0,
+						SECURITY_NETWORK_DREP, first ? NULL : &cin, 0, &cctx,
+						&cout, &attrs, &t);
+		ck_assert_msg(cs == SEC_E_OK || cs == SEC_I_CONTINUE_NEEDED, "client: %s (%s)",
+			      SspiGssStatusName(cs), SspiGssGetLastErrorText());
+		memcpy(in_s, cbuf, cob.cbBuffer);
+		sib = (SecBuffer){cob.cbBuffer, SECBUFFER_TOKEN, in_s};
+		sob = (SecBuffer){sizeof(sbuf), SECBUFFER_TOKEN, sbuf};
+		ss = AcceptSecurityContext(&s, first ? NULL : &sctx, &sin, 0, SECURITY_NETWORK_DREP,
+					   &sctx, &sout, &attrs, &t);
+		ck_assert_msg(ss == SEC_E_OK || ss == SEC_I_CONTINUE_NEEDED, "server: %s (%s)",
+			      SspiGssStatusName(ss), SspiGssGetLastErrorText());
+		memcpy(in_c, sbuf, sob.cbBuffer);
+		cib.cbBuffer = sob.cbBuffer;
+		first = 0;
+		legs++;
+	}
+	ck_status(cs, SEC_E_OK);
+	ck_status(ss, SEC_E_OK);
+	ck_assert_int_eq(legs, 2);
+	ck_status(QueryContextAttributesA(&cctx, SECPKG_ATTR_SIZES, &sizes), SEC_E_OK);
+	ck_assert(sizes.cbMaxToken == 2888 || sizes.cbMaxToken == 1904);
+	ck_assert_uint_eq(sizes.cbMaxSignature, 16);
+	ck_assert_uint_eq(sizes.cbSecurityTrailer, 16);
+	ck_assert_uint_eq(sizes.cbBlockSize, 0);
+	ck_status(QueryContextAttributesA(&cctx, SECPKG_ATTR_NEGOTIATION_INFO, &ni), SEC_E_OK);
+	ck_assert_uint_eq(ni.NegotiationState, SECPKG_NEGOTIATION_COMPLETE);
+	ck_assert_str_eq(ni.PackageInfo->Name, "NTLM");
+	FreeContextBuffer(ni.PackageInfo);
+	/* The server's first messages, after its MIC, open at the client
+	 * that never saw that MIC; and the other way. */
+	for (int i = 0; i < 2; i++) {
+		mb[1].cbBuffer = sizeof(sig);
+		ck_status(MakeSignature(&sctx, 0, &md, 0), SEC_E_OK);
+		ck_status(VerifySignature(&cctx, &md, 0, &qop), SEC_E_OK);
+		mb[1].cbBuffer = sizeof(sig);
+		ck_status(MakeSignature(&cctx, 0, &md, 0), SEC_E_OK);
+		ck_status(VerifySignature(&sctx, &md, 0, &qop), SEC_E_OK);
+	}
+	/* The server's last token, passed late, still has its MIC checked:
+	 * here the copy kept in in_c, one byte of its MIC flipped first. */
+	in_c[cib.cbBuffer - 5] ^= 0x40;
+	cob = (SecBuffer){sizeof(cbuf), SECBUFFER_TOKEN, cbuf};
+	ck_status(InitializeSecurityContextA(NULL, &cctx, NULL, 0, 0, SECURITY_NETWORK_DREP, &cin, 0,
+					     &cctx, &cout, &attrs, &t),
+		  SEC_E_MESSAGE_ALTERED);
+	ck_status(DeleteSecurityContext(&cctx), SEC_E_OK);
+	ck_status(DeleteSecurityContext(&sctx), SEC_E_OK);
+	FreeCredentialsHandle(&c);
+	FreeCredentialsHandle(&s);
+}
+END_TEST
+
 /* ntlm.c testSignSeal: without signing negotiated, MakeSignature gives the
  * dummy signature (version 1, zeros), VerifySignature takes it and refuses
  * any other; a message with no TOKEN buffer is SEC_E_INVALID_TOKEN; and
@@ -426,6 +510,7 @@ int main(void)
 	tcase_add_test(t, no_room_for_the_first_token);
 	tcase_add_test(t, negotiate_flags_follow_the_request);
 	tcase_add_test(t, logon_without_target_or_flags);
+	tcase_add_test(t, negotiate_client_completes_without_the_last_token);
 	tcase_add_test(t, dummy_signature_without_signing);
 	tcase_add_test(t, package_info);
 	tcase_add_test(t, challenge_without_extended_session_security);

@@ -433,6 +433,7 @@ SECURITY_STATUS ntlm_server_verify(const struct ntlm_server_input *in,
 			FAIL(s, "out of memory");
 		if (s != SEC_E_OK)
 			FAIL(s, "the MIC does not match the three messages");
+		out->mic = 1;
 	}
 
 	s = ntlm_check_epa(a.nt, in->cb_hash, in->epa, &epa_why);

@@ -398,6 +398,7 @@ struct ntlm_server_result {
 	char *user, *domain, *workstation; /* malloc'ed UTF-8, as the client sent them */
 	char *auth_user, *auth_domain;     /* malloc'ed: who the backend says it is */
 	uint8_t exported[16];
+	int mic; /* the AUTHENTICATE carried a MIC (MsvAvFlags), and it matched */
 };
 
 /* On failure *why says what was wrong, unless the backend said it (then
