@@ -70,6 +70,51 @@ START_TEST(handshake_flags_sizes_names)
 }
 END_TEST
 
+/* MS-KILE 3.2.5.2: the authenticator's checksum flags carry integrity
+ * and confidentiality only when the application asked for them (Heimdal
+ * sets both unless told otherwise); the server sees what the client asked,
+ * so an LDAP server can tell a signed bind from a sealed one and refuse
+ * one that asked for neither. Each row: what the client asks, what both
+ * sides must report. */
+START_TEST(flags_as_asked)
+{
+	static const struct {
+		ULONG req;
+		int integ, conf;
+	} rows[] = {
+		{ISC_REQ_MUTUAL_AUTH, 0, 0},
+		{ISC_REQ_MUTUAL_AUTH | ISC_REQ_INTEGRITY, 1, 0},
+		{ISC_REQ_MUTUAL_AUTH | ISC_REQ_CONFIDENTIALITY, 0, 1},
+		{ISC_REQ_MUTUAL_AUTH | ISC_REQ_INTEGRITY | ISC_REQ_CONFIDENTIALITY, 1, 1},
+		{0, 0, 0}, /* no AP-REP either */
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct loop o = {.target = "HTTP/localhost", .isc_req = rows[i].req,
+				 .asc_req = ASC_REQ_MUTUAL_AUTH};
+		CredHandle c, s;
+		CtxtHandle cc, sc;
+		ULONG ca = 0, sa = 0;
+
+		ck_status(acquire_password("alice", "SSPI.TEST", "Alice-Pass-1", &c), SEC_E_OK);
+		acquire_server(&s);
+		ck_status(handshake_loop(&o, &c, &s, &cc, &sc, &ca, &sa), SEC_E_OK);
+		ck_assert_msg(((ca & ISC_RET_INTEGRITY) != 0) == rows[i].integ &&
+				      ((ca & ISC_RET_CONFIDENTIALITY) != 0) == rows[i].conf,
+			      "request 0x%lx: client flags 0x%lx", (unsigned long)rows[i].req,
+			      (unsigned long)ca);
+		ck_assert_msg(((sa & ASC_RET_INTEGRITY) != 0) == rows[i].integ &&
+				      ((sa & ASC_RET_CONFIDENTIALITY) != 0) == rows[i].conf,
+			      "request 0x%lx: server flags 0x%lx", (unsigned long)rows[i].req,
+			      (unsigned long)sa);
+		ck_status(DeleteSecurityContext(&cc), SEC_E_OK);
+		ck_status(DeleteSecurityContext(&sc), SEC_E_OK);
+		ck_status(FreeCredentialsHandle(&c), SEC_E_OK);
+		ck_status(FreeCredentialsHandle(&s), SEC_E_OK);
+	}
+}
+END_TEST
+
 START_TEST(seal_both_directions)
 {
 	struct pair p;
@@ -416,6 +461,7 @@ static Suite *kerberos_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, handshake_flags_sizes_names);
+	tcase_add_test(tc, flags_as_asked);
 	tcase_add_test(tc, seal_both_directions);
 	tcase_add_test(tc, stream_decrypt_and_errors);
 	tcase_add_test(tc, signatures);
