@@ -22,6 +22,8 @@
 #   bob     Bob-Pass-1
 #   carol   Carol-Pass-1   disabled
 #   svc-http               service account, SPN HTTP/localhost, AES keys
+#   DC1$                   the DC, also SPNs ldap/dc1.ad.sspi.test and ldap/dc1;
+#                          its LDAP server requires signing or sealing
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 cmd=${1:-}
@@ -116,6 +118,7 @@ sed -i -e '/dns forwarder/d' -e '/^\[global\]/a\
 	disable spoolss = yes\
 	dns update command = /bin/true\
 	spn update command = /bin/true\
+	ldap server require strong auth = yes\
 	kerberos encryption types = all' "$smbconf"
 mkdir -p "$dir/usershares"
 
@@ -133,6 +136,10 @@ st user setexpiry svc-http --noexpiry
 st user setexpiry alice --noexpiry
 st user setexpiry bob --noexpiry
 st spn add HTTP/localhost svc-http
+# LDAP with Kerberos asks for ldap/<DC>; provisioning gives the DC's account
+# HOST/ names only.
+st spn add ldap/dc1.ad.sspi.test 'DC1$'
+st spn add ldap/dc1 'DC1$'
 cat >"$dir/enctypes.ldif" <<LDIF
 dn: CN=svc-http,CN=Users,DC=ad,DC=sspi,DC=test
 changetype: modify
@@ -195,6 +202,12 @@ fi
 rm -f "$dir/fixture.ccache"
 if ! wait_for 60 wbinfo -P; then
 	echo "samba-dc.sh: winbind never answered" >&2
+	exit 1
+fi
+# The LDAP server opens its port after making its TLS key: wait for an
+# anonymous read of the rootDSE.
+if ! wait_for 60 ldbsearch -H ldap://127.0.0.1 --scope=base -b '' dnsHostName; then
+	echo "samba-dc.sh: the LDAP server never answered" >&2
 	exit 1
 fi
 
