@@ -1741,4 +1741,8 @@ typedef const SEC_CHAR *SECURITY_PCSTR;
 }
 #endif
 
+/* SDK-literal unsigned long * out-arguments (SSPI_GSS_NO_ULONG_ADAPTERS
+ * turns this off). */
+#include "sspi-gss-ulong.h"
+
 #endif /* SSPI_GSS_SSPI_H */

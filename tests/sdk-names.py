@@ -7,7 +7,9 @@ except the names of tests/sdk-names-left-out.txt.
     sdk-names.py SDK_INCLUDE_DIR OUR_INCLUDE_DIR CC CXX LEFT_OUT_FILE
 
 Names are macros (#define), typedef names, enumerators and functions. A
-probe per name checks it: defined as a macro, or usable in __typeof__.
+probe per name checks it: defined as a macro, or usable in __typeof__ (in
+C++, named in a using-declaration: the functions that also take unsigned
+long * are overload sets there, which have no one type).
 Exit 77 (skipped) when the SDK headers are not on the machine.
 """
 import os
@@ -67,7 +69,10 @@ def missing(names, include, compiler, lang, unicode):
     for i, n in enumerate(names):
         src.append("#if !defined(%s)" % n)
         line_of[len(src) + 1] = n
-        src.append("static __typeof__(%s) *probe_%d __attribute__((unused));" % (n, i))
+        if lang == "c":
+            src.append("static __typeof__(%s) *probe_%d __attribute__((unused));" % (n, i))
+        else:
+            src.append("namespace probe_%d { using ::%s; }" % (i, n))
         src.append("#endif")
     with tempfile.NamedTemporaryFile("w", suffix=".c" if lang == "c" else ".cpp",
                                      delete=False) as f:

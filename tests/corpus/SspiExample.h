@@ -20,6 +20,16 @@
 #define cbMaxMessage 12000
 #define MessageAttribute ISC_REQ_CONFIDENTIALITY
 
+/* The type of the variables the programs pass for the context attributes
+ * and the QOP. Windows code declares them ULONG or, following the SDK's
+ * prototypes literally, unsigned long; the SDK_LITERAL_ULONG builds do
+ * the latter (a 64-bit type on Unix, so <sspi.h> must adapt the call). */
+#ifdef SDK_LITERAL_ULONG
+typedef unsigned long OUT_ULONG;
+#else
+typedef ULONG OUT_ULONG;
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif

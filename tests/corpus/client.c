@@ -3,7 +3,8 @@
  * client sample: connect, authenticate with the package named, check the
  * negotiated package, verify a signed message and decrypt a sealed one
  * from the server, answer sealed, clean up with FreeCredentialHandle.
- * Built unchanged as C and as C++, with and without UNICODE.
+ * Built unchanged as C and as C++, with and without UNICODE, and with
+ * the attribute and QOP variables unsigned long (SDK_LITERAL_ULONG).
  *
  *   client HOST PORT PACKAGE TARGET [USER DOMAIN PASSWORD]
  */
@@ -20,7 +21,7 @@ static BOOL GenClientContext(BYTE *pIn, DWORD cbIn, BYTE *pOut, DWORD *pcbOut, B
 	TimeStamp Lifetime;
 	SecBufferDesc OutBuffDesc, InBuffDesc;
 	SecBuffer OutSecBuff, InSecBuff;
-	ULONG ContextAttributes;
+	OUT_ULONG ContextAttributes;
 
 	OutBuffDesc.ulVersion = SECBUFFER_VERSION;
 	OutBuffDesc.cBuffers = 1;
@@ -119,7 +120,7 @@ static BOOL VerifyThis(PBYTE pData, DWORD cbData, PBYTE pSig, DWORD cbSig)
 {
 	SecBuffer rgsb[2];
 	SecBufferDesc BuffDesc;
-	ULONG fQOP = 0;
+	OUT_ULONG fQOP = 0;
 	SECURITY_STATUS ss;
 
 	rgsb[0].BufferType = SECBUFFER_DATA;
@@ -143,7 +144,7 @@ static PBYTE DecryptThis(PBYTE pTrailer, DWORD cbTrailer, PBYTE pData, LPDWORD p
 {
 	SecBuffer rgsb[2];
 	SecBufferDesc BuffDesc;
-	ULONG fQOP = 0;
+	OUT_ULONG fQOP = 0;
 	SECURITY_STATUS ss;
 
 	rgsb[0].BufferType = SECBUFFER_TOKEN;

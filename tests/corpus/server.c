@@ -4,7 +4,8 @@
  * named, report the negotiated package, impersonate the client and ask
  * who the thread is, then send a signed and a sealed message and read
  * the client's sealed answer. Built unchanged as C and as C++, with and
- * without UNICODE.
+ * without UNICODE, and with the attribute and QOP variables unsigned long
+ * (SDK_LITERAL_ULONG).
  *
  *   server PORT PACKAGE
  */
@@ -21,7 +22,7 @@ static BOOL GenServerContext(BYTE *pIn, DWORD cbIn, BYTE *pOut, DWORD *pcbOut, B
 	TimeStamp Lifetime;
 	SecBufferDesc OutBuffDesc, InBuffDesc;
 	SecBuffer OutSecBuff, InSecBuff;
-	ULONG Attribs = 0;
+	OUT_ULONG Attribs = 0;
 
 	OutBuffDesc.ulVersion = SECBUFFER_VERSION;
 	OutBuffDesc.cBuffers = 1;
@@ -128,7 +129,7 @@ int main(int argc, char *argv[])
 	SecBufferDesc BuffDesc;
 	BYTE Data[BIG_BUFF], Token[BIG_BUFF];
 	DWORD cbData, cbToken;
-	ULONG fQOP = 0;
+	OUT_ULONG fQOP = 0;
 	const char *pMessage = "This is your server speaking";
 
 	if (argc != 3) {
