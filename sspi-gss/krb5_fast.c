@@ -10,10 +10,11 @@
  * cfx.c) byte for byte: with no TRAILER buffer the trailer is rotated into
  * the header (RRC 28), as Windows sends it.
  *
- * As in Heimdal, a received token's sequence number goes through the replay
- * window before its checksum is checked (so a damaged token uses up its
- * number: docs/kerberos.md); unlike Heimdal, message data is encrypted and
- * decrypted in place, with no copies.
+ * A received token's sequence number goes through the replay window only
+ * after its checksum verified, as MIT does (Heimdal judges the number
+ * first, so a forged token with a future number would make the genuine
+ * one a replay: docs/kerberos.md); unlike Heimdal, message data is
+ * encrypted and decrypted in place, with no copies.
  */
 /* SHA1_Init and friends: an HMAC key precomputed as two 96-byte SHA-1
  * states, where an EVP_MAC context takes 2.4 KB (docs/performance.md,
@@ -646,7 +647,8 @@ static OM_uint32 bad_integrity(OM_uint32 *minor, OM_uint32 major)
 }
 
 /* The replay and sequence verdict of a received token's number, taken
- * where Heimdal takes it: after the header checks, before the crypto. */
+ * once the token proved genuine (its checksum verified): a token that does
+ * not verify leaves the window as it was. */
 static OM_uint32 received(struct sg_kfast *f, const uint8_t *h, OM_uint32 *minor)
 {
 	OM_uint32 v;
@@ -785,9 +787,6 @@ static OM_uint32 unwrap_iov_locked(struct sg_kfast *f, OM_uint32 *minor, int *co
 		*conf = sealed;
 	ec = (size_t)h[4] << 8 | h[5];
 	rrc = (size_t)h[6] << 8 | h[7];
-	major = received(f, h, minor);
-	if (major != GSS_S_COMPLETE)
-		return major;
 	if (sealed) {
 		uint8_t *ehdr, *cksum, *confounder;
 		size_t len = 0;
@@ -832,6 +831,15 @@ static OM_uint32 unwrap_iov_locked(struct sg_kfast *f, OM_uint32 *minor, int *co
 			ehdr[ec + 7] = saved[1];
 			return GSS_S_BAD_MIC;
 		}
+		major = received(f, h, minor);
+		if (major != GSS_S_COMPLETE) {
+			/* Genuine but out of order: the caller's buffers go
+			 * back as they came, as for a forged one. */
+			ehdr[ec + 6] = saved[0];
+			ehdr[ec + 7] = saved[1];
+			restore(f, enc, ne, len);
+			return major;
+		}
 	} else {
 		uint8_t zeroed[HDR];
 
@@ -853,6 +861,7 @@ static OM_uint32 unwrap_iov_locked(struct sg_kfast *f, OM_uint32 *minor, int *co
 		}
 		if (CRYPTO_memcmp(check, h + HDR, CKSUM) != 0)
 			return bad_integrity(minor, GSS_S_FAILURE);
+		return received(f, h, minor);
 	}
 	return GSS_S_COMPLETE;
 }
@@ -878,9 +887,6 @@ static OM_uint32 unwrap_locked(struct sg_kfast *f, OM_uint32 *minor, const gss_b
 		*conf = sealed;
 	ec = (size_t)h[4] << 8 | h[5];
 	rrc = (size_t)h[6] << 8 | h[7];
-	major = received(f, h, minor);
-	if (major != GSS_S_COMPLETE)
-		return major;
 	len = in->length - HDR;
 	/* The body unrotated (RRC bytes from the front go to the back) into
 	 * a buffer of ours, which becomes the output. Windows' DCE tokens
@@ -954,6 +960,13 @@ static OM_uint32 unwrap_locked(struct sg_kfast *f, OM_uint32 *minor, const gss_b
 		}
 		out->length = len - ec;
 	}
+	major = received(f, h, minor);
+	if (major != GSS_S_COMPLETE) {
+		OPENSSL_cleanse(body, len);
+		free(body);
+		out->length = 0;
+		return major;
+	}
 	out->value = body;
 	return GSS_S_COMPLETE;
 bad_mic:
@@ -1000,8 +1013,6 @@ static OM_uint32 verify_mic_locked(struct sg_kfast *f, OM_uint32 *minor, const g
 	if (mic->length < HDR)
 		return GSS_S_DEFECTIVE_TOKEN;
 	major = check_header(f, t, TOK_MIC0, minor, NULL);
-	if (major == GSS_S_COMPLETE)
-		major = received(f, t, minor);
 	if (major != GSS_S_COMPLETE)
 		return major;
 	s[0] = (struct seg){msg->value, msg->length};
@@ -1014,7 +1025,7 @@ static OM_uint32 verify_mic_locked(struct sg_kfast *f, OM_uint32 *minor, const g
 		*minor = (OM_uint32)KRB5KRB_AP_ERR_BAD_INTEGRITY;
 		return GSS_S_BAD_MIC;
 	}
-	return GSS_S_COMPLETE;
+	return received(f, t, minor);
 }
 
 /* Saved state: version, send number, order (flags, first, length, elements). */
