@@ -305,7 +305,13 @@ int sg_kfast_new(gss_ctx_id_t gss, OM_uint32 flags, int dce, struct sg_kfast **o
 	f->cbc_cipher = key->length == 16 ? EVP_aes_128_cbc() : EVP_aes_256_cbc();
 	f->ecb_cipher = key->length == 16 ? EVP_aes_128_ecb() : EVP_aes_256_ecb();
 	f->send_seq = lucid->send_seq;
-	order_init(&f->order, flags, (OM_uint32)lucid->recv_seq);
+	/* No AP-REP (no mutual authentication): the acceptor numbers from the
+	 * initiator's own first number, as Windows', MIT's and Heimdal's
+	 * acceptors do, where Heimdal's initiator expects 0. The fast path
+	 * starts before any message, so send_seq is still that number. */
+	order_init(&f->order, flags,
+		   f->initiator && !(flags & GSS_C_MUTUAL_FLAG) ? (OM_uint32)lucid->send_seq
+								: (OM_uint32)lucid->recv_seq);
 	memcpy(f->key, key->data, f->key_len);
 	if (seal_keys_init(f, seal_usage(f, 1), 1, &f->send_seal) != 0 ||
 	    seal_keys_init(f, seal_usage(f, 0), 0, &f->recv_seal) != 0) {

@@ -168,6 +168,92 @@ static void krb5_release_cred(struct sg_cred *cred)
 	cred->mech = NULL;
 }
 
+/*
+ * Without mutual authentication there is no AP-REP, and the acceptor
+ * numbers its messages from the initiator's own first number: Windows'
+ * acceptor does, MIT's (seq_recv = seq_send) and Heimdal's own
+ * (gsskrb5_acceptor_ready) too. Heimdal 7.8's initiator expects 0, so with
+ * sequence detection the acceptor's first message is a gap, refused before
+ * it is decrypted (the fast path sets its own window right: krb5_fast.c).
+ * Heimdal keeps that window private, with no call to set it; it travels at
+ * the end of the context's export token (sequence.c: flags, start,
+ * length, jitter window, first number, then the window's 20 numbers), so
+ * a context that has received nothing is exported, its expected first
+ * number set to ours, and imported again. The tail is checked to be
+ * exactly that of an untouched window expecting 0 before a byte changes;
+ * anything else is imported as it was.
+ */
+#define ORDER_WINDOW 20
+#define ORDER_TAIL (4 * (5 + ORDER_WINDOW))
+
+static uint32_t tail_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void tail_put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static int window_expecting_zero(const uint8_t *t)
+{
+	uint32_t flags = tail_be32(t);
+
+	if ((flags & ~(uint32_t)(GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG)) != 0 || flags == 0 ||
+	    tail_be32(t + 8) != 0 || tail_be32(t + 12) != ORDER_WINDOW || tail_be32(t + 16) != 0 ||
+	    tail_be32(t + 20) != UINT32_MAX)
+		return 0;
+	for (int i = 1; i < ORDER_WINDOW; i++)
+		if (tail_be32(t + 20 + 4 * i) != 0)
+			return 0;
+	return 1;
+}
+
+static void acceptor_numbers_from_ours(struct sg_ctx *ctx)
+{
+	gss_krb5_lucid_context_v1_t *lucid = NULL;
+	gss_ctx_id_t handle = ctx->gss;
+	gss_buffer_desc token = GSS_C_EMPTY_BUFFER, as_was = GSS_C_EMPTY_BUFFER;
+	OM_uint32 minor, first;
+	uint8_t *tail;
+
+	if (GSS_ERROR(gss_krb5_export_lucid_sec_context(&minor, &handle, 1, (void **)&lucid)) ||
+	    lucid == NULL)
+		return;
+	first = (OM_uint32)lucid->send_seq;
+	gss_krb5_free_lucid_sec_context(&minor, lucid);
+	if (first == 0 || GSS_ERROR(gss_export_sec_context(&minor, &ctx->gss, &token)))
+		return;
+	as_was.value = malloc(token.length);
+	if (as_was.value != NULL) {
+		memcpy(as_was.value, token.value, token.length);
+		as_was.length = token.length;
+	}
+	if (token.length > ORDER_TAIL && as_was.value != NULL) {
+		tail = (uint8_t *)token.value + token.length - ORDER_TAIL;
+		if (window_expecting_zero(tail)) {
+			tail_put_be32(tail + 16, first);
+			tail_put_be32(tail + 20, first - 1);
+		} else {
+			sg_trace_note("Kerberos: the acceptor's first numbers cannot be set in "
+				      "Heimdal's context (its export token is not as expected)");
+		}
+	}
+	if (GSS_ERROR(gss_import_sec_context(&minor, &token, &ctx->gss)) &&
+	    (as_was.value == NULL ||
+	     GSS_ERROR(gss_import_sec_context(&minor, &as_was, &ctx->gss))))
+		ctx->gss = GSS_C_NO_CONTEXT; /* lost: later calls fail, nothing crashes */
+	/* Both tokens hold the session key. */
+	sg_wipe(token.value, token.length);
+	gss_release_buffer(&minor, &token);
+	sg_wipe(as_was.value, as_was.length);
+	free(as_was.value);
+}
+
 static SECURITY_STATUS krb5_init(struct sg_ctx *ctx, struct sg_cred *cred, const char *target,
 				 OM_uint32 req_flags, gss_buffer_t in, gss_channel_bindings_t cb,
 				 gss_buffer_t out, OM_uint32 *gss_flags, OM_uint32 *lifetime)
@@ -202,6 +288,9 @@ static SECURITY_STATUS krb5_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 				     gss_flags, lifetime);
 	if (mirror != NULL)
 		sg_ccache_mirror_leave(mirror);
+	if (major == GSS_S_COMPLETE && !(*gss_flags & GSS_C_MUTUAL_FLAG) &&
+	    (*gss_flags & (GSS_C_SEQUENCE_FLAG | GSS_C_REPLAY_FLAG)))
+		acceptor_numbers_from_ours(ctx);
 	return sg_status_from_gss(major, minor);
 }
 

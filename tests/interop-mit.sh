@@ -55,6 +55,26 @@ case1() {
 }
 check "sspi-gss client -> MIT gss-server: handshake, 3 sealed messages, MICs back" case1
 
+# 1b. The same without mutual authentication, with sequence detection:
+# no AP-REP, so MIT's acceptor numbers its MICs from our first number;
+# our client takes them, on the fast path and on Heimdal's.
+for fast in 1 0; do
+	port=$(free_port)
+	start_server "$dir/mit-server-nm$fast.log" gss-server -port "$port" -once \
+		-keytab "$dir/service.keytab" host@localhost
+	SSPI_GSS_KRB5_FASTPATH=$fast $wrap "$sample" client -nomutual -port "$port" -mcount 3 \
+		-user alice -pass Alice-Pass-1 localhost host/localhost "not mutual" \
+		>"$dir/our-client-nm$fast.log" 2>&1
+	client_rc=$?
+	stop_server
+	case1b() {
+		[ "$client_rc" -eq 0 ] && [ "$server_rc" -eq 0 ] &&
+			[ "$(count "$dir/mit-server-nm$fast.log" 'Received message: "not mutual"')" -eq 3 ] &&
+			[ "$(count "$dir/our-client-nm$fast.log" 'Signature verified.')" -eq 3 ]
+	}
+	check "sspi-gss client without mutual auth -> MIT gss-server: 3 MICs back in sequence (fast path $fast)" case1b
+done
+
 # 2. MIT's gss-client to our server.
 port=$(free_port)
 start_server "$dir/our-server.log" $wrap "$sample" server -port "$port" -once
@@ -69,6 +89,21 @@ case2() {
 		[ "$(count "$dir/mit-client.log" 'Signature verified.')" -eq 2 ]
 }
 check "MIT gss-client -> sspi-gss server: handshake, 2 sealed messages, MICs back" case2
+
+# 2b. MIT's gss-client without mutual authentication, with sequence
+# detection: our acceptor numbers from its first number, as MIT expects.
+port=$(free_port)
+start_server "$dir/our-server-nm.log" $wrap "$sample" server -port "$port" -once
+gss-client -port "$port" -seq -nomutual -mcount 2 -user alice -pass Alice-Pass-1 \
+	localhost host@localhost "MIT, not mutual" >"$dir/mit-client-nm.log" 2>&1
+client_rc=$?
+stop_server
+case2b() {
+	[ "$client_rc" -eq 0 ] && [ "$server_rc" -eq 0 ] &&
+		[ "$(count "$dir/our-server-nm.log" 'Received message: "MIT, not mutual"')" -eq 2 ] &&
+		[ "$(count "$dir/mit-client-nm.log" 'Signature verified.')" -eq 2 ]
+}
+check "MIT gss-client -seq -nomutual -> sspi-gss server: 2 MICs back in sequence" case2b
 
 # 3. Our client and server, two processes.
 for variant in "" "-dce" "-nx"; do

@@ -275,6 +275,114 @@ END_TEST
 /* A wrap token from EncryptMessage is a standard RFC 4121 token: plain
  * Heimdal gss_unwrap on a context made with raw GSS-API accepts it, and
  * DecryptMessage accepts gss_wrap's output. */
+/*
+ * Without mutual authentication there is no AP-REP, and the acceptor
+ * numbers its messages from the initiator's own first number (Windows'
+ * acceptor, MIT's and Heimdal's alike). Our initiator, asking for sequence
+ * detection but not mutual authentication, takes the acceptor's first
+ * messages: from our acceptor and from Heimdal's own (raw GSS-API), each
+ * side sending first in turn. _i: 0 our acceptor, 1 Heimdal's.
+ */
+START_TEST(sequence_without_mutual_auth)
+{
+	const ULONG req = ISC_REQ_SEQUENCE_DETECT | ISC_REQ_REPLAY_DETECT | ISC_REQ_INTEGRITY |
+			  ISC_REQ_CONFIDENTIALITY;
+	CredHandle ccred, scred;
+	CtxtHandle cctx, sctx;
+	SecBuffer ob = {0, SECBUFFER_TOKEN, NULL}, ib, sob = {0, SECBUFFER_TOKEN, NULL};
+	SecBufferDesc out = {SECBUFFER_VERSION, 1, &ob}, in = {SECBUFFER_VERSION, 1, &ib};
+	SecBufferDesc sout = {SECBUFFER_VERSION, 1, &sob};
+	gss_ctx_id_t gctx = GSS_C_NO_CONTEXT;
+	gss_buffer_desc tin, tout = GSS_C_EMPTY_BUFFER, plain, wrapped;
+	OM_uint32 major, minor, gflags = 0;
+	ULONG attrs;
+	TimeStamp exp;
+	unsigned char msg[200], data[24];
+	SecBuffer mb[3] = {{60, SECBUFFER_TOKEN, msg}, {sizeof(data), SECBUFFER_DATA, data},
+			   {0, SECBUFFER_PADDING, NULL}};
+	SecBufferDesc md = {SECBUFFER_VERSION, 3, mb};
+	SecBuffer sb[2];
+	SecBufferDesc sd = {SECBUFFER_VERSION, 2, sb};
+	int conf;
+
+	ck_status(acquire_password("alice", NULL, "Alice-Pass-1", &ccred), SEC_E_OK);
+	ck_status(InitializeSecurityContextA(&ccred, NULL, "HTTP/localhost",
+					     req | ISC_REQ_ALLOCATE_MEMORY, 0, 0, NULL, 0, &cctx,
+					     &out, &attrs, &exp),
+		  SEC_E_OK);
+	ck_assert_uint_eq(attrs & ISC_RET_MUTUAL_AUTH, 0);
+	ck_assert(attrs & ISC_RET_SEQUENCE_DETECT);
+	ib = (SecBuffer){ob.cbBuffer, SECBUFFER_TOKEN, ob.pvBuffer};
+	if (_i == 0) {
+		acquire_server(&scred);
+		ck_status(AcceptSecurityContext(&scred, NULL, &in, ASC_REQ_ALLOCATE_MEMORY, 0, &sctx,
+						&sout, &attrs, &exp),
+			  SEC_E_OK);
+		ck_assert(attrs & ASC_RET_SEQUENCE_DETECT);
+	} else {
+		tin.value = ob.pvBuffer;
+		tin.length = ob.cbBuffer;
+		major = gss_accept_sec_context(&minor, &gctx, GSS_C_NO_CREDENTIAL, &tin, NULL, NULL,
+					       NULL, &tout, &gflags, NULL, NULL);
+		ck_assert_uint_eq(major, GSS_S_COMPLETE);
+		ck_assert(gflags & GSS_C_SEQUENCE_FLAG);
+		gss_release_buffer(&minor, &tout);
+	}
+	FreeContextBuffer(ob.pvBuffer);
+
+	/* The acceptor speaks first, twice; then the initiator; then the
+	 * acceptor again. */
+	for (int round = 0; round < 4; round++) {
+		int from_acceptor = round != 2;
+
+		memset(data, 'a' + round, sizeof(data));
+		mb[0].cbBuffer = 60;
+		mb[1] = (SecBuffer){sizeof(data), SECBUFFER_DATA, data};
+		if (from_acceptor && _i == 0) {
+			ck_status(EncryptMessage(&sctx, 0, &md, 0), SEC_E_OK);
+			memmove(msg + mb[0].cbBuffer, data, sizeof(data));
+			sb[0] = (SecBuffer){mb[0].cbBuffer + (ULONG)sizeof(data), SECBUFFER_STREAM, msg};
+		} else if (from_acceptor) {
+			plain.value = data;
+			plain.length = sizeof(data);
+			major = gss_wrap(&minor, gctx, 1, GSS_C_QOP_DEFAULT, &plain, &conf, &wrapped);
+			ck_assert_uint_eq(major, GSS_S_COMPLETE);
+			memcpy(msg, wrapped.value, wrapped.length);
+			sb[0] = (SecBuffer){(ULONG)wrapped.length, SECBUFFER_STREAM, msg};
+			gss_release_buffer(&minor, &wrapped);
+		}
+		if (from_acceptor) {
+			sb[1] = (SecBuffer){0, SECBUFFER_DATA, NULL};
+			ck_status(DecryptMessage(&cctx, &sd, 0, NULL), SEC_E_OK);
+			ck_assert_uint_eq(sb[1].cbBuffer, sizeof(data));
+			ck_assert_int_eq(((unsigned char *)sb[1].pvBuffer)[0], 'a' + round);
+			continue;
+		}
+		ck_status(EncryptMessage(&cctx, 0, &md, 0), SEC_E_OK);
+		memmove(msg + mb[0].cbBuffer, data, sizeof(data));
+		if (_i == 0) {
+			sb[0] = (SecBuffer){mb[0].cbBuffer + (ULONG)sizeof(data), SECBUFFER_STREAM, msg};
+			sb[1] = (SecBuffer){0, SECBUFFER_DATA, NULL};
+			ck_status(DecryptMessage(&sctx, &sd, 0, NULL), SEC_E_OK);
+		} else {
+			wrapped.value = msg;
+			wrapped.length = mb[0].cbBuffer + sizeof(data);
+			ck_assert_uint_eq(gss_unwrap(&minor, gctx, &wrapped, &plain, &conf, NULL),
+					  GSS_S_COMPLETE);
+			gss_release_buffer(&minor, &plain);
+		}
+	}
+	if (_i == 0) {
+		ck_status(DeleteSecurityContext(&sctx), SEC_E_OK);
+		ck_status(FreeCredentialsHandle(&scred), SEC_E_OK);
+	} else {
+		gss_delete_sec_context(&minor, &gctx, GSS_C_NO_BUFFER);
+	}
+	ck_status(DeleteSecurityContext(&cctx), SEC_E_OK);
+	ck_status(FreeCredentialsHandle(&ccred), SEC_E_OK);
+}
+END_TEST
+
 START_TEST(interop_with_raw_gss)
 {
 	CredHandle ccred;
@@ -518,6 +626,7 @@ static Suite *kerberos_suite(void)
 	tcase_add_test(tc, forged_token_does_not_use_up_the_number);
 	tcase_add_test(tc, signatures);
 	tcase_add_test(tc, interop_with_raw_gss);
+	tcase_add_loop_test(tc, sequence_without_mutual_auth, 0, 2);
 	tcase_add_test(tc, identity_forms);
 	tcase_add_test(tc, errors_users_hit);
 	tcase_add_test(tc, kdc_down);

@@ -107,7 +107,7 @@ static int print_context(CtxtHandle *ctx, ULONG attrs, int initiator)
 struct options {
 	const char *package, *user, *domain, *password, *principal;
 	const char *host, *target, *message;
-	int port, once, inetd, mcount, wrap, encrypt, mic, dce;
+	int port, once, inetd, mcount, wrap, encrypt, mic, dce, nomutual;
 };
 
 /* Server: answer a message sent without SEND_MIC with its sealed echo. */
@@ -120,7 +120,7 @@ static int client_context(int fd, const struct options *o, CredHandle *cred, Ctx
 {
 	/* Asked for only when the run needs it: a package must fail a context
 	 * that does not grant what was asked for (-nw -nm: authentication only). */
-	ULONG req = ISC_REQ_MUTUAL_AUTH | ISC_REQ_ALLOCATE_MEMORY |
+	ULONG req = (o->nomutual ? 0 : ISC_REQ_MUTUAL_AUTH) | ISC_REQ_ALLOCATE_MEMORY |
 		    (o->wrap || o->mic ? ISC_REQ_REPLAY_DETECT | ISC_REQ_SEQUENCE_DETECT |
 					     ISC_REQ_INTEGRITY
 				       : 0) |
@@ -541,7 +541,8 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: sspi-gss-sample client [-port N] [-package NAME] [-user U [-domain D] -pass P]\n"
-		"                              [-mcount N] [-nw] [-nx] [-nm] [-dce] host target message\n"
+		"                              [-mcount N] [-nw] [-nx] [-nm] [-dce] [-nomutual]\n"
+		"                              host target message\n"
 		"       sspi-gss-sample server [-port N] [-once | -inetd] [-package NAME]\n"
 		"                              [-principal NAME] [-echo]\n");
 	return 2;
@@ -577,6 +578,8 @@ int main(int argc, char **argv)
 			o.mic = 0;
 		else if (strcmp(opt, "-dce") == 0)
 			o.dce = 1;
+		else if (strcmp(opt, "-nomutual") == 0)
+			o.nomutual = 1;
 		else if (strcmp(opt, "-echo") == 0)
 			echo_replies = 1;
 		else if (val == NULL)
