@@ -19,6 +19,7 @@
 #include "authid.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -166,7 +167,7 @@ SECURITY_STATUS sg_authid_string(const struct sg_authid *v, const void *s, ULONG
 		return SEC_E_INSUFFICIENT_MEMORY;
 	memcpy(copy, s, bytes);
 	if (password && sg_authid_encrypted(v))
-		st = sg_authid_crypt(copy, bytes);
+		st = sg_authid_crypt(copy, bytes, 0);
 	if (until_nul)
 		for (n = 0; n < len && (v->wide ? ((SEC_WCHAR *)(void *)copy)[n] : copy[n]) != 0; n++)
 			;
@@ -185,39 +186,97 @@ int sg_authid_encrypted(const struct sg_authid *v)
 }
 
 /*
- * The protection: AES-256 in counter mode under a key drawn at random once
- * per process. It keeps a password out of plain sight in memory (a core
- * file, swapped pages, a buffer that leaks or is logged) for as long as the
- * identity is encrypted; it cannot protect against code that reads the
- * whole process, the key included. Counter mode keeps the length, as the
- * identity's fields require; the same password gives the same bytes within
- * one process, as Windows' CryptProtectMemory does.
+ * The protection: a length-preserving block cipher over the whole password
+ * (a Feistel network of HMAC-SHA256 rounds) under a key drawn at random
+ * once per process. The identity's fields keep their size and the SDK
+ * gives no room for a nonce or a tag beside them, so the cipher works on
+ * the password as one block: no key stream is shared between two
+ * passwords (knowing one protected password says nothing of another), and
+ * a changed byte of the protected form changes the whole password in a
+ * way nobody without the key can steer. Equal passwords give equal bytes
+ * within one process, as Windows' CryptProtectMemory does. It keeps a
+ * password out of plain sight in memory (a core file, swapped pages, a
+ * buffer that leaks or is logged) while the identity is encrypted; it
+ * cannot protect against code that reads the whole process, the key
+ * included.
  */
 static unsigned char process_key[32];
 static int process_key_ok;
 static pthread_once_t process_key_once = PTHREAD_ONCE_INIT;
+
+#define ROUNDS 6
 
 static void make_process_key(void)
 {
 	process_key_ok = RAND_bytes(process_key, sizeof(process_key)) == 1;
 }
 
-SECURITY_STATUS sg_authid_crypt(void *bytes, size_t n)
+/* One round's key stream, XORed into out[0..out_len): HMAC-SHA256 blocks
+ * over (round, total length, block counter, the other half). */
+static int round_xor(int round, size_t total, const uint8_t *in, size_t in_len, uint8_t *out,
+		     size_t out_len)
 {
-	static const unsigned char iv[16];
-	EVP_CIPHER_CTX *c;
-	int out = 0, ok;
+	uint8_t *msg = malloc(13 + in_len), block[32];
+	unsigned int got = 0;
+	size_t done = 0;
+	uint32_t ctr = 0;
+	int ok = msg != NULL;
+
+	if (!ok)
+		return -1;
+	msg[0] = (uint8_t)round;
+	for (int i = 0; i < 8; i++)
+		msg[1 + i] = (uint8_t)((uint64_t)total >> (56 - 8 * i));
+	memcpy(msg + 13, in, in_len);
+	while (ok && done < out_len) {
+		for (int i = 0; i < 4; i++)
+			msg[9 + i] = (uint8_t)(ctr >> (24 - 8 * i));
+		ok = HMAC(EVP_sha256(), process_key, sizeof(process_key), msg, 13 + in_len, block,
+			  &got) != NULL &&
+		     got == sizeof(block);
+		for (size_t i = 0; ok && i < sizeof(block) && done < out_len; i++)
+			out[done++] ^= block[i];
+		ctr++;
+	}
+	sg_wipe(msg, 13 + in_len);
+	free(msg);
+	sg_wipe(block, sizeof(block));
+	return ok ? 0 : -1;
+}
+
+SECURITY_STATUS sg_authid_crypt(void *bytes, size_t n, int encrypt)
+{
+	uint8_t *b = bytes;
 
 	if (n == 0)
 		return SEC_E_OK;
 	pthread_once(&process_key_once, make_process_key);
-	if (!process_key_ok || n > INT32_MAX)
+	if (!process_key_ok)
 		return SEC_E_INTERNAL_ERROR;
-	c = EVP_CIPHER_CTX_new();
-	if (c == NULL)
-		return SEC_E_INSUFFICIENT_MEMORY;
-	ok = EVP_EncryptInit_ex(c, EVP_aes_256_ctr(), NULL, process_key, iv) == 1 &&
-	     EVP_EncryptUpdate(c, bytes, &out, bytes, (int)n) == 1 && (size_t)out == n;
-	EVP_CIPHER_CTX_free(c);
-	return ok ? SEC_E_OK : SEC_E_INTERNAL_ERROR;
+	if (n == 1) {
+		/* One byte: the halves are its two nibbles. */
+		uint8_t half[2] = {(uint8_t)(b[0] >> 4), (uint8_t)(b[0] & 15)};
+
+		for (int k = 0; k < ROUNDS; k++) {
+			int round = encrypt ? k : ROUNDS - 1 - k, to = (round & 1) ? 0 : 1;
+			uint8_t ks = 0;
+
+			if (round_xor(round, 1, &half[1 - to], 1, &ks, 1) != 0)
+				return SEC_E_INTERNAL_ERROR;
+			half[to] = (uint8_t)((half[to] ^ ks) & 15);
+		}
+		b[0] = (uint8_t)(half[0] << 4 | half[1]);
+		return SEC_E_OK;
+	}
+	for (int k = 0; k < ROUNDS; k++) {
+		int round = encrypt ? k : ROUNDS - 1 - k;
+		size_t h = n / 2;
+
+		/* Even rounds change the right half from the left, odd rounds
+		 * the left from the right; decryption runs them backwards. */
+		if ((round & 1) == 0 ? round_xor(round, n, b, h, b + h, n - h)
+				     : round_xor(round, n, b + h, n - h, b, h))
+			return SEC_E_INTERNAL_ERROR;
+	}
+	return SEC_E_OK;
 }

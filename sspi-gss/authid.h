@@ -43,8 +43,8 @@ SECURITY_STATUS sg_authid_string(const struct sg_authid *v, const void *s, ULONG
  * (SspiEncryptAuthIdentity). */
 int sg_authid_encrypted(const struct sg_authid *v);
 
-/* Applies (and, applied again, removes) the in-process protection of
- * SspiEncryptAuthIdentity to n bytes. */
-SECURITY_STATUS sg_authid_crypt(void *bytes, size_t n);
+/* Applies (encrypt) or removes the in-process protection of
+ * SspiEncryptAuthIdentity on n bytes, in place (the length is kept). */
+SECURITY_STATUS sg_authid_crypt(void *bytes, size_t n, int encrypt);
 
 #endif

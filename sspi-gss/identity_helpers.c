@@ -722,7 +722,7 @@ static SECURITY_STATUS protect(ULONG options, void *id, int encrypt)
 		return SEC_E_OK; /* already so */
 	if (!encrypt && (v.flags & SEC_WINNT_AUTH_IDENTITY_FLAGS_SYSTEM_ENCRYPTED))
 		return SEC_E_UNSUPPORTED_FUNCTION;
-	st = sg_authid_crypt((void *)v.password, v.password_len * unit(v.wide));
+	st = sg_authid_crypt((void *)v.password, v.password_len * unit(v.wide), encrypt);
 	if (st != SEC_E_OK)
 		return st;
 	flags = flags_of(id, &v);

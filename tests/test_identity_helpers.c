@@ -266,6 +266,70 @@ START_TEST(protection)
 }
 END_TEST
 
+/* Two protected identities whose passwords have the same length: with one
+ * key stream for both, their XOR and one known password would give the
+ * other; a changed byte would change the password where the attacker
+ * chose. Neither holds: the protection is one block over each password. */
+START_TEST(protection_shares_no_key_stream)
+{
+	static const SEC_WCHAR known[] = u"Known-Pass-1", secret[] = u"Other-Pass-2";
+	PSEC_WINNT_AUTH_IDENTITY_OPAQUE a, b;
+	SEC_WINNT_AUTH_IDENTITY_EXW *ea, *eb;
+	uint8_t guess[24], flipped[24];
+	int same = 0, steered = 1;
+
+	ck_status(SspiEncodeStringsAsAuthIdentity(u"alice", u"SSPI.TEST", known, &a), SEC_E_OK);
+	ck_status(SspiEncodeStringsAsAuthIdentity(u"bob", u"SSPI.TEST", secret, &b), SEC_E_OK);
+	ea = a;
+	eb = b;
+	ck_status(SspiEncryptAuthIdentity(a), SEC_E_OK);
+	ck_status(SspiEncryptAuthIdentity(b), SEC_E_OK);
+	ck_assert_uint_eq(eb->PasswordLength, 12);
+	/* known XOR C(known) XOR C(secret) must not be the secret. */
+	for (int i = 0; i < 24; i++)
+		guess[i] = (uint8_t)(((const uint8_t *)known)[i] ^
+				     ((const uint8_t *)ea->Password)[i] ^
+				     ((const uint8_t *)eb->Password)[i]);
+	ck_assert_msg(memcmp(guess, secret, 24) != 0,
+		      "the XOR of two protected passwords and one known one gave the other");
+	/* Nor does any single byte of the secret come out that way. */
+	for (int i = 0; i < 24; i++)
+		same += guess[i] == ((const uint8_t *)secret)[i];
+	ck_assert_int_lt(same, 12);
+
+	/* One bit of the protected form flipped: the password is not the
+	 * known one with that bit flipped, and differs in many places. */
+	((uint8_t *)ea->Password)[0] ^= 1;
+	ck_status(SspiDecryptAuthIdentity(a), SEC_E_OK);
+	memcpy(flipped, known, 24);
+	flipped[0] ^= 1;
+	steered = memcmp(ea->Password, flipped, 24) == 0;
+	ck_assert_msg(!steered, "a flipped bit of the protected password flipped the password");
+	same = 0;
+	for (int i = 0; i < 24; i++)
+		same += ((const uint8_t *)ea->Password)[i] == ((const uint8_t *)known)[i];
+	ck_assert_int_lt(same, 12);
+
+	/* Round trips of every length, the one-byte ANSI password too. */
+	for (ULONG n = 1; n <= 40; n++) {
+		char pw[41];
+		SEC_WINNT_AUTH_IDENTITY_A ida = {(unsigned char *)"u", 1, NULL, 0,
+						 (unsigned char *)pw, n, SEC_WINNT_AUTH_IDENTITY_ANSI};
+
+		for (ULONG i = 0; i < n; i++)
+			pw[i] = (char)('a' + (i * 7) % 26);
+		pw[n] = '\0';
+		ck_status(SspiEncryptAuthIdentity(&ida), SEC_E_OK);
+		ck_assert(n == 1 || memcmp(pw, "ahovcjqxelszgnubipwdkryfmtahovcjqxelszgn", n) != 0);
+		ck_status(SspiDecryptAuthIdentity(&ida), SEC_E_OK);
+		ck_assert_msg(memcmp(pw, "ahovcjqxelszgnubipwdkryfmtahovcjqxelszgn", n) == 0,
+			      "length %lu did not come back", (unsigned long)n);
+	}
+	SspiFreeAuthIdentity(a);
+	SspiFreeAuthIdentity(b);
+}
+END_TEST
+
 START_TEST(small_helpers)
 {
 	PWSTR host;
@@ -575,6 +639,7 @@ static Suite *helpers_suite(void)
 	tcase_add_test(tc, marshal_as_windows);
 	tcase_add_test(tc, copy_compare_exclude);
 	tcase_add_test(tc, protection);
+	tcase_add_test(tc, protection_shares_no_key_stream);
 	tcase_add_test(tc, small_helpers);
 	tcase_add_test(tc, prompt_without_terminal);
 	tcase_add_test(tc, prompt_on_a_terminal);
