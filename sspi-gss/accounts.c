@@ -1,29 +1,50 @@
 /*
  * accounts.c - from an authenticated client to a local Unix account.
  *
- * The rule, in order (docs/impersonation.md):
- *  1. the file named by SSPI_GSS_ACCOUNT_MAP, if set: lines
+ * Windows never makes a client a local account because the names look
+ * alike: a domain user is its domain's SID, a local account is one of this
+ * machine's. The rules here are as explicit (docs/impersonation.md):
+ *  1. SSPI_GSS_ACCOUNT_MAP, when set, is the whole policy. Lines
  *     "CLIENT-NAME  local-user", CLIENT-NAME as SECPKG_ATTR_NAMES reports
  *     the client (alice@SSPI.TEST, ADSSPI\alice), compared without regard
- *     to ASCII case; '#' starts a comment. A set but unreadable file maps
- *     nobody: failing open would let a client become whoever the package
- *     rule names.
- *  2. the package's own rule (sg_mech_ops.localname).
- * The account must exist in the user database (getpwnam_r); its groups
- * are getgrouplist's.
+ *     to ASCII case; '#' starts a comment. A line whose client is "*"
+ *     answers every client no line names; a local name ":package" asks
+ *     for the package's rule. A client the file does not answer maps to
+ *     nobody. A set but unusable file (missing, another owner, writable by
+ *     others, a symbolic link planted in a shared directory) maps nobody:
+ *     failing open would let a client become whoever the package names.
+ *  2. Without a map, the package's own rule (sg_mech_ops.localname), which
+ *     maps only clients of this host's own domain or realm.
+ * An account below SG_ACCOUNT_MIN_UID (root, system accounts) is only ever
+ * reached by a map line that names the client itself. The account must
+ * exist in the user database (getpwnam_r); its groups are getgrouplist's.
+ * Everything here runs with the thread's own ids, also on a thread that
+ * impersonates (sg_impersonation_suspend): the map and the user database
+ * are the server's to read, not the previous client's.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <libgen.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <sspi-gss.h>
+
 #include "accounts.h"
+#include "impersonate.h"
 #include "status.h"
 #include "strings.h"
+#include "trace.h"
+
+/* A map file larger than this is refused (a map of every user of a
+ * large domain is far smaller). */
+#define MAP_MAX (4 << 20)
 
 void sg_account_clear(struct sg_account *acct)
 {
@@ -45,61 +66,179 @@ static char *trim(char *s)
 	return s;
 }
 
-/* 1: the local name the map file gives client (*local NULL: no entry). */
-static SECURITY_STATUS map_file(const char *path, const char *client, char **local)
+/* May someone other than the owner replace entries of path's directory? */
+static int directory_shared(const char *path)
 {
-	FILE *f = fopen(path, "re");
-	char line[1024];
+	char *copy = strdup(path);
+	struct stat st;
+	int shared = 1;
 
-	*local = NULL;
-	if (f == NULL) {
-		sg_last_error_set(SEC_E_NO_IMPERSONATION, "SSPI_GSS_ACCOUNT_MAP %s: %s", path,
-				  strerror(errno));
+	if (copy != NULL && stat(dirname(copy), &st) == 0)
+		shared = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
+	free(copy);
+	return shared;
+}
+
+/* The map file's text (malloc'ed, NUL-terminated), with the NTLM user
+ * file's checks (ntlm/users.c): a regular file, owned by the process's
+ * user or root, not writable by group or others, not reached through a
+ * symbolic link in a directory others may write. NULL with *why. */
+static char *read_map(const char *path, const char **why)
+{
+	/* O_NONBLOCK: a FIFO in the file's place must not hang the server
+	 * (it is refused as not a regular file below). */
+	int fd, flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	struct stat st;
+	size_t got = 0;
+	char *buf;
+
+	if (directory_shared(path))
+		flags |= O_NOFOLLOW;
+	fd = open(path, flags);
+	if (fd < 0) {
+		*why = errno == ELOOP ? "it is a symbolic link in a directory others may write"
+				      : strerror(errno);
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		*why = "it is not a regular file";
+		goto fail;
+	}
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		*why = "it is owned by another user (it must be ours or root's)";
+		goto fail;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		*why = "others may write it (chmod go-w)";
+		goto fail;
+	}
+	if (st.st_size > MAP_MAX) {
+		*why = "it is larger than 4 MiB";
+		goto fail;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (buf == NULL) {
+		*why = "out of memory";
+		goto fail;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	return buf;
+fail:
+	close(fd);
+	return NULL;
+}
+
+/* How a client was mapped, for the floor and the trace. */
+struct mapping {
+	char *local;     /* malloc'ed account name */
+	int named;       /* a map line names this very client */
+	const char *how; /* "package": the package's rule decided; NULL: the map */
+	int line;        /* the map's line, when the map decided */
+};
+
+/* The map's answer for client: a line naming it wins wherever it stands,
+ * else the first "*" line, else SEC_E_NO_IMPERSONATION (the map is the
+ * whole policy). */
+static SECURITY_STATUS map_file(const char *path, const char *client, struct mapping *m)
+{
+	const char *why = NULL;
+	char *text = read_map(path, &why), *cursor, *wild = NULL;
+	int lineno = 0, wild_line = 0;
+
+	if (text == NULL) {
+		sg_last_error_set(SEC_E_NO_IMPERSONATION, "SSPI_GSS_ACCOUNT_MAP %s is refused: %s",
+				  path, why);
 		return SEC_E_NO_IMPERSONATION;
 	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		char *hash = strchr(line, '#'), *s, *sep;
+	for (cursor = text; cursor != NULL && *cursor != '\0';) {
+		char *line = cursor, *nl = strchr(cursor, '\n'), *hash, *s, *sep, *who;
 
-		if (hash != NULL)
+		cursor = nl != NULL ? nl + 1 : NULL;
+		if (nl != NULL)
+			*nl = '\0';
+		lineno++;
+		if ((hash = strchr(line, '#')) != NULL)
 			*hash = '\0';
 		s = trim(line);
-		if (*s == '\0')
-			continue;
 		/* The local name is the last word; the client's name, which may
 		 * hold spaces, is what comes before it. */
 		sep = s + strlen(s);
 		while (sep > s && !isspace((unsigned char)sep[-1]))
 			sep--;
 		if (sep == s)
-			continue;
+			continue; /* empty, or one word: names nobody */
 		sep[-1] = '\0';
-		if (sg_ascii_casecmp(trim(s), client) == 0) {
-			*local = strdup(sep);
-			fclose(f);
-			return *local != NULL ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
+		who = trim(s);
+		if (sg_ascii_casecmp(who, client) == 0) {
+			m->local = strdup(sep);
+			m->named = 1;
+			m->line = lineno;
+			break;
+		}
+		if (wild == NULL && strcmp(who, "*") == 0) {
+			wild = sep;
+			wild_line = lineno;
 		}
 	}
-	fclose(f);
+	if (!m->named && wild != NULL) {
+		m->local = strdup(wild);
+		m->line = wild_line;
+	}
+	free(text);
+	if (!m->named && wild == NULL) {
+		sg_last_error_set(SEC_E_NO_IMPERSONATION,
+				  "SSPI_GSS_ACCOUNT_MAP %s names no %s (and has no '*' line)", path,
+				  client);
+		return SEC_E_NO_IMPERSONATION;
+	}
+	if (m->local == NULL)
+		return SEC_E_INSUFFICIENT_MEMORY;
 	return SEC_E_OK;
 }
 
-static SECURITY_STATUS local_name(struct sg_ctx *ctx, const char *client, char **local)
+static SECURITY_STATUS package_rule(struct sg_ctx *ctx, struct mapping *m)
 {
-	const char *map = secure_getenv("SSPI_GSS_ACCOUNT_MAP");
 	SECURITY_STATUS s;
 
-	*local = NULL;
-	if (map != NULL && map[0] != '\0') {
-		s = map_file(map, client, local);
-		if (s != SEC_E_OK || *local != NULL)
-			return s;
-	}
+	free(m->local);
+	m->local = NULL;
 	if (ctx->pkg->ops->localname == NULL) {
 		sg_last_error_set(SEC_E_NO_IMPERSONATION, "%s maps no client to an account",
 				  ctx->pkg->name);
 		return SEC_E_NO_IMPERSONATION;
 	}
-	return ctx->pkg->ops->localname(ctx, local);
+	s = ctx->pkg->ops->localname(ctx, &m->local);
+	if (s == SEC_E_OK && m->local == NULL)
+		s = SEC_E_INSUFFICIENT_MEMORY;
+	m->how = "package";
+	return s;
+}
+
+/* The ":package" local name of a map line. */
+#define PACKAGE_RULE ":package"
+
+static SECURITY_STATUS local_name(struct sg_ctx *ctx, const char *client, struct mapping *m)
+{
+	const char *map = secure_getenv("SSPI_GSS_ACCOUNT_MAP");
+	SECURITY_STATUS s;
+
+	if (map != NULL && map[0] != '\0') {
+		s = map_file(map, client, m);
+		if (s != SEC_E_OK || strcmp(m->local, PACKAGE_RULE) != 0)
+			return s;
+		m->named = 0; /* the package decides who, so the floor holds */
+	}
+	return package_rule(ctx, m);
 }
 
 static SECURITY_STATUS lookup(struct sg_account *acct)
@@ -146,10 +285,63 @@ static SECURITY_STATUS lookup(struct sg_account *acct)
 	return SEC_E_OK;
 }
 
-SECURITY_STATUS sg_account_of(struct sg_ctx *ctx, struct sg_account *acct)
+static SECURITY_STATUS account_of(struct sg_ctx *ctx, struct sg_account *acct)
 {
+	struct mapping m = {0};
 	char *server = NULL;
 	SECURITY_STATUS s;
+
+	s = sg_ctx_names(ctx, &acct->client, &server);
+	free(server);
+	if (s == SEC_E_OK && acct->client == NULL) {
+		sg_last_error_set(SEC_E_NO_IMPERSONATION, "the client has no name");
+		s = SEC_E_NO_IMPERSONATION;
+	}
+	if (s == SEC_E_OK)
+		s = local_name(ctx, acct->client, &m);
+	if (s == SEC_E_OK) {
+		acct->name = m.local;
+		m.local = NULL;
+		s = lookup(acct);
+	}
+	/* Root and the system's own accounts are never reached by a rule
+	 * that was not written for this very client. */
+	if (s == SEC_E_OK && !m.named && acct->uid < SG_ACCOUNT_MIN_UID) {
+		sg_last_error_set(SEC_E_NO_IMPERSONATION,
+				  "%s would be %s (uid %lu), below uid %u: only an "
+				  "SSPI_GSS_ACCOUNT_MAP line naming %s maps a client there",
+				  acct->client, acct->name, (unsigned long)acct->uid,
+				  (unsigned)SG_ACCOUNT_MIN_UID, acct->client);
+		s = SEC_E_NO_IMPERSONATION;
+	}
+	if (SG_TRACING()) {
+		/* The reason stays for the call's own line: read, not taken. */
+		const char *why = SspiGssGetLastErrorText();
+
+		if (s == SEC_E_OK && m.line != 0 && m.how == NULL)
+			sg_trace_note("account: %s is %s (uid %lu) by SSPI_GSS_ACCOUNT_MAP line %d",
+				      acct->client, acct->name, (unsigned long)acct->uid, m.line);
+		else if (s == SEC_E_OK && m.line != 0)
+			sg_trace_note("account: %s is %s (uid %lu) by %s's rule "
+				      "(SSPI_GSS_ACCOUNT_MAP line %d: %s)",
+				      acct->client, acct->name, (unsigned long)acct->uid,
+				      ctx->pkg->name, m.line, PACKAGE_RULE);
+		else if (s == SEC_E_OK)
+			sg_trace_note("account: %s is %s (uid %lu) by %s's rule", acct->client,
+				      acct->name, (unsigned long)acct->uid, ctx->pkg->name);
+		else
+			sg_trace_note("account: %s maps to no account: %s",
+				      acct->client ? acct->client : "the client",
+				      why != NULL && why[0] != '\0' ? why : "out of memory");
+	}
+	free(m.local);
+	return s;
+}
+
+SECURITY_STATUS sg_account_of(struct sg_ctx *ctx, struct sg_account *acct)
+{
+	SECURITY_STATUS s;
+	int suspended;
 
 	memset(acct, 0, sizeof(*acct));
 	if (!ctx->established) {
@@ -161,16 +353,11 @@ SECURITY_STATUS sg_account_of(struct sg_ctx *ctx, struct sg_account *acct)
 				  "a client's context has no client to impersonate");
 		return SEC_E_NO_IMPERSONATION;
 	}
-	s = sg_ctx_names(ctx, &acct->client, &server);
-	free(server);
-	if (s == SEC_E_OK && acct->client == NULL) {
-		sg_last_error_set(SEC_E_NO_IMPERSONATION, "the client has no name");
-		s = SEC_E_NO_IMPERSONATION;
-	}
-	if (s == SEC_E_OK)
-		s = local_name(ctx, acct->client, &acct->name);
-	if (s == SEC_E_OK)
-		s = lookup(acct);
+	/* A thread that impersonates reads the map and the user database as
+	 * itself, not as its previous client. */
+	suspended = sg_impersonation_suspend();
+	s = account_of(ctx, acct);
+	sg_impersonation_resume(suspended);
 	if (s != SEC_E_OK)
 		sg_account_clear(acct);
 	return s;

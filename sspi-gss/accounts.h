@@ -18,12 +18,20 @@ struct sg_account {
 	gid_t *groups;
 };
 
-/* The account of ctx's client: the SSPI_GSS_ACCOUNT_MAP file's entry for
- * the client's name if the file has one, else the package's rule
- * (Kerberos: auth_to_local; NTLM: the user part of DOMAIN\user), looked up
- * in the system's user database. SEC_E_INVALID_HANDLE for a context not
- * yet established, SEC_E_NO_IMPERSONATION for an initiator's context, a
- * client that maps to nothing, or an account the system does not know. */
+/* Accounts below this uid (root, the system's own accounts: login.defs'
+ * UID_MIN on Debian, Fedora, SUSE and Arch) are reached only by an
+ * SSPI_GSS_ACCOUNT_MAP line that names the client itself. */
+#define SG_ACCOUNT_MIN_UID 1000
+
+/* The account of ctx's client: by SSPI_GSS_ACCOUNT_MAP when it is set (the
+ * whole policy: its line for the client, else its "*" line, else nobody),
+ * else by the package's rule (Kerberos: auth_to_local; NTLM: a user of
+ * this server's own domain, or winbind's DOMAIN\user), looked up in the
+ * system's user database with the thread's own ids. SEC_E_INVALID_HANDLE
+ * for a context not yet established, SEC_E_NO_IMPERSONATION for an
+ * initiator's context, a client that maps to nothing, an account below
+ * SG_ACCOUNT_MIN_UID the map does not name the client for, or an account
+ * the system does not know. */
 SECURITY_STATUS sg_account_of(struct sg_ctx *ctx, struct sg_account *acct);
 void sg_account_clear(struct sg_account *acct);
 

@@ -4,16 +4,30 @@
  *
  * Linux keeps user and group ids per thread; glibc's setuid family
  * broadcasts a change to every thread of the process, the raw system calls
- * do not. Impersonation sets the thread's effective uid and gid and its
- * supplementary groups with the raw calls and leaves the real and saved
- * ids as they were, so that
+ * do not. Impersonation sets the thread's real and effective uid and gid
+ * and its supplementary groups to the client's with the raw calls, and
+ * keeps the process's effective ids as the thread's saved ones, so that
  *  - files are opened with the client's rights (the file system ids follow
- *    the effective ones);
- *  - the client's other processes still cannot signal or ptrace this one
- *    (the kernel checks the real and saved ids for that);
- *  - revert is always permitted: the saved id is the process's own, which
- *    gets back the capabilities that the switch to a non-zero effective
- *    uid cleared.
+ *    the effective ones), and access(2) answers for the client;
+ *  - a program the thread starts (posix_spawn, system, popen, vfork and
+ *    exec) is the client wholly: execve makes the saved ids the effective
+ *    ones, and with neither real nor effective uid 0 the kernel grants the
+ *    program no capabilities;
+ *  - the client's other processes still cannot trace this one (ptrace
+ *    wants the saved uid too); they can signal this thread while it
+ *    impersonates them, as the real uid is theirs (docs/impersonation.md);
+ *  - revert is always permitted: the saved uid is the process's own, which
+ *    gets back the capabilities the switch cleared.
+ * Capabilities: the thread's effective, inheritable and ambient sets are
+ * empty while it impersonates (a non-root server with CAP_SETUID keeps
+ * none to use as the client, nor to pass to a program); revert restores
+ * them. A child of fork(2) runs the pthread_atfork handler below: it
+ * becomes the client wholly (real, effective and saved ids, no
+ * capabilities), as a program started by the thread does; Windows'
+ * CreateProcess would give the child the server's token instead, which
+ * Unix cannot do for posix_spawn and system (they run no fork handlers),
+ * so every child is the client and a server reverts first to start one as
+ * itself.
  * The rules (docs/impersonation.md): a process that may not change its ids
  * (no CAP_SETUID/CAP_SETGID) can impersonate only its own account, any
  * other gets SEC_E_NO_IMPERSONATION and the thread stays as it was;
@@ -30,6 +44,8 @@
 #include <string.h>
 #include <unistd.h>
 #ifdef __linux__
+#include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #endif
 
@@ -55,6 +71,13 @@
 #define SG_IMPERSONATION 0
 #endif
 
+#if SG_IMPERSONATION
+/* A thread's capability sets (capget/capset, version 3: two words). */
+struct caps {
+	struct __user_cap_data_struct d[2];
+};
+#endif
+
 /* What a thread that impersonates holds. */
 struct imp_thread {
 	struct sg_ctx *ctx; /* referenced; NULL: not impersonating */
@@ -62,11 +85,15 @@ struct imp_thread {
 	struct sg_account acct;
 	int switched;  /* the ids are the account's, not the thread's own */
 	int suspended; /* switched back for a moment (sg_impersonation_suspend) */
-	/* The thread's own ids, as they were before. */
+	/* The thread's own ids and capabilities, as they were before. */
 	uid_t ruid, euid, suid;
 	gid_t rgid, egid, sgid;
 	int ngroups;
 	gid_t *groups;
+#if SG_IMPERSONATION
+	struct caps caps;
+	unsigned long long ambient; /* bit n: capability n is ambient */
+#endif
 };
 
 static pthread_key_t imp_key;
@@ -85,9 +112,20 @@ static void imp_thread_end(void *p)
 	free(t);
 }
 
+#if SG_IMPERSONATION
+static void imp_fork_child(void);
+#endif
+
 static void imp_init(void)
 {
 	imp_key_ok = pthread_key_create(&imp_key, imp_thread_end) == 0;
+#if SG_IMPERSONATION
+	/* Registered before any thread can impersonate (every path there
+	 * goes through current()). Should it fail, impersonation is refused
+	 * rather than leave children the server's real ids. */
+	if (imp_key_ok && pthread_atfork(NULL, NULL, imp_fork_child) != 0)
+		imp_key_ok = 0;
+#endif
 }
 
 static struct imp_thread *current(void)
@@ -114,29 +152,67 @@ static int set_gid(gid_t r, gid_t e, gid_t s)
 	return syscall(SYS_SETRESGID, (long)r, (long)e, (long)s) == 0 ? 0 : -1;
 }
 
+/* The raw calls act on the calling thread only, as the id calls do. */
+static int get_caps(struct caps *c)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+
+	return syscall(SYS_capget, &h, c->d) == 0 ? 0 : -1;
+}
+
+static int set_caps(const struct caps *c)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+
+	return syscall(SYS_capset, &h, c->d) == 0 ? 0 : -1;
+}
+
+/* Empties the ambient set; a kernel without one (before 4.3) has none to
+ * empty. */
+static int clear_ambient(void)
+{
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == 0 || errno == EINVAL)
+		return 0;
+	return -1;
+}
+
 #define KEEP ((uid_t)-1)
 #define KEEP_G ((gid_t)-1)
 
-/* Back to the thread's own ids. The effective uid goes first: that gets
- * back the capabilities needed for the rest. */
+/* Back to the thread's own ids. The effective uid goes first (the saved
+ * one is the thread's own effective uid, so that is always permitted): for
+ * root that gets back the capabilities, for a server with capabilities of
+ * its own they are set back next; both are needed for the rest. */
 static int switch_back(const struct imp_thread *t)
 {
-	if (set_uid(KEEP, t->euid, KEEP) != 0)
+	if (set_uid(KEEP, t->euid, KEEP) != 0 || set_caps(&t->caps) != 0)
 		return -1;
 	if (set_gid(t->rgid, t->egid, t->sgid) != 0 || set_groups(t->ngroups, t->groups) != 0 ||
-	    set_uid(t->ruid, t->euid, t->suid) != 0)
+	    set_uid(t->ruid, t->euid, t->suid) != 0 || set_caps(&t->caps) != 0)
 		return -1;
+	for (int cap = 0; cap < 64; cap++)
+		if ((t->ambient >> cap) & 1)
+			(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0);
 	return 0;
 }
 
-/* To the account's ids. On failure the thread's own are back. */
+/* To the account's ids: real and effective, the thread's own effective
+ * ids kept as the saved ones; no effective, inheritable or ambient
+ * capabilities (the permitted ones stay, to switch back with). On failure
+ * the thread's own are back. */
 static int switch_to(const struct imp_thread *t, const struct sg_account *a)
 {
-	int saved = errno;
+	struct caps none = t->caps;
+	int saved;
 
+	for (int i = 0; i < 2; i++)
+		none.d[i].effective = none.d[i].inheritable = 0;
+	/* The groups first: a process that may not change its ids fails
+	 * here, with nothing changed yet. */
 	if (set_groups(a->ngroups, a->groups) != 0)
 		return -1;
-	if (set_gid(KEEP_G, a->gid, KEEP_G) != 0 || set_uid(KEEP, a->uid, KEEP) != 0) {
+	if (clear_ambient() != 0 || set_gid(a->gid, a->gid, t->egid) != 0 ||
+	    set_uid(a->uid, a->uid, t->euid) != 0 || set_caps(&none) != 0) {
 		saved = errno;
 		(void)switch_back(t);
 		errno = saved;
@@ -150,8 +226,12 @@ static int save_ids(struct imp_thread *t)
 	int n;
 
 	if (getresuid(&t->ruid, &t->euid, &t->suid) != 0 ||
-	    getresgid(&t->rgid, &t->egid, &t->sgid) != 0)
+	    getresgid(&t->rgid, &t->egid, &t->sgid) != 0 || get_caps(&t->caps) != 0)
 		return -1;
+	t->ambient = 0;
+	for (int cap = 0; cap < 64; cap++)
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, cap, 0, 0) == 1)
+			t->ambient |= 1ULL << cap;
 	n = getgroups(0, NULL);
 	if (n < 0)
 		return -1;
@@ -161,6 +241,59 @@ static int save_ids(struct imp_thread *t)
 		return -1;
 	t->ngroups = getgroups(n, t->groups);
 	return t->ngroups < 0 ? -1 : 0;
+}
+
+static int has_gid(const gid_t *list, int n, gid_t g)
+{
+	for (int i = 0; i < n; i++)
+		if (list[i] == g)
+			return 1;
+	return 0;
+}
+
+/* Is the thread already the account: the same uid, gid and groups? */
+static int same_ids(const struct imp_thread *t, const struct sg_account *a)
+{
+	if (a->uid != t->ruid || a->uid != t->euid || a->gid != t->rgid || a->gid != t->egid)
+		return 0;
+	for (int i = 0; i < a->ngroups; i++)
+		if (!has_gid(t->groups, t->ngroups, a->groups[i]))
+			return 0;
+	for (int i = 0; i < t->ngroups; i++)
+		if (!has_gid(a->groups, a->ngroups, t->groups[i]) && t->groups[i] != a->gid)
+			return 0;
+	return 1;
+}
+
+/*
+ * fork(2) in a thread that impersonates: the child (this thread only)
+ * becomes the client wholly, real, effective and saved ids, with no
+ * capabilities at all, so that it cannot get back to the server's ids; a
+ * child that cannot be made so ends at once (it would otherwise run with
+ * the server's saved ids). The child impersonates no more: it is the
+ * client, and RevertSecurityContext there changes nothing. The context
+ * reference is left as it is (the child's copy of the handle table still
+ * holds it), as nothing may be freed safely in a child of a threaded
+ * process.
+ */
+static void imp_fork_child(void)
+{
+	struct imp_thread *t = imp_key_ok ? pthread_getspecific(imp_key) : NULL;
+	struct caps none;
+	uid_t r, e, s;
+
+	if (t == NULL || t->ctx == NULL)
+		return;
+	if (t->switched && !t->suspended) {
+		memset(&none, 0, sizeof(none));
+		if (set_gid(t->acct.gid, t->acct.gid, t->acct.gid) != 0 ||
+		    set_uid(t->acct.uid, t->acct.uid, t->acct.uid) != 0 || set_caps(&none) != 0 ||
+		    clear_ambient() != 0 || getresuid(&r, &e, &s) != 0 || r != t->acct.uid ||
+		    e != t->acct.uid || s != t->acct.uid)
+			_exit(127);
+	}
+	t->ctx = NULL;
+	t->switched = t->suspended = 0;
 }
 #endif
 
@@ -225,10 +358,16 @@ static SECURITY_STATUS impersonate(PCtxtHandle h)
 		sg_ctx_put(ctx);
 		return s;
 	}
-	if (acct.uid == t->euid && acct.gid == t->egid) {
+	if (same_ids(t, &acct)) {
 		/* The thread already is that account. */
 		t->switched = 0;
-	} else if (switch_to(t, &acct) != 0) {
+	} else if (switch_to(t, &acct) == 0) {
+		t->switched = 1;
+	} else if (errno == EPERM && acct.uid == t->euid && acct.gid == t->egid) {
+		/* A process that may not change its groups is that account
+		 * still, with the groups it was given. */
+		t->switched = 0;
+	} else {
 		int err = errno;
 
 		sg_last_error_set(SEC_E_NO_IMPERSONATION, "cannot become %s (uid %lu): %s%s",
@@ -237,8 +376,6 @@ static SECURITY_STATUS impersonate(PCtxtHandle h)
 		sg_account_clear(&acct);
 		sg_ctx_put(ctx);
 		return SEC_E_NO_IMPERSONATION;
-	} else {
-		t->switched = 1;
 	}
 	t->ctx = ctx; /* the reference taken above */
 	t->handle = *h;

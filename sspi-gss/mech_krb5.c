@@ -323,8 +323,10 @@ static SECURITY_STATUS krb5_accept(struct sg_ctx *ctx, struct sg_cred *cred, gss
 }
 
 /* The client's local account by Heimdal's krb5_aname_to_localname, so the
- * auth_to_local rules of krb5.conf apply (a principal of the default realm
- * with one component is that user by default). */
+ * auth_to_local rules of krb5.conf apply; without them only a principal of
+ * the default realm with one component is that user, and a principal of
+ * any other realm maps to nobody (its same-named local account is not that
+ * user). accounts.c keeps root and system accounts out of reach of it. */
 static SECURITY_STATUS krb5_localname(struct sg_ctx *ctx, char **local)
 {
 	OM_uint32 major, minor, ignored;
@@ -340,7 +342,8 @@ static SECURITY_STATUS krb5_localname(struct sg_ctx *ctx, char **local)
 	if (GSS_ERROR(major)) {
 		sg_last_error_set(SEC_E_NO_IMPERSONATION,
 				  "Kerberos: the client's principal maps to no local account "
-				  "(krb5.conf auth_to_local)");
+				  "(only the default realm's users do; krb5.conf auth_to_local, "
+				  "or SSPI_GSS_ACCOUNT_MAP)");
 		return SEC_E_NO_IMPERSONATION;
 	}
 	*local = strndup(buf.value, buf.length);

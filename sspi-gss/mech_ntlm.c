@@ -1390,15 +1390,46 @@ static SECURITY_STATUS ntlm_names(struct sg_ctx *ctx, char **client, char **serv
 	return SEC_E_OK;
 }
 
-/* DOMAIN\user is the local account user: the domain was checked against
- * the user file or the KDC at authentication (docs/impersonation.md). An
- * anonymous client is nobody to impersonate. */
+/*
+ * The local account of the authenticated DOMAIN\user, only for a user of
+ * this server's own domain, as a Windows server's local accounts are its
+ * own and a domain's users are that domain's (docs/impersonation.md):
+ *  - user file: the domain this server announced in its CHALLENGE (its
+ *    NetBIOS name; a domain-less entry is of it) -> user;
+ *  - KDC backend: the KDC's domain, which it announced -> user;
+ *  - winbind: the domain's user as winbind names it, DOMAIN\user (any
+ *    domain winbind trusts: it is that domain's account, never a local
+ *    one of the same name).
+ * Any other domain's user maps to nobody by this rule (a same-named local
+ * account is not that user); SSPI_GSS_ACCOUNT_MAP can map it. An
+ * anonymous client is nobody to impersonate.
+ */
 static SECURITY_STATUS ntlm_localname(struct sg_ctx *ctx, char **local)
 {
 	struct ntlm_state *n = ctx->mech;
+	const char *own;
 
 	if (n == NULL || n->user == NULL || n->user[0] == '\0') {
 		sg_last_error_set(SEC_E_NO_IMPERSONATION, "NTLM: an anonymous client");
+		return SEC_E_NO_IMPERSONATION;
+	}
+	if (n->winbind) {
+		if (n->logon == NULL || n->logon->domain == NULL || n->logon->domain[0] == '\0') {
+			sg_last_error_set(SEC_E_NO_IMPERSONATION,
+					  "NTLM: the domain named no domain for %s", n->user);
+			return SEC_E_NO_IMPERSONATION;
+		}
+		*local = join_name(n->logon->domain, n->logon->account ? n->logon->account
+									: n->user);
+		return *local != NULL ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
+	}
+	own = n->kdc != NULL ? n->kdc_domain : n->server;
+	if (own == NULL || own[0] == '\0' || n->domain == NULL ||
+	    sg_ascii_casecmp(n->domain, own) != 0) {
+		sg_last_error_set(SEC_E_NO_IMPERSONATION,
+				  "NTLM: %s\\%s is not of this server's domain %s, so no local "
+				  "account is that user (SSPI_GSS_ACCOUNT_MAP can map it)",
+				  n->domain ? n->domain : "", n->user, own ? own : "(none)");
 		return SEC_E_NO_IMPERSONATION;
 	}
 	*local = strdup(n->user);

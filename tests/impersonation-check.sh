@@ -44,6 +44,10 @@ sh "$here/realm.sh" up "$dir" || exit 1
 for line in $(sh "$here/realm.sh" env "$dir"); do export "$line"; done
 printf 'SSPI.TEST:alice:Alice-Pass-1\n' >"$dir/users"
 export NTLM_USER_FILE="$dir/users"
+# SSPI.TEST is not this host's own NTLM domain, so only the map makes its
+# alice the local alice; the Kerberos clients go by the package's rule.
+printf 'SSPI.TEST\\alice alice\n* :package\n' >"$dir/accounts"
+export SSPI_GSS_ACCOUNT_MAP="$dir/accounts"
 # The file only alice may read, in a directory everyone may pass.
 chmod 711 "$dir"
 printf "alice's own line\n" >"$dir/alice-only"

@@ -95,6 +95,18 @@ check "  named" has "$dir/ntlmkdc2" "FAIL  NTLM_ACCEPTOR_CCACHE FILE:$dir/nocach
 unset NTLM_ACCEPTOR_CCACHE
 export NTLM_USER_FILE=$dir/users
 
+# The account map, checked as the library reads it.
+printf 'alice@SSPI.TEST alice\nSSPI\\alice alice # a comment\n\n* :package\n' >"$dir/accounts"
+chmod 644 "$dir/accounts"
+export SSPI_GSS_ACCOUNT_MAP="$dir/accounts"
+check "account map" run map 0 --check NTLM
+check "  its clients and its '*' line" has "$dir/map" \
+	"ok    account map $dir/accounts: 2 clients named, the others by the package's rule (line 4)"
+chmod 666 "$dir/accounts"
+check "account map others may write: a problem" run map2 3 --check NTLM
+check "  named" has "$dir/map2" "FAIL  SSPI_GSS_ACCOUNT_MAP $dir/accounts is refused: others may write it"
+unset SSPI_GSS_ACCOUNT_MAP
+
 sh "$here/realm.sh" stop "$dir"
 check "KDC stopped: a problem" run down 3 --check Kerberos
 check "  the refused connection" has "$dir/down" "KDC 127.0.0.1:$port of SSPI.TEST: Connection refused"

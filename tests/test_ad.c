@@ -276,6 +276,30 @@ START_TEST(ntlm_winbind_logon)
 }
 END_TEST
 
+/* The local account of a domain user checked through winbind is the one
+ * winbind names, DOMAIN\user, never a local account of the same name
+ * (Windows: the domain's SID). The fixture has no winbind NSS module, so
+ * the lookup finds no such account: what matters is the name asked for. */
+START_TEST(winbind_user_is_the_domains_account)
+{
+	CredHandle ccred, scred;
+	CtxtHandle c = {0, 0}, s = {0, 0};
+	HANDLE token = NULL;
+
+	ck_status(acquire_identity("NTLM", "alice", NETBIOS, "Alice-Pass-1", &ccred), SEC_E_OK);
+	ck_status(winbind_server("NTLM", &scred), SEC_E_OK);
+	ck_status(pair(&ccred, &scred, TARGET, &c, &s), SEC_E_OK);
+	ck_status(QuerySecurityContextToken(&s, &token), SEC_E_NO_IMPERSONATION);
+	ck_assert_msg(strstr(SspiGssGetLastErrorText(), "no local account named " NETBIOS "\\alice") !=
+			      NULL,
+		      "%s", SspiGssGetLastErrorText());
+	DeleteSecurityContext(&c);
+	DeleteSecurityContext(&s);
+	FreeCredentialsHandle(&ccred);
+	FreeCredentialsHandle(&scred);
+}
+END_TEST
+
 /* Negotiate to an address goes to NTLM (no ticket names an address), to a
  * name to Kerberos; on winbind the NTLM leg has a session key, so the
  * mechListMIC is exchanged and sealing works. */
@@ -936,6 +960,7 @@ Suite *ad_suite(void)
 	k = tcase_create("ntlm");
 	tcase_set_timeout(k, 120);
 	tcase_add_loop_test(k, ntlm_winbind_logon, 0, 4);
+	tcase_add_test(k, winbind_user_is_the_domains_account);
 	tcase_add_loop_test(k, negotiate_address_and_name, 0, 2);
 	tcase_add_loop_test(k, ntlm_winbind_refusals, 0, 3);
 	suite_add_tcase(s, k);

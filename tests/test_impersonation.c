@@ -29,6 +29,7 @@
 #define ALICE_UID 4201
 #define BOB_UID 4202
 #define STAFF_GID 4300
+#define SYS_UID 500 /* below the floor of 1000 */
 
 static struct realm realm;
 static char dir[] = "/tmp/sspi-gss-imp-XXXXXX";
@@ -63,14 +64,14 @@ static void down(struct pair *p)
 /* A server context for a client of PACKAGE (user with password), made by
  * an in-process handshake; the client's context and both credentials are
  * left for pair_down. */
-static void serve(struct pair *p, const char *package, const char *user, const char *pw,
-		  const char *target, ULONG extra_req)
+static void serve_in(struct pair *p, const char *package, const char *user, const char *domain,
+		     const char *pw, const char *target, ULONG extra_req)
 {
 	struct loop o = {.target = target, .isc_req = NEGO_REQ | extra_req};
 	TimeStamp exp;
 
 	memset(p, 0, sizeof(*p));
-	ck_status(acquire_identity(package, user, "SSPI.TEST", pw, &p->ccred), SEC_E_OK);
+	ck_status(acquire_identity(package, user, domain, pw, &p->ccred), SEC_E_OK);
 	ck_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)package, SECPKG_CRED_INBOUND, NULL,
 					    NULL, NULL, NULL, &p->scred, &exp),
 		  SEC_E_OK);
@@ -79,6 +80,12 @@ static void serve(struct pair *p, const char *package, const char *user, const c
 		  SEC_E_OK);
 	last_server = p->sctx;
 	have_last = 1;
+}
+
+static void serve(struct pair *p, const char *package, const char *user, const char *pw,
+		  const char *target, ULONG extra_req)
+{
+	serve_in(p, package, user, "SSPI.TEST", pw, target, extra_req);
 }
 
 static int in_groups(gid_t g)
@@ -179,9 +186,343 @@ START_TEST(kerberos_client)
 }
 END_TEST
 
+/* An NTLM user file of the suite's own (NTLM_USER_FILE is read when a
+ * server credential is acquired); NULL puts the realm's back. */
+static void use_users(const char *lines)
+{
+	static char saved[300];
+	char path[400];
+	FILE *f;
+
+	if (saved[0] == '\0')
+		snprintf(saved, sizeof(saved), "%s", getenv("NTLM_USER_FILE"));
+	if (lines == NULL) {
+		setenv("NTLM_USER_FILE", saved, 1);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/users", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(lines, f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(path, 0600), 0);
+	setenv("NTLM_USER_FILE", path, 1);
+}
+
+/* This host's NetBIOS name, the domain an NTLM server with a user file
+ * announces in its CHALLENGE. */
+static void own_domain(char *buf, size_t size)
+{
+	char host[256];
+
+	ck_assert_int_eq(gethostname(host, sizeof(host)), 0);
+	host[sizeof(host) - 1] = '\0';
+	host[strcspn(host, ".")] = '\0';
+	host[15] = '\0';
+	for (char *c = host; *c; c++)
+		if (*c >= 'a' && *c <= 'z')
+			*c = (char)(*c - 'a' + 'A');
+	snprintf(buf, size, "%.15s", host);
+}
+
 START_TEST(ntlm_client)
 {
+	/* A local account of this server (a domain-less entry): the client is
+	 * HOST\alice, of this server's own domain. */
+	use_users(":alice:Alice-Pass-1\n");
 	impersonate_client_of("NTLM", "alice");
+	use_users(NULL);
+}
+END_TEST
+
+static void write_map(const char *text, mode_t mode)
+{
+	char map[400];
+	FILE *f;
+
+	snprintf(map, sizeof(map), "%s/accounts", dir);
+	unlink(map);
+	f = fopen(map, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(map, mode), 0);
+	setenv("SSPI_GSS_ACCOUNT_MAP", map, 1);
+}
+
+/* The status of impersonating a client of package (user of domain); the
+ * thread is reverted after, and the euid it had is in *euid. */
+static SECURITY_STATUS impersonate_as(const char *package, const char *user, const char *domain,
+				      const char *pw, uid_t *euid)
+{
+	SECURITY_STATUS s;
+	struct pair p;
+
+	serve_in(&p, package, user, domain, pw, "HTTP/localhost", 0);
+	s = ImpersonateSecurityContext(&p.sctx);
+	*euid = geteuid();
+	down(&p);
+	ck_is_self();
+	return s;
+}
+
+/* Another domain's user is not the local account of the same name, nor is
+ * a domain user root: the package rule maps this server's own domain only,
+ * and nothing below uid 1000 without a map line naming the client. */
+START_TEST(other_domains_are_not_local_accounts)
+{
+	char own[64], lines[600];
+	uid_t euid;
+
+	own_domain(own, sizeof(own));
+	snprintf(lines, sizeof(lines),
+		 ":alice:Alice-Pass-1\nEVIL:alice:Evil-Pass-1\nEVIL:root:Evil-Pass-1\n"
+		 "%s:bob:Bob-Pass-2\n",
+		 own);
+	use_users(lines);
+	ck_status(impersonate_as("NTLM", "alice", "SSPI.TEST", "Alice-Pass-1", &euid), SEC_E_OK);
+	ck_assert_uint_eq(euid, ALICE_UID);
+	ck_status(impersonate_as("NTLM", "bob", own, "Bob-Pass-2", &euid), SEC_E_OK);
+	ck_assert_uint_eq(euid, BOB_UID);
+	ck_status(impersonate_as("NTLM", "alice", "EVIL", "Evil-Pass-1", &euid),
+		  SEC_E_NO_IMPERSONATION);
+	ck_assert_uint_eq(euid, 0);
+	ck_status(impersonate_as("NTLM", "root", "EVIL", "Evil-Pass-1", &euid),
+		  SEC_E_NO_IMPERSONATION);
+	{
+		struct pair p;
+		HANDLE token = NULL;
+
+		serve_in(&p, "NTLM", "alice", "EVIL", "Evil-Pass-1", "HTTP/localhost", 0);
+		ck_status(QuerySecurityContextToken(&p.sctx, &token), SEC_E_NO_IMPERSONATION);
+		down(&p);
+	}
+	/* The map may say otherwise, client by client; root only by name. */
+	write_map("EVIL\\alice alice\n* :package\n", 0644);
+	ck_status(impersonate_as("NTLM", "alice", "EVIL", "Evil-Pass-1", &euid), SEC_E_OK);
+	ck_assert_uint_eq(euid, ALICE_UID);
+	ck_status(impersonate_as("NTLM", "alice", "SSPI.TEST", "Alice-Pass-1", &euid), SEC_E_OK);
+	ck_status(impersonate_as("NTLM", "root", "EVIL", "Evil-Pass-1", &euid),
+		  SEC_E_NO_IMPERSONATION);
+	write_map("* root\n", 0644);
+	ck_status(impersonate_as("NTLM", "root", "EVIL", "Evil-Pass-1", &euid),
+		  SEC_E_NO_IMPERSONATION);
+	write_map("evil\\ROOT root\n", 0644);
+	ck_status(impersonate_as("NTLM", "root", "EVIL", "Evil-Pass-1", &euid), SEC_E_OK);
+	ck_assert_uint_eq(euid, 0);
+	unsetenv("SSPI_GSS_ACCOUNT_MAP");
+	use_users(NULL);
+}
+END_TEST
+
+/* root@SSPI.TEST is of the default realm, and auth_to_local's default rule
+ * names root: refused all the same, unless the map names the principal. */
+START_TEST(kerberos_root_is_not_root)
+{
+	char cmd[1000];
+	uid_t euid;
+
+	snprintf(cmd, sizeof(cmd),
+		 "kadmin.heimdal -l -c %s/krb5.conf add --password=Root-Pass-3 --use-defaults "
+		 "root >/dev/null 2>&1 || kadmin.heimdal -l -c %s/krb5.conf cpw "
+		 "--password=Root-Pass-3 root",
+		 realm.dir, realm.dir);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_status(impersonate_as("Kerberos", "root", "SSPI.TEST", "Root-Pass-3", &euid),
+		  SEC_E_NO_IMPERSONATION);
+	ck_assert_uint_eq(euid, 0);
+	ck_status(impersonate_as("Negotiate", "root", "SSPI.TEST", "Root-Pass-3", &euid),
+		  SEC_E_NO_IMPERSONATION);
+	write_map("* :package\n", 0644);
+	ck_status(impersonate_as("Kerberos", "root", "SSPI.TEST", "Root-Pass-3", &euid),
+		  SEC_E_NO_IMPERSONATION);
+	write_map("root@SSPI.TEST root\n", 0644);
+	ck_status(impersonate_as("Kerberos", "root", "SSPI.TEST", "Root-Pass-3", &euid), SEC_E_OK);
+	unsetenv("SSPI_GSS_ACCOUNT_MAP");
+}
+END_TEST
+
+/* SSPI_GSS_ACCOUNT_MAP is the whole policy: a client it does not name maps
+ * to nobody, unless a '*' line says what the others are. */
+START_TEST(map_is_the_policy)
+{
+	char target[400], link[400];
+	uid_t euid;
+
+	write_map("# only alice\nalice@SSPI.TEST alice\n", 0644);
+	ck_status(impersonate_as("Kerberos", "alice", "SSPI.TEST", "Alice-Pass-1", &euid), SEC_E_OK);
+	ck_assert_uint_eq(euid, ALICE_UID);
+	ck_status(impersonate_as("Kerberos", "bob", "SSPI.TEST", "Bob-Pass-2", &euid),
+		  SEC_E_NO_IMPERSONATION);
+	write_map("alice@SSPI.TEST alice\n*   :package\n", 0644);
+	ck_status(impersonate_as("Kerberos", "bob", "SSPI.TEST", "Bob-Pass-2", &euid), SEC_E_OK);
+	ck_assert_uint_eq(euid, BOB_UID);
+	/* Every other client to one account, though never below the floor. */
+	write_map("* bob\n", 0644);
+	ck_status(impersonate_as("Kerberos", "alice", "SSPI.TEST", "Alice-Pass-1", &euid), SEC_E_OK);
+	ck_assert_uint_eq(euid, BOB_UID);
+	write_map("* sgtest-sys\n", 0644);
+	ck_status(impersonate_as("Kerberos", "alice", "SSPI.TEST", "Alice-Pass-1", &euid),
+		  SEC_E_NO_IMPERSONATION);
+	write_map("alice@SSPI.TEST sgtest-sys\n", 0644);
+	ck_status(impersonate_as("Kerberos", "alice", "SSPI.TEST", "Alice-Pass-1", &euid), SEC_E_OK);
+	ck_assert_uint_eq(euid, SYS_UID);
+	/* A map others could have written maps nobody. */
+	write_map("alice@SSPI.TEST alice\n", 0666);
+	ck_status(impersonate_as("Kerberos", "alice", "SSPI.TEST", "Alice-Pass-1", &euid),
+		  SEC_E_NO_IMPERSONATION);
+	write_map("alice@SSPI.TEST alice\n", 0644);
+	snprintf(target, sizeof(target), "%s/accounts", dir);
+	ck_assert_int_eq(chown(target, ALICE_UID, ALICE_UID), 0);
+	ck_status(impersonate_as("Kerberos", "alice", "SSPI.TEST", "Alice-Pass-1", &euid),
+		  SEC_E_NO_IMPERSONATION);
+	/* ... as does one reached by a link in a directory anyone may write. */
+	ck_assert_int_eq(chown(target, 0, 0), 0);
+	snprintf(link, sizeof(link), "/tmp/sgtest-map-%ld", (long)getpid());
+	unlink(link);
+	ck_assert_int_eq(symlink(target, link), 0);
+	setenv("SSPI_GSS_ACCOUNT_MAP", link, 1);
+	ck_status(impersonate_as("Kerberos", "alice", "SSPI.TEST", "Alice-Pass-1", &euid),
+		  SEC_E_NO_IMPERSONATION);
+	unlink(link);
+	unsetenv("SSPI_GSS_ACCOUNT_MAP");
+}
+END_TEST
+
+/* Impersonating again, and asking for a token, while the thread is the
+ * previous client: the map (root's, 0600) is read as the thread itself. */
+START_TEST(reimpersonation_reads_the_map_as_itself)
+{
+	PSSPI_GSS_TOKEN_INFORMATION info;
+	HANDLE token = NULL;
+	struct pair a, b;
+
+	write_map("alice@SSPI.TEST alice\nbob@SSPI.TEST bob\n", 0600);
+	serve(&a, "Kerberos", "alice", "Alice-Pass-1", "HTTP/localhost", 0);
+	serve(&b, "Kerberos", "bob", "Bob-Pass-2", "HTTP/localhost", 0);
+	ck_status(ImpersonateSecurityContext(&a.sctx), SEC_E_OK);
+	ck_is_alice();
+	ck_status(ImpersonateSecurityContext(&b.sctx), SEC_E_OK);
+	ck_assert_uint_eq(geteuid(), BOB_UID);
+	ck_status(QuerySecurityContextToken(&a.sctx, &token), SEC_E_OK);
+	ck_assert_uint_eq(geteuid(), BOB_UID);
+	ck_status(SspiGssGetTokenInformation(token, &info), SEC_E_OK);
+	ck_assert_str_eq(info->UserName, "alice");
+	FreeContextBuffer(info);
+	ck_status(SspiGssCloseToken(token), SEC_E_OK);
+	ck_status(RevertSecurityContext(&b.sctx), SEC_E_OK);
+	ck_is_self();
+	unsetenv("SSPI_GSS_ACCOUNT_MAP");
+	down(&b);
+	down(&a);
+}
+END_TEST
+
+/* What a child started while impersonating is: ids from /proc (Uid, Gid:
+ * real, effective, saved, file system; Groups; CapPrm, CapEff, CapAmb). */
+static int status_line(const char *text, const char *key, char *out, size_t size)
+{
+	const char *at = strstr(text, key);
+	size_t n;
+
+	if (at == NULL)
+		return -1;
+	at += strlen(key);
+	at += strspn(at, " \t");
+	n = strcspn(at, "\n");
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, at, n);
+	out[n] = '\0';
+	return 0;
+}
+
+static void ck_child_is_alice(const char *status, const char *who)
+{
+	char v[256];
+
+	ck_assert_msg(status_line(status, "\nUid:", v, sizeof(v)) == 0, "%s: no Uid", who);
+	ck_assert_msg(strcmp(v, "4201\t4201\t4201\t4201") == 0, "%s: Uid %s", who, v);
+	ck_assert(status_line(status, "\nGid:", v, sizeof(v)) == 0);
+	ck_assert_msg(strcmp(v, "4201\t4201\t4201\t4201") == 0, "%s: Gid %s", who, v);
+	ck_assert(status_line(status, "\nGroups:", v, sizeof(v)) == 0);
+	ck_assert_msg(strstr(v, "4300") != NULL && strstr(v, "0 ") != v, "%s: Groups %s", who, v);
+	ck_assert(status_line(status, "\nCapPrm:", v, sizeof(v)) == 0);
+	ck_assert_msg(strcmp(v, "0000000000000000") == 0, "%s: CapPrm %s", who, v);
+	ck_assert(status_line(status, "\nCapEff:", v, sizeof(v)) == 0);
+	ck_assert_msg(strcmp(v, "0000000000000000") == 0, "%s: CapEff %s", who, v);
+}
+
+START_TEST(children_are_the_client)
+{
+	char buf[8192];
+	struct pair p;
+	int fds[2], status;
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+	FILE *f;
+
+	serve(&p, "Kerberos", "alice", "Alice-Pass-1", "HTTP/localhost", 0);
+	ck_status(ImpersonateSecurityContext(&p.sctx), SEC_E_OK);
+
+	/* fork: the child is alice wholly and cannot get back to root. */
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int fd = open("/proc/self/status", O_RDONLY), bad = 0;
+		char st[8192];
+		ssize_t len;
+
+		close(fds[0]);
+		len = fd >= 0 ? read(fd, st, sizeof(st)) : -1;
+		if (len > 0 && write(fds[1], st, (size_t)len) != len)
+			bad |= 1;
+		close(fds[1]);
+		if (setuid(0) == 0 || seteuid(0) == 0 || setresuid(-1, 0, -1) == 0 ||
+		    setgid(0) == 0 || can_read(root_file))
+			bad |= 2;
+		/* Reverting in the child changes nothing: it is alice. */
+		if (RevertSecurityContext(&p.sctx) != SEC_E_OK || getuid() != ALICE_UID ||
+		    geteuid() != ALICE_UID)
+			bad |= 4;
+		_exit(bad);
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_msg(WEXITSTATUS(status) == 0, "the forked child: %d", WEXITSTATUS(status));
+	ck_child_is_alice(buf, "fork");
+	ck_is_alice();
+
+	/* popen and system run no fork handlers (posix_spawn): a program
+	 * started from this thread is alice all the same, and dash, which
+	 * sets its effective uid to the real one, stays alice. */
+	f = popen("id -u; id -ru; cat /proc/self/status", "r");
+	ck_assert_ptr_nonnull(f);
+	got = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[got] = '\0';
+	ck_assert_int_eq(pclose(f), 0);
+	ck_assert_msg(strncmp(buf, "4201\n4201\n", 10) == 0, "sh -c id: %.20s", buf);
+	ck_child_is_alice(buf, "popen");
+	ck_assert_int_ne(system("exec setpriv --reuid=0 true 2>/dev/null"), 0);
+	ck_is_alice();
+
+	ck_status(RevertSecurityContext(&p.sctx), SEC_E_OK);
+	ck_is_self();
+	/* Reverted: a child is the server again. */
+	f = popen("id -u", "r");
+	ck_assert_ptr_nonnull(f);
+	got = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[got] = '\0';
+	pclose(f);
+	ck_assert_str_eq(buf, "0\n");
+	down(&p);
 }
 END_TEST
 
@@ -504,7 +845,8 @@ static int private_accounts(void)
 	snprintf(group, sizeof(group), "%s/group", dir);
 	if (copy_with("/etc/passwd", passwd,
 		      "alice:x:4201:4201:alice:/nonexistent:/bin/false\n"
-		      "bob:x:4202:4202:bob:/nonexistent:/bin/false\n") != 0 ||
+		      "bob:x:4202:4202:bob:/nonexistent:/bin/false\n"
+		      "sgtest-sys:x:500:500:sgtest-sys:/nonexistent:/bin/false\n") != 0 ||
 	    copy_with("/etc/group", group,
 		      "alice:x:4201:\nbob:x:4202:\nsspi-staff:x:4300:alice\n") != 0 ||
 	    chmod(passwd, 0644) != 0 || chmod(group, 0644) != 0 ||
@@ -544,6 +886,11 @@ static Suite *impersonation_suite(int accounts)
 		tcase_add_test(tc, rules);
 		tcase_add_test(tc, unprivileged);
 		tcase_add_test(tc, access_token);
+		tcase_add_test(tc, other_domains_are_not_local_accounts);
+		tcase_add_test(tc, kerberos_root_is_not_root);
+		tcase_add_test(tc, map_is_the_policy);
+		tcase_add_test(tc, reimpersonation_reads_the_map_as_itself);
+		tcase_add_test(tc, children_are_the_client);
 	}
 	suite_add_tcase(s, tc);
 	return s;

@@ -464,6 +464,106 @@ static void check_ntlm(struct report *r, int in_domain)
 	}
 }
 
+/* ------------------------------------------------------------ accounts */
+
+/* May someone other than the owner replace entries of path's directory? */
+static int directory_shared(const char *path)
+{
+	char *copy = strdup(path), *slash;
+	struct stat st;
+	int shared = 1;
+
+	if (copy == NULL)
+		return 1;
+	slash = strrchr(copy, '/');
+	if (slash == copy)
+		slash[1] = '\0';
+	else if (slash != NULL)
+		*slash = '\0';
+	if (stat(slash != NULL ? copy : ".", &st) == 0)
+		shared = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
+	free(copy);
+	return shared;
+}
+
+/* SSPI_GSS_ACCOUNT_MAP, checked as the library reads it (accounts.c): a
+ * file it refuses maps nobody, so every impersonation would fail. */
+static void check_accounts(struct report *r)
+{
+	const char *path = getenv("SSPI_GSS_ACCOUNT_MAP");
+	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY, fd, named = 0, lineno = 0, wild_line = 0;
+	char line[1024], wild[256] = "";
+	struct stat st;
+	FILE *f;
+
+	if (path == NULL || path[0] == '\0')
+		return;
+	printf("Accounts\n");
+	if (directory_shared(path))
+		flags |= O_NOFOLLOW;
+	fd = open(path, flags);
+	if (fd < 0) {
+		say(r, FAIL, "SSPI_GSS_ACCOUNT_MAP %s is refused: %s", path,
+		    errno == ELOOP ? "a symbolic link in a directory others may write"
+				   : strerror(errno));
+		fix("every client then maps to no account; name a regular file the service's "
+		    "user (or root) owns");
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (st.st_uid != geteuid() && st.st_uid != 0) || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		say(r, FAIL, "SSPI_GSS_ACCOUNT_MAP %s is refused: %s", path,
+		    !S_ISREG(st.st_mode)			       ? "not a regular file"
+		    : (st.st_uid != geteuid() && st.st_uid != 0) ? "owned by another user"
+								 : "others may write it");
+		fix("chown it to the service's user (or root) and chmod 644 (or 600); every "
+		    "client maps to no account until then");
+		close(fd);
+		return;
+	}
+	f = fdopen(fd, "r");
+	if (f == NULL) {
+		close(fd);
+		return;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *hash = strchr(line, '#'), *end, *local;
+
+		lineno++;
+		if (hash != NULL)
+			*hash = '\0';
+		end = line + strlen(line);
+		while (end > line && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		local = end;
+		while (local > line && local[-1] != ' ' && local[-1] != '\t')
+			local--;
+		if (local == line)
+			continue;
+		if (strncmp(line + strspn(line, " \t"), "* ", 2) == 0 ||
+		    strncmp(line + strspn(line, " \t"), "*\t", 2) == 0) {
+			if (wild_line == 0) {
+				wild_line = lineno;
+				snprintf(wild, sizeof(wild), "%s", local);
+			}
+		} else {
+			named++;
+		}
+	}
+	fclose(f);
+	if (wild_line == 0)
+		say(r, OK, "account map %s: %d client%s named, every other client maps to no account",
+		    path, named, named == 1 ? "" : "s");
+	else if (strcmp(wild, ":package") == 0)
+		say(r, OK, "account map %s: %d client%s named, the others by the package's rule "
+		    "(line %d)", path, named, named == 1 ? "" : "s", wild_line);
+	else
+		say(r, OK, "account map %s: %d client%s named, the others are %s (line %d; not "
+		    "below uid 1000)", path, named, named == 1 ? "" : "s", wild, wild_line);
+}
+
 /* ----------------------------------------------------------- handshake */
 
 static const char *hint(SECURITY_STATUS s)
@@ -636,6 +736,7 @@ int info_check(const char *package, const char *target)
 	in_domain = check_domain(&r);
 	if (ntlm)
 		check_ntlm(&r, in_domain);
+	check_accounts(&r);
 	if (target != NULL)
 		check_handshake(&r, package ? package : "Kerberos", target);
 	printf("\n%d problem%s, %d warning%s\n", r.problems, r.problems == 1 ? "" : "s",
