@@ -13,6 +13,7 @@
 #include "ccache_mirror.h"
 #include "impersonate.h"
 #include "krb5_fast.h"
+#include "krb5_u2u.h"
 #include "mech.h"
 #include "pac.h"
 #include "names.h"
@@ -135,6 +136,9 @@ static SECURITY_STATUS krb5_acquire(struct sg_cred *cred, const char *principal,
 
 		gss_release_name(&ignored, &name);
 	}
+	/* No keys, but a TGT: Kerberos user-to-user (krb5_u2u.h). */
+	if (GSS_ERROR(major) && usage == GSS_C_ACCEPT && (id == NULL || id->password == NULL))
+		return sg_u2u_acquire(cred, principal, sg_status_from_gss(major, minor));
 	if (GSS_ERROR(major))
 		return sg_status_from_gss(major, minor);
 	/* Default tickets from a FILE cache: kept in memory from now on
@@ -164,6 +168,8 @@ static void krb5_release_cred(struct sg_cred *cred)
 		return;
 	}
 	gss_release_cred(&minor, &cred->gss);
+	if (sg_u2u_cred_is(cred))
+		sg_u2u_release(cred);
 	sg_ccache_mirror_free(cred->mech);
 	cred->mech = NULL;
 }
@@ -276,6 +282,8 @@ static SECURITY_STATUS krb5_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 	name = st->target;
 	/* An input on the first call (a server's hints, for Negotiate) is
 	 * nothing Kerberos reads. */
+	if (sg_u2u_cred_is(cred))
+		return SEC_E_NO_CREDENTIALS; /* an acceptor's TGT, not for initiating */
 	mirror = cred != NULL ? cred->mech : NULL;
 	if (mirror != NULL) {
 		status = sg_ccache_mirror_enter(mirror, ctx->gss == GSS_C_NO_CONTEXT);
@@ -301,6 +309,8 @@ static SECURITY_STATUS krb5_accept(struct sg_ctx *ctx, struct sg_cred *cred, gss
 	OM_uint32 major, minor;
 	gss_cred_id_t delegated = GSS_C_NO_CREDENTIAL;
 
+	if (sg_u2u_cred_is(cred))
+		return sg_u2u_accept(cred, in, out, &ctx->gss, gss_flags, lifetime);
 	major = gss_accept_sec_context(&minor, &ctx->gss, cred ? cred->gss : GSS_C_NO_CREDENTIAL,
 				       in, cb, NULL, NULL, out, gss_flags, lifetime, &delegated);
 	if (delegated != GSS_C_NO_CREDENTIAL) {
@@ -609,6 +619,8 @@ static SECURITY_STATUS krb5_cred_name(struct sg_cred *cred, char **name)
 	gss_name_t n = GSS_C_NO_NAME;
 
 	*name = NULL;
+	if (sg_u2u_cred_is(cred))
+		return sg_u2u_cred_name(cred, name);
 	major = gss_inquire_cred(&minor, cred->gss, &n, NULL, NULL, NULL);
 	if (GSS_ERROR(major))
 		return sg_status_from_gss(major, minor);

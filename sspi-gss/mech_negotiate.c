@@ -40,6 +40,7 @@
 
 #include <sspi-gss.h>
 
+#include "krb5_u2u.h"
 #include "mech.h"
 #include "spnego/spnego.h"
 #include "status.h"
@@ -764,6 +765,8 @@ static SECURITY_STATUS nego_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 }
 
 /* The acceptor's mechanism for a client's list: the first it can accept. */
+static const struct spnego_bytes oid_u2u = {sg_u2u_oid, SG_U2U_OID_LEN};
+
 static int choose(const struct nego_cred *c, const struct spnego_init *init, size_t *index)
 {
 	size_t n = init->nmechs < SPNEGO_MAX_MECHS ? init->nmechs : SPNEGO_MAX_MECHS;
@@ -771,6 +774,10 @@ static int choose(const struct nego_cred *c, const struct spnego_init *init, siz
 	for (size_t i = 0; i < n; i++) {
 		int m = mech_of_oid(init->mechs[i]);
 
+		/* A Kerberos credential with a TGT and no keys takes Kerberos
+		 * user-to-user and nothing else (krb5_u2u.h). */
+		if (sg_u2u_cred_is(c->sub[MECH_KRB5]))
+			m = m == MECH_KRB5 ? -1 : spnego_oid_equal(init->mechs[i], oid_u2u) ? MECH_KRB5 : m;
 		if (m >= 0 && c->sub[m] != NULL && c->sub[m]->use != SECPKG_CRED_OUTBOUND) {
 			*index = i;
 			return m;
@@ -897,6 +904,8 @@ static SECURITY_STATUS accept_first(struct sg_ctx *ctx, struct nego_state *n, st
 	n->chosen_oid = oid_of((enum nego_mech)m);
 	if (spnego_oid_equal(init.mechs[index], spnego_oid_krb5_ms))
 		n->chosen_oid = spnego_oid_krb5_ms;
+	if (spnego_oid_equal(init.mechs[index], oid_u2u))
+		n->chosen_oid = oid_u2u;
 	if ((s = start_sub(ctx, n, (enum nego_mech)m)) != SEC_E_OK)
 		return s;
 	n->peer_mic = init.mech_list_mic.data != NULL;
