@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <gssapi/gssapi.h>
+#include <krb5.h>
 
 #include <sspi-gss.h>
 
@@ -49,13 +50,49 @@ static void append_status(char *buf, size_t cap, OM_uint32 value, int type)
 	} while (more != 0);
 }
 
+/*
+ * A minor code that Heimdal's mechanism did not set (the Kerberos fast
+ * path's, krb5_fast.c, and other code of ours on the krb5 API) is unknown
+ * to gss_display_status, which then says "unknown mech-code N for mech
+ * unknown". Those codes are krb5 error codes or errno values, and
+ * krb5_get_error_message words both as Heimdal would (its com_err tables,
+ * strerror). Only on the failure path: a krb5 context is made for it.
+ */
+static void append_krb5_code(char *buf, size_t cap, OM_uint32 code)
+{
+	krb5_context k;
+	const char *m;
+	size_t used = strlen(buf);
+
+	if (krb5_init_context(&k) != 0)
+		return;
+	m = krb5_get_error_message(k, (krb5_error_code)code);
+	if (m != NULL && used < cap - 1)
+		snprintf(buf + used, cap - used, "%s%s", used ? "; " : "", m);
+	krb5_free_error_message(k, m);
+	krb5_free_context(k);
+}
+
+static void append_mech_code(char *buf, size_t cap, OM_uint32 code)
+{
+	char mech[sizeof(last_error)] = "";
+
+	append_status(mech, sizeof(mech), code, GSS_C_MECH_CODE);
+	if (mech[0] == '\0' || strstr(mech, "unknown mech-code") != NULL) {
+		append_krb5_code(buf, cap, code);
+		return;
+	}
+	if (strlen(buf) < cap - 1)
+		snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s", buf[0] ? "; " : "", mech);
+}
+
 void sg_last_error_from_gss(OM_uint32 major, OM_uint32 minor, SECURITY_STATUS s)
 {
 	char text[sizeof(last_error)] = "";
 
 	/* The mechanism's message first: it names the cause. */
 	if (minor != 0)
-		append_status(text, sizeof(text), minor, GSS_C_MECH_CODE);
+		append_mech_code(text, sizeof(text), minor);
 	append_status(text, sizeof(text), major, GSS_C_GSS_CODE);
 	sg_neutralise_controls(text);
 	memcpy(last_error, text, sizeof(last_error));
