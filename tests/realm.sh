@@ -50,7 +50,10 @@ create)
 [realms]
 	SSPI.TEST = {
 		# host:port, no tcp/ prefix: MIT krb5 (the interop peers) reads
-		# this file too. udp_preference_limit = 1 keeps both on TCP.
+		# this file too and finds no KDC behind "tcp/". udp_preference_limit
+		# = 1 keeps MIT on TCP, but Heimdal 7.8's kinit still sends its
+		# first AS-REQ over UDP to a host:port KDC (strace shows it): the
+		# KDC serves both on this port (ports = below), so either works.
 		kdc = 127.0.0.1:$port
 		kpasswd_server = 127.0.0.1:$kpasswd_port
 	}
@@ -61,7 +64,9 @@ create)
 		dbname = $dir/heimdal
 		realm = SSPI.TEST
 		mkey_file = $dir/m-key
-		log_file = $dir/kdc.log
+		# The database's change log (iprop), kadmin's: never the KDC's
+		# text log, which the KDC appends to while kadmin -l writes this.
+		log_file = $dir/heimdal.log
 	}
 	ports = $port
 	addresses = 127.0.0.1
