@@ -797,19 +797,35 @@ static OM_uint32 unwrap_iov_locked(struct sg_kfast *f, OM_uint32 *minor, int *co
 		uint8_t *ehdr, *cksum, *confounder;
 		size_t len = 0;
 		uint8_t saved[2];
+		/* Where the filler (EC bytes) travels. DCE: inside the header,
+		 * before the encrypted header copy (Windows rotates by EC +
+		 * RRC). Otherwise the token is rotated by RRC alone, so with a
+		 * TOKEN of the usual size the filler ends the DATA: the last
+		 * DATA buffer carries it, and gives it up once opened. */
+		size_t hdr_ec = f->dce ? ec : 0;
+		gss_iov_buffer_desc *filler_in = NULL;
 
-		if (rrc != HDR + CKSUM ||
-		    header->buffer.length != HDR + CONF + HDR + CKSUM + (f->dce ? ec : 0))
+		if (rrc != HDR + CKSUM || header->buffer.length != HDR + CONF + HDR + CKSUM + hdr_ec)
 			return GSS_S_DEFECTIVE_TOKEN;
 		ehdr = h + HDR;
-		cksum = ehdr + ec + HDR;
+		cksum = ehdr + hdr_ec + HDR;
 		confounder = h + header->buffer.length - CONF;
-		if (!f->dce && ec != 0)
-			return bad_integrity(minor, GSS_S_FAILURE);
+		if (!f->dce && ec != 0) {
+			for (int i = 0; i < count; i++) {
+				OM_uint32 t = GSS_IOV_BUFFER_TYPE(iov[i].type);
+
+				if (t == GSS_IOV_BUFFER_TYPE_DATA)
+					filler_in = &iov[i];
+				else if (t == GSS_IOV_BUFFER_TYPE_SIGN_ONLY && filler_in != NULL)
+					filler_in = NULL; /* the filler would not end the data */
+			}
+			if (filler_in == NULL || filler_in->buffer.length < ec)
+				return GSS_S_DEFECTIVE_TOKEN;
+		}
 		ne = iov_segments(iov, count, 0, (struct seg){confounder, CONF},
-				  (struct seg){ehdr, ec + HDR}, enc);
+				  (struct seg){ehdr, hdr_ec + HDR}, enc);
 		nm = iov_segments(iov, count, 1, (struct seg){confounder, CONF},
-				  (struct seg){ehdr, ec + HDR}, mac);
+				  (struct seg){ehdr, hdr_ec + HDR}, mac);
 		if (ne < 0 || nm < 0) {
 			*minor = ENOMEM;
 			return GSS_S_FAILURE;
@@ -828,24 +844,26 @@ static OM_uint32 unwrap_iov_locked(struct sg_kfast *f, OM_uint32 *minor, int *co
 			return bad_integrity(minor, GSS_S_FAILURE);
 		}
 		/* The token inside must be the header as received, but RRC. */
-		saved[0] = ehdr[ec + 6];
-		saved[1] = ehdr[ec + 7];
-		ehdr[ec + 6] = h[6];
-		ehdr[ec + 7] = h[7];
-		if (CRYPTO_memcmp(ehdr + ec, h, HDR) != 0) {
-			ehdr[ec + 6] = saved[0];
-			ehdr[ec + 7] = saved[1];
+		saved[0] = ehdr[hdr_ec + 6];
+		saved[1] = ehdr[hdr_ec + 7];
+		ehdr[hdr_ec + 6] = h[6];
+		ehdr[hdr_ec + 7] = h[7];
+		if (CRYPTO_memcmp(ehdr + hdr_ec, h, HDR) != 0) {
+			ehdr[hdr_ec + 6] = saved[0];
+			ehdr[hdr_ec + 7] = saved[1];
 			return GSS_S_BAD_MIC;
 		}
 		major = received(f, h, minor);
 		if (major != GSS_S_COMPLETE) {
 			/* Genuine but out of order: the caller's buffers go
 			 * back as they came, as for a forged one. */
-			ehdr[ec + 6] = saved[0];
-			ehdr[ec + 7] = saved[1];
+			ehdr[hdr_ec + 6] = saved[0];
+			ehdr[hdr_ec + 7] = saved[1];
 			restore(f, enc, ne, len);
 			return major;
 		}
+		if (filler_in != NULL)
+			filler_in->buffer.length -= ec;
 	} else {
 		uint8_t zeroed[HDR];
 

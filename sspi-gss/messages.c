@@ -198,13 +198,16 @@ static SECURITY_STATUS build_iov(PSecBufferDesc msg, gss_iov_buffer_desc *iov, U
 	return SEC_E_OK;
 }
 
-/* After the mechanism ran: header and padding lengths back into SecBuffers. */
+/* After the mechanism ran: header, padding and data lengths back into SecBuffers. */
 static void sync_lengths(PSecBufferDesc msg, const gss_iov_buffer_desc *iov, const ULONG *map,
 			 int count)
 {
+	/* DATA shrinks only when a received token's filler ended it
+	 * (krb5_fast.c: a sealed token with EC > 0, not DCE). */
 	for (int i = 0; i < count; i++)
 		if (iov[i].type == GSS_IOV_BUFFER_TYPE_HEADER ||
-		    iov[i].type == GSS_IOV_BUFFER_TYPE_PADDING)
+		    iov[i].type == GSS_IOV_BUFFER_TYPE_PADDING ||
+		    iov[i].type == GSS_IOV_BUFFER_TYPE_DATA)
 			msg->pBuffers[map[i]].cbBuffer = (ULONG)iov[i].buffer.length;
 }
 

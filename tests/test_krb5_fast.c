@@ -15,6 +15,7 @@
 #include <gssapi/gssapi.h>
 #include <gssapi/gssapi_krb5.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -469,6 +470,130 @@ END_TEST
 
 /* The fast path's numbers and window survive a save and restore (what
  * Export/ImportSecurityContext carry). */
+/* RFC 3961 DK for AES: Ki or Ke of a usage, from the context key. */
+static void derive_key(const uint8_t *key, size_t key_len, uint32_t usage, uint8_t which,
+		       uint8_t *out)
+{
+	uint8_t constant[5] = {(uint8_t)(usage >> 24), (uint8_t)(usage >> 16), (uint8_t)(usage >> 8),
+			       (uint8_t)usage, which};
+	uint8_t block[16];
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	int n;
+
+	sg_kfast_nfold(constant, sizeof(constant), block, sizeof(block));
+	ck_assert_int_eq(EVP_EncryptInit_ex(c, key_len == 16 ? EVP_aes_128_ecb() : EVP_aes_256_ecb(),
+					    NULL, key, NULL),
+			 1);
+	EVP_CIPHER_CTX_set_padding(c, 0);
+	for (size_t done = 0; done < key_len; done += 16) {
+		ck_assert_int_eq(EVP_EncryptUpdate(c, block, &n, block, 16), 1);
+		memcpy(out + done, block, 16);
+	}
+	EVP_CIPHER_CTX_free(c);
+}
+
+/*
+ * A sealed token with filler (EC > 0) from a sender that is not DCE
+ * style: made here by hand from RFC 4121 (confounder | data | EC filler |
+ * header, AES-CTS and HMAC-SHA1-96, rotated by RRC 28 only), so the
+ * filler ends what follows a TOKEN of the usual 60 bytes. Heimdal's
+ * gss_unwrap takes it whole (which proves the token); the fast path
+ * takes it as [STREAM] and as [TOKEN, DATA], where the DATA then gives
+ * its filler up (SSPI: cbBuffer shrinks to the plaintext).
+ */
+START_TEST(sealed_with_filler_not_dce)
+{
+	static const char text[] = "data, then sixteen bytes of filler";
+	const size_t n = sizeof(text) - 1, ec = 16;
+	struct pair p;
+	gss_ctx_id_t copy = GSS_C_NO_CONTEXT, handle;
+	gss_krb5_lucid_context_v1_t *lucid = NULL;
+	const gss_krb5_lucid_key_t *key;
+	struct sg_kfast *fast;
+	uint8_t ke[32], ki[32], plain[256], body[256], token[300], mac[20], h[16];
+	size_t plen = 16 + n + ec + 16, blen = plen + 12;
+	unsigned mac_len = 0;
+	OM_uint32 minor;
+	gss_buffer_desc in, out;
+	gss_iov_buffer_desc iov[3];
+	uint8_t hdr_copy[64], data_copy[128];
+
+	establish(&p, GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG | GSS_C_MUTUAL_FLAG);
+	twin(&p.s, &copy);
+	handle = p.s;
+	ck_assert_uint_eq(gss_krb5_export_lucid_sec_context(&minor, &handle, 1, (void **)&lucid),
+			  GSS_S_COMPLETE);
+	ck_assert_int_eq(lucid->protocol, 1);
+	key = lucid->cfx_kd.have_acceptor_subkey ? &lucid->cfx_kd.acceptor_subkey
+						 : &lucid->cfx_kd.ctx_key;
+	/* Sent by the initiator: key usage 24 (initiator seal). */
+	derive_key(key->data, key->length, 24, 0xAA, ke);
+	derive_key(key->data, key->length, 24, 0x55, ki);
+	h[0] = 0x05, h[1] = 0x04;
+	h[2] = 0x02 | (lucid->cfx_kd.have_acceptor_subkey ? 0x04 : 0);
+	h[3] = 0xFF;
+	h[4] = 0, h[5] = (uint8_t)ec, h[6] = 0, h[7] = 0;
+	memset(h + 8, 0, 4);
+	h[12] = 0, h[13] = 0, h[14] = 0x10, h[15] = 0x01;
+	for (size_t i = 0; i < 16; i++)
+		plain[i] = (uint8_t)(0xC0 + i); /* confounder */
+	memcpy(plain + 16, text, n);
+	memset(plain + 16 + n, 0xEE, ec);
+	memcpy(plain + 16 + n + ec, h, 16);
+	ck_assert_ptr_nonnull(HMAC(EVP_sha1(), ki, (int)key->length, plain, plen, mac, &mac_len));
+	memcpy(body, plain, plen);
+	ck_assert_int_eq(sg_kfast_cts(ke, key->length, 1, body, plen), 0);
+	memcpy(body + plen, mac, 12);
+	/* Rotate right by 28: the last 28 bytes first. */
+	h[7] = 28;
+	memcpy(token, h, 16);
+	memcpy(token + 16, body + blen - 28, 28);
+	memcpy(token + 16 + 28, body, blen - 28);
+	gss_krb5_free_lucid_sec_context(&minor, lucid);
+
+	/* Heimdal takes it. */
+	in = (gss_buffer_desc){16 + blen, malloc(16 + blen)};
+	memcpy(in.value, token, in.length);
+	ck_assert_uint_eq(gss_unwrap(&minor, copy, &in, &out, NULL, NULL), GSS_S_COMPLETE);
+	ck_assert_uint_eq(out.length, n);
+	ck_assert_mem_eq(out.value, text, n);
+	gss_release_buffer(&minor, &out);
+	free(in.value);
+
+	fast = fast_for(p.s, p.sflags, 0);
+	/* [STREAM]. */
+	in = (gss_buffer_desc){16 + blen, token};
+	ck_assert_uint_eq(sg_kfast_unwrap(fast, &minor, &in, &out, NULL), GSS_S_COMPLETE);
+	ck_assert_uint_eq(out.length, n);
+	ck_assert_mem_eq(out.value, text, n);
+	gss_release_buffer(&minor, &out);
+	/* [TOKEN (60), DATA (the rest), PADDING]. */
+	memcpy(hdr_copy, token, 60);
+	memcpy(data_copy, token + 60, 16 + blen - 60);
+	iov[0] = (gss_iov_buffer_desc){GSS_IOV_BUFFER_TYPE_HEADER, {60, hdr_copy}};
+	iov[1] = (gss_iov_buffer_desc){GSS_IOV_BUFFER_TYPE_DATA, {16 + blen - 60, data_copy}};
+	iov[2] = (gss_iov_buffer_desc){GSS_IOV_BUFFER_TYPE_PADDING, {0, NULL}};
+	ck_assert_uint_eq(16 + blen - 60, n + ec);
+	ck_assert_uint_eq(sg_kfast_unwrap_iov(fast, &minor, NULL, iov, 3), GSS_S_COMPLETE);
+	ck_assert_uint_eq(iov[1].buffer.length, n);
+	ck_assert_mem_eq(data_copy, text, n);
+	/* The same with the filler's last byte changed: refused. */
+	memcpy(hdr_copy, token, 60);
+	memcpy(data_copy, token + 60, 16 + blen - 60);
+	data_copy[n + ec - 1] ^= 1;
+	iov[1].buffer.length = n + ec;
+	ck_assert_uint_eq(GSS_ROUTINE_ERROR(sg_kfast_unwrap_iov(fast, &minor, NULL, iov, 3)),
+			  GSS_S_FAILURE);
+	/* A DATA too short to hold the filler: a defective token. */
+	iov[1].buffer.length = ec - 1;
+	ck_assert_uint_eq(sg_kfast_unwrap_iov(fast, &minor, NULL, iov, 3), GSS_S_DEFECTIVE_TOKEN);
+	sg_kfast_free(fast);
+	gss_delete_sec_context(&minor, &copy, NULL);
+	gss_delete_sec_context(&minor, &p.c, NULL);
+	gss_delete_sec_context(&minor, &p.s, NULL);
+}
+END_TEST
+
 START_TEST(state_survives_save_and_restore)
 {
 	struct pair p;
@@ -515,6 +640,7 @@ static Suite *fast_suite(void)
 	tcase_add_loop_test(t, same_bytes_as_heimdal, 0, 2);
 	tcase_add_loop_test(t, replay_window_as_heimdal, 0, 4);
 	tcase_add_test(t, state_survives_save_and_restore);
+	tcase_add_test(t, sealed_with_filler_not_dce);
 	suite_add_tcase(s, t);
 	return s;
 }
