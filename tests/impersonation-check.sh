@@ -33,7 +33,11 @@ cleanup() {
 trap cleanup EXIT INT TERM
 . "$here/interop-lib.sh"
 
-cp /etc/passwd "$dir/passwd" && cp /etc/group "$dir/group" || exit 1
+# The machine's own entries of these names or ids are left out, so a local
+# user alice cannot take the test's place.
+grep -Ev '^(alice|bob):|^[^:]*:[^:]*:(4201|4202):' /etc/passwd >"$dir/passwd" &&
+	grep -Ev '^(alice|bob|sspi-staff):|^[^:]*:[^:]*:(4201|4202|4300):' /etc/group >"$dir/group" ||
+	exit 1
 printf 'alice:x:4201:4201::/nonexistent:/bin/false\nbob:x:4202:4202::/nonexistent:/bin/false\n' \
 	>>"$dir/passwd"
 printf 'alice:x:4201:\nbob:x:4202:\nsspi-staff:x:4300:alice\n' >>"$dir/group"

@@ -818,6 +818,34 @@ END_TEST
 
 /* ---------------------------------------------------------------- setup */
 
+/* Does the passwd or group line `line` name an entry of `extra` (the same
+ * name, or the same id: the third field)? */
+static int clashes(const char *line, const char *extra)
+{
+	const char *name_end = strchr(line, ':'), *id;
+
+	if (name_end == NULL || (id = strchr(name_end + 1, ':')) == NULL)
+		return 0;
+	id++;
+	for (const char *e = extra; *e != '\0';) {
+		const char *e_name_end = strchr(e, ':'), *e_id, *next = strchr(e, '\n');
+
+		if (e_name_end == NULL || next == NULL)
+			break;
+		e_id = strchr(e_name_end + 1, ':') + 1;
+		if ((size_t)(name_end - line) == (size_t)(e_name_end - e) &&
+		    strncmp(line, e, (size_t)(name_end - line)) == 0)
+			return 1;
+		if (strcspn(id, ":") == strcspn(e_id, ":") && strncmp(id, e_id, strcspn(id, ":")) == 0)
+			return 1;
+		e = next + 1;
+	}
+	return 0;
+}
+
+/* A copy of an account file with the test's entries; the machine's own
+ * entries of those names or ids are left out, so a local user alice (or
+ * uid 4201) cannot take the tests' place. */
 static int copy_with(const char *from, const char *to, const char *extra)
 {
 	FILE *in = fopen(from, "r"), *out = fopen(to, "w");
@@ -826,7 +854,8 @@ static int copy_with(const char *from, const char *to, const char *extra)
 	if (in == NULL || out == NULL)
 		return -1;
 	while (fgets(line, sizeof(line), in) != NULL)
-		fputs(line, out);
+		if (!clashes(line, extra))
+			fputs(line, out);
 	fputs(extra, out);
 	fclose(in);
 	return fclose(out);
