@@ -32,6 +32,8 @@ has() {
 has libsspi-gss0 '/libsspi-gss\.so\.0$'
 has libsspi-gss-dev '/usr/include/sspi-gss/security\.h$'
 has libsspi-gss-dev '/pkgconfig/sspi-gss\.pc$'
+has libsspi-gss-dev '/cmake/sspi-gss/sspi-gssConfig\.cmake$'
+has libsspi-gss-dev '/cmake/sspi-gss/sspi-gssConfigVersion\.cmake$'
 has libsspi-gss-dev '/libsspi-gss\.so$'
 has libsspi-gss-dev '/man7/sspi-gss\.7\.gz$'
 has libsspi-gss-dev '/usr/share/doc/libsspi-gss-dev/porting\.md'

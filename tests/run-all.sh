@@ -140,6 +140,8 @@ fi
 
 echo "== install and pkg-config"
 if tests/install-check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+echo "== CMake consumer (find_package)"
+if tests/cmake-check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 echo "== as a meson subproject"
 if tests/subproject-check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 echo "== Debian packages"
