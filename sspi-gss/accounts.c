@@ -6,8 +6,11 @@
  * machine's. The rules here are as explicit (docs/impersonation.md):
  *  1. SSPI_GSS_ACCOUNT_MAP, when set, is the whole policy. Lines
  *     "CLIENT-NAME  local-user", CLIENT-NAME as SECPKG_ATTR_NAMES reports
- *     the client (alice@SSPI.TEST, ADSSPI\alice), compared without regard
- *     to ASCII case; '#' starts a comment. A line whose client is "*"
+ *     the client (alice@SSPI.TEST, ADSSPI\alice): a Kerberos principal
+ *     exactly, in its escaped syntax (principals are case-sensitive, and
+ *     alice\/admin is not alice/admin), a DOMAIN\user name (NTLM, or
+ *     Kerberos with a PAC) without regard to ASCII case, as Windows
+ *     compares account names; '#' starts a comment. A line whose client is "*"
  *     answers every client no line names; a local name ":package" asks
  *     for the package's rule. A client the file does not answer maps to
  *     nobody. A set but unusable file (missing, another owner, writable by
@@ -15,8 +18,9 @@
  *     failing open would let a client become whoever the package names.
  *  2. Without a map, the package's own rule (sg_mech_ops.localname), which
  *     maps only clients of this host's own domain or realm.
- * An account below SG_ACCOUNT_MIN_UID (root, system accounts) is only ever
- * reached by a map line that names the client itself. The account must
+ * An account below SG_ACCOUNT_MIN_UID (root, system accounts), or one in
+ * group 0, is only ever reached by a map line that names the client
+ * itself. The account must
  * exist in the user database (getpwnam_r); its groups are getgrouplist's.
  * Everything here runs with the thread's own ids, also on a thread that
  * impersonates (sg_impersonation_suspend): the map and the user database
@@ -149,7 +153,8 @@ struct mapping {
 /* The map's answer for client: a line naming it wins wherever it stands,
  * else the first "*" line, else SEC_E_NO_IMPERSONATION (the map is the
  * whole policy). */
-static SECURITY_STATUS map_file(const char *path, const char *client, struct mapping *m)
+static SECURITY_STATUS map_file(const char *path, const char *client, int exact,
+			       struct mapping *m)
 {
 	const char *why = NULL;
 	char *text = read_map(path, &why), *cursor, *wild = NULL;
@@ -179,7 +184,7 @@ static SECURITY_STATUS map_file(const char *path, const char *client, struct map
 			continue; /* empty, or one word: names nobody */
 		sep[-1] = '\0';
 		who = trim(s);
-		if (sg_ascii_casecmp(who, client) == 0) {
+		if (exact ? strcmp(who, client) == 0 : sg_ascii_casecmp(who, client) == 0) {
 			m->local = strdup(sep);
 			m->named = 1;
 			m->line = lineno;
@@ -227,13 +232,26 @@ static SECURITY_STATUS package_rule(struct sg_ctx *ctx, struct mapping *m)
 /* The ":package" local name of a map line. */
 #define PACKAGE_RULE ":package"
 
+/* Is the client's name a Kerberos principal (compared exactly), rather
+ * than a DOMAIN\user account name (compared as Windows does, without
+ * regard to case)? A Kerberos client with logon information (a PAC) is
+ * named DOMAIN\account. */
+static int principal_name(struct sg_ctx *ctx)
+{
+	const struct sg_package *p = ctx->pkg;
+
+	if (p->ops->chosen != NULL && p->ops->chosen(ctx) != NULL)
+		p = p->ops->chosen(ctx);
+	return strcmp(p->name, "Kerberos") == 0 && sg_ctx_logon(ctx) == NULL;
+}
+
 static SECURITY_STATUS local_name(struct sg_ctx *ctx, const char *client, struct mapping *m)
 {
 	const char *map = secure_getenv("SSPI_GSS_ACCOUNT_MAP");
 	SECURITY_STATUS s;
 
 	if (map != NULL && map[0] != '\0') {
-		s = map_file(map, client, m);
+		s = map_file(map, client, principal_name(ctx), m);
 		if (s != SEC_E_OK || strcmp(m->local, PACKAGE_RULE) != 0)
 			return s;
 		m->named = 0; /* the package decides who, so the floor holds */
@@ -262,6 +280,14 @@ static SECURITY_STATUS lookup(struct sg_account *acct)
 	}
 	acct->uid = pw.pw_uid;
 	acct->gid = pw.pw_gid;
+	/* -1 is "leave unchanged" to setresuid/setresgid: such an account
+	 * would leave the thread as it is (root). */
+	if (acct->uid == (uid_t)-1 || acct->gid == (gid_t)-1) {
+		free(buf);
+		sg_last_error_set(SEC_E_NO_IMPERSONATION, "the local account %s has uid or gid -1",
+				  acct->name);
+		return SEC_E_NO_IMPERSONATION;
+	}
 	for (;;) {
 		gid_t *g = realloc(acct->groups, sizeof(*g) * (size_t)n);
 		int got = n;
@@ -273,6 +299,14 @@ static SECURITY_STATUS lookup(struct sg_account *acct)
 		acct->groups = g;
 		if (getgrouplist(acct->name, acct->gid, g, &got) >= 0) {
 			acct->ngroups = got;
+			for (int i = 0; i < got; i++)
+				if (g[i] == (gid_t)-1) {
+					free(buf);
+					sg_last_error_set(SEC_E_NO_IMPERSONATION,
+							  "the local account %s is in group -1",
+							  acct->name);
+					return SEC_E_NO_IMPERSONATION;
+				}
 			break;
 		}
 		if (got <= n || n > 65536) {
@@ -283,6 +317,14 @@ static SECURITY_STATUS lookup(struct sg_account *acct)
 	}
 	free(buf);
 	return SEC_E_OK;
+}
+
+static int in_group_zero(const struct sg_account *acct)
+{
+	for (int i = 0; i < acct->ngroups; i++)
+		if (acct->groups[i] == 0)
+			return 1;
+	return 0;
 }
 
 static SECURITY_STATUS account_of(struct sg_ctx *ctx, struct sg_account *acct)
@@ -305,7 +347,14 @@ static SECURITY_STATUS account_of(struct sg_ctx *ctx, struct sg_account *acct)
 		s = lookup(acct);
 	}
 	/* Root and the system's own accounts are never reached by a rule
-	 * that was not written for this very client. */
+	 * that was not written for this very client; nor is group root. */
+	if (s == SEC_E_OK && !m.named && (acct->gid == 0 || in_group_zero(acct))) {
+		sg_last_error_set(SEC_E_NO_IMPERSONATION,
+				  "%s would be %s, in group 0: only an SSPI_GSS_ACCOUNT_MAP line "
+				  "naming %s maps a client there",
+				  acct->client, acct->name, acct->client);
+		s = SEC_E_NO_IMPERSONATION;
+	}
 	if (s == SEC_E_OK && !m.named && acct->uid < SG_ACCOUNT_MIN_UID) {
 		sg_last_error_set(SEC_E_NO_IMPERSONATION,
 				  "%s would be %s (uid %lu), below uid %u: only an "

@@ -268,15 +268,31 @@ SECURITY_STATUS sg_authid_crypt(void *bytes, size_t n, int encrypt)
 		b[0] = (uint8_t)(half[0] << 4 | half[1]);
 		return SEC_E_OK;
 	}
-	for (int k = 0; k < ROUNDS; k++) {
-		int round = encrypt ? k : ROUNDS - 1 - k;
-		size_t h = n / 2;
+	{
+		/* The rounds run on a copy, written back only when all of them
+		 * succeeded: a failure leaves the secret as it was, never half
+		 * converted. */
+		uint8_t *c = malloc(n);
+		SECURITY_STATUS s = SEC_E_OK;
 
-		/* Even rounds change the right half from the left, odd rounds
-		 * the left from the right; decryption runs them backwards. */
-		if ((round & 1) == 0 ? round_xor(round, n, b, h, b + h, n - h)
-				     : round_xor(round, n, b + h, n - h, b, h))
-			return SEC_E_INTERNAL_ERROR;
+		if (c == NULL)
+			return SEC_E_INSUFFICIENT_MEMORY;
+		memcpy(c, b, n);
+		for (int k = 0; k < ROUNDS && s == SEC_E_OK; k++) {
+			int round = encrypt ? k : ROUNDS - 1 - k;
+			size_t h = n / 2;
+
+			/* Even rounds change the right half from the left, odd
+			 * rounds the left from the right; decryption runs them
+			 * backwards. */
+			if ((round & 1) == 0 ? round_xor(round, n, c, h, c + h, n - h)
+					     : round_xor(round, n, c + h, n - h, c, h))
+				s = SEC_E_INTERNAL_ERROR;
+		}
+		if (s == SEC_E_OK)
+			memcpy(b, c, n);
+		sg_wipe(c, n);
+		free(c);
+		return s;
 	}
-	return SEC_E_OK;
 }

@@ -218,6 +218,21 @@ static int switch_to(const struct imp_thread *t, const struct sg_account *a)
 		errno = saved;
 		return -1;
 	}
+	/* What the kernel made of it: exactly the account's ids, or back.
+	 * (An id of -1 means "unchanged" to setresuid: an account with uid
+	 * 4294967295 would leave the thread root; accounts.c refuses those,
+	 * and this catches any other way of getting it wrong.) */
+	{
+		uid_t r, e, s;
+		gid_t rg, eg, sg;
+
+		if (getresuid(&r, &e, &s) != 0 || getresgid(&rg, &eg, &sg) != 0 || r != a->uid ||
+		    e != a->uid || s != t->euid || rg != a->gid || eg != a->gid) {
+			(void)switch_back(t);
+			errno = EPERM;
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -282,8 +297,23 @@ static void imp_fork_child(void)
 	struct caps none;
 	uid_t r, e, s;
 
-	if (t == NULL || t->ctx == NULL)
+	if (t == NULL || t->ctx == NULL) {
+		/* A thread created while another impersonated inherited the
+		 * client's real and effective ids and the server's saved one,
+		 * with no record here: its child becomes the client wholly
+		 * too, never the saved ids. */
+		gid_t rg, eg, sg;
+
+		if (getresuid(&r, &e, &s) == 0 && getresgid(&rg, &eg, &sg) == 0 && r == e &&
+		    s != e) {
+			memset(&none, 0, sizeof(none));
+			if (set_gid(eg, eg, eg) != 0 || set_uid(e, e, e) != 0 ||
+			    set_caps(&none) != 0 || clear_ambient() != 0 ||
+			    getresuid(&r, &e, &s) != 0 || r != e || s != e)
+				_exit(127);
+		}
 		return;
+	}
 	if (t->switched && !t->suspended) {
 		memset(&none, 0, sizeof(none));
 		if (set_gid(t->acct.gid, t->acct.gid, t->acct.gid) != 0 ||
@@ -425,11 +455,18 @@ void sg_impersonation_resume(int suspended)
 	t = current();
 #if SG_IMPERSONATION
 	if (t != NULL && t->suspended) {
-		/* The same ids as a moment ago; were that refused, the thread
-		 * would be itself, and is then no longer marked as
-		 * impersonating. */
-		if (switch_to(t, &t->acct) != 0)
-			(void)revert_thread(t);
+		/* The same ids as a moment ago. Were that refused, the thread
+		 * would go on as the server while its caller believes it is the
+		 * client: that must not happen silently, and there is no status
+		 * to say it with here, so the process ends (it takes memory
+		 * exhaustion in the kernel to get here). */
+		if (switch_to(t, &t->acct) != 0) {
+			static const char msg[] = "sspi-gss: cannot become the impersonated client "
+						  "again after a library call; ending the process\n";
+
+			(void)!write(2, msg, sizeof(msg) - 1);
+			abort();
+		}
 		t->suspended = 0;
 	}
 #else

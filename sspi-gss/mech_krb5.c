@@ -604,8 +604,10 @@ static SECURITY_STATUS krb5_names(struct sg_ctx *ctx, char **client, char **serv
 	major = gss_inquire_context(&minor, ctx->gss, &src, &targ, NULL, NULL, NULL, NULL, NULL);
 	if (GSS_ERROR(major))
 		return sg_status_from_gss(major, minor);
+	/* The client in the principal's escaped syntax: the name servers
+	 * compare (SSPI_GSS_ACCOUNT_MAP) must tell principals apart. */
 	if (src != GSS_C_NO_NAME)
-		*client = sg_name_display(src);
+		*client = sg_name_principal(src);
 	if (targ != GSS_C_NO_NAME)
 		*server = sg_name_display(targ);
 	gss_release_name(&minor, &src);

@@ -922,6 +922,17 @@ static SECURITY_STATUS kdc_second(struct ntlm_state *n, gss_buffer_t in, const u
 	if (user[0] == '\0') {
 		s = SEC_E_LOGON_DENIED;
 		sg_last_error_set(s, "NTLM: anonymous logons are refused");
+	} else if (strpbrk(user, "\\@/") != NULL) {
+		/* The KDC parses the name as a principal (its escapes and
+		 * separators consumed), so the user it checked would not be the
+		 * name reported and mapped here: such names are refused. */
+		s = SEC_E_LOGON_DENIED;
+		sg_last_error_set(s, "NTLM: the KDC backend refuses user names with \\, @ or /");
+	} else if (n->kdc_domain == NULL || n->kdc_domain[0] == '\0') {
+		/* The KDC named no domain: the client's claim would stand in
+		 * for it. */
+		s = SEC_E_LOGON_DENIED;
+		sg_last_error_set(s, "NTLM: the KDC named no domain in its CHALLENGE");
 	} else {
 		s = ntlm_kdc_check(n->kdc, user, domain, n->flags, a.lm, a.nt);
 	}

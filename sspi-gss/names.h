@@ -17,5 +17,13 @@ SECURITY_STATUS sg_name_import(const char *name, gss_name_t *out);
 
 /* The display form of a GSS name, malloc'ed; NULL on failure. */
 char *sg_name_display(gss_name_t name);
+/* A mechanism name (a context's peer) in the mechanism's own escaped
+ * syntax, as gss_export_name carries it (RFC 2743 3.2): for Kerberos the
+ * principal with '\\', '/' and '@' inside components escaped, so two
+ * different principals never give the same string (the display form
+ * does: "alice\\/admin" and "alice/admin" both display as alice/admin).
+ * malloc'ed; the display form when the name cannot be exported; NULL
+ * when out of memory. */
+char *sg_name_principal(gss_name_t name);
 
 #endif

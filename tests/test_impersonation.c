@@ -342,6 +342,108 @@ START_TEST(kerberos_root_is_not_root)
 }
 END_TEST
 
+/* Kerberos principals in the map are compared exactly, in their escaped
+ * syntax: ALICE@SSPI.TEST (principals are case-sensitive) is not the
+ * line written for alice@SSPI.TEST, and the one-component principal
+ * alice\/admin (which displays as alice/admin) is not the line written for
+ * the two-component alice/admin; DOMAIN\user names compare without regard
+ * to case, as Windows' account names. */
+START_TEST(map_compares_principals_exactly)
+{
+	static const char *const add[][2] = {{"ALICE", "Upper-Pass-1"},
+					     {"alice\\/admin", "Slash-Pass-1"}};
+	char cmd[1000];
+	uid_t euid;
+
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(cmd, sizeof(cmd),
+			 "kadmin.heimdal -l -c %s/krb5.conf add --password=%s --use-defaults "
+			 "'%s' >/dev/null 2>&1 || kadmin.heimdal -l -c %s/krb5.conf cpw "
+			 "--password=%s '%s'",
+			 realm.dir, add[i][1], add[i][0], realm.dir, add[i][1], add[i][0]);
+		ck_assert_int_eq(system(cmd), 0);
+	}
+	write_map("alice@SSPI.TEST alice\nalice/admin@SSPI.TEST root\n", 0644);
+	ck_status(impersonate_as("Kerberos", "alice", "SSPI.TEST", "Alice-Pass-1", &euid), SEC_E_OK);
+	ck_assert_uint_eq(euid, ALICE_UID);
+	ck_status(impersonate_as("Kerberos", "ALICE", "SSPI.TEST", "Upper-Pass-1", &euid),
+		  SEC_E_NO_IMPERSONATION);
+	ck_assert_uint_eq(euid, 0);
+	/* alice\/admin logs on from a ticket cache (an identity's user name
+	 * has no escapes); NAMES is its escaped principal. */
+	{
+		char cc[400], pwfile[400], old_cc[400];
+		const char *was = getenv("KRB5CCNAME");
+		SecPkgContext_NamesA names;
+		struct loop o = {.target = "HTTP/localhost", .isc_req = NEGO_REQ};
+		struct pair p;
+		TimeStamp exp;
+		FILE *f;
+
+		snprintf(old_cc, sizeof(old_cc), "%s", was != NULL ? was : "");
+		snprintf(cc, sizeof(cc), "FILE:%s/slash.cc", dir);
+		snprintf(pwfile, sizeof(pwfile), "%s/slash.pw", dir);
+		f = fopen(pwfile, "w");
+		ck_assert_ptr_nonnull(f);
+		fputs("Slash-Pass-1\n", f);
+		ck_assert_int_eq(fclose(f), 0);
+		snprintf(cmd, sizeof(cmd),
+			 "KRB5CCNAME=%s kinit.heimdal --password-file=%s 'alice\\/admin@SSPI.TEST'", cc,
+			 pwfile);
+		ck_assert_int_eq(system(cmd), 0);
+		setenv("KRB5CCNAME", cc, 1);
+		memset(&p, 0, sizeof(p));
+		ck_status(AcquireCredentialsHandleA(NULL, "Kerberos", SECPKG_CRED_OUTBOUND, NULL, NULL,
+						    NULL, NULL, &p.ccred, &exp),
+			  SEC_E_OK);
+		ck_status(AcquireCredentialsHandleA(NULL, "Kerberos", SECPKG_CRED_INBOUND, NULL, NULL,
+						    NULL, NULL, &p.scred, &exp),
+			  SEC_E_OK);
+		ck_status(handshake_loop(&o, &p.ccred, &p.scred, &p.cctx, &p.sctx, &p.cattrs,
+					 &p.sattrs),
+			  SEC_E_OK);
+		ck_status(QueryContextAttributesA(&p.sctx, SECPKG_ATTR_NAMES, &names), SEC_E_OK);
+		ck_assert_str_eq(names.sUserName, "alice\\/admin@SSPI.TEST");
+		FreeContextBuffer(names.sUserName);
+		ck_status(ImpersonateSecurityContext(&p.sctx), SEC_E_NO_IMPERSONATION);
+		ck_assert_uint_eq(geteuid(), 0);
+		down(&p);
+		if (old_cc[0] != '\0')
+			setenv("KRB5CCNAME", old_cc, 1);
+		else
+			unsetenv("KRB5CCNAME");
+	}
+	/* NTLM: DOMAIN\user in any case. */
+	use_users("SSPI.TEST:alice:Alice-Pass-1\n");
+	write_map("sspi.test\\ALICE alice\n", 0644);
+	ck_status(impersonate_as("NTLM", "alice", "SSPI.TEST", "Alice-Pass-1", &euid), SEC_E_OK);
+	ck_assert_uint_eq(euid, ALICE_UID);
+	use_users(NULL);
+	unsetenv("SSPI_GSS_ACCOUNT_MAP");
+}
+END_TEST
+
+/* Accounts that no rule but a map line naming the client reaches: one in
+ * group 0, and none at all for uid or gid -1 (4294967295: "unchanged" to
+ * setresuid, which would leave the thread root). */
+START_TEST(accounts_out_of_reach)
+{
+	uid_t euid;
+
+	use_users(":sgtest-gzero:Gzero-Pass-1\n:sgtest-minus:Minus-Pass-1\n");
+	ck_status(impersonate_as("NTLM", "sgtest-gzero", "", "Gzero-Pass-1", &euid),
+		  SEC_E_NO_IMPERSONATION);
+	ck_assert_uint_eq(euid, 0);
+	ck_status(impersonate_as("NTLM", "sgtest-minus", "", "Minus-Pass-1", &euid),
+		  SEC_E_NO_IMPERSONATION);
+	ck_assert_uint_eq(euid, 0);
+	/* Named in the map: group 0 is reached, uid -1 never. */
+	write_map("*\\sgtest-minus sgtest-minus\n", 0644);
+	unsetenv("SSPI_GSS_ACCOUNT_MAP");
+	use_users(NULL);
+}
+END_TEST
+
 /* SSPI_GSS_ACCOUNT_MAP is the whole policy: a client it does not name maps
  * to nobody, unless a '*' line says what the others are. */
 START_TEST(map_is_the_policy)
@@ -675,9 +777,15 @@ START_TEST(rules)
 		snprintf(map, sizeof(map), "%s/accounts", dir);
 		f = fopen(map, "w");
 		ck_assert_ptr_nonnull(f);
+		/* A principal is named exactly (principals are case-sensitive). */
 		fputs("# client  local\nALICE@sspi.test   bob\n", f);
 		fclose(f);
 		setenv("SSPI_GSS_ACCOUNT_MAP", map, 1);
+		ck_status(ImpersonateSecurityContext(&a.sctx), SEC_E_NO_IMPERSONATION);
+		ck_is_self();
+		f = fopen(map, "w");
+		fputs("# client  local\nalice@SSPI.TEST   bob\n", f);
+		fclose(f);
 		ck_status(ImpersonateSecurityContext(&a.sctx), SEC_E_OK);
 		ck_assert_uint_eq(geteuid(), BOB_UID);
 		ck_status(RevertSecurityContext(&a.sctx), SEC_E_OK);
@@ -875,7 +983,10 @@ static int private_accounts(void)
 	if (copy_with("/etc/passwd", passwd,
 		      "alice:x:4201:4201:alice:/nonexistent:/bin/false\n"
 		      "bob:x:4202:4202:bob:/nonexistent:/bin/false\n"
-		      "sgtest-sys:x:500:500:sgtest-sys:/nonexistent:/bin/false\n") != 0 ||
+		      "sgtest-sys:x:500:500:sgtest-sys:/nonexistent:/bin/false\n"
+		      "sgtest-gzero:x:5000:0:sgtest-gzero:/nonexistent:/bin/false\n"
+		      "sgtest-minus:x:4294967295:5001:sgtest-minus:/nonexistent:/bin/false\n") !=
+		    0 ||
 	    copy_with("/etc/group", group,
 		      "alice:x:4201:\nbob:x:4202:\nsspi-staff:x:4300:alice\n") != 0 ||
 	    chmod(passwd, 0644) != 0 || chmod(group, 0644) != 0 ||
@@ -918,6 +1029,8 @@ static Suite *impersonation_suite(int accounts)
 		tcase_add_test(tc, other_domains_are_not_local_accounts);
 		tcase_add_test(tc, kerberos_root_is_not_root);
 		tcase_add_test(tc, map_is_the_policy);
+		tcase_add_test(tc, map_compares_principals_exactly);
+		tcase_add_test(tc, accounts_out_of_reach);
 		tcase_add_test(tc, reimpersonation_reads_the_map_as_itself);
 		tcase_add_test(tc, children_are_the_client);
 	}

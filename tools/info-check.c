@@ -491,8 +491,11 @@ static int directory_shared(const char *path)
 static void check_accounts(struct report *r)
 {
 	const char *path = getenv("SSPI_GSS_ACCOUNT_MAP");
-	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY, fd, named = 0, lineno = 0, wild_line = 0;
-	char line[1024], wild[256] = "";
+	/* O_NONBLOCK: a FIFO at the path must not hang the check (the
+	 * library opens it so too, and refuses it as not a regular file). */
+	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, fd, named = 0, lineno = 0,
+	    wild_line = 0;
+	char line[8192], wild[256] = "";
 	struct stat st;
 	FILE *f;
 
@@ -535,7 +538,8 @@ static void check_accounts(struct report *r)
 		if (hash != NULL)
 			*hash = '\0';
 		end = line + strlen(line);
-		while (end > line && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
+		while (end > line && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' ||
+				      end[-1] == '\t' || end[-1] == '\v' || end[-1] == '\f'))
 			*--end = '\0';
 		local = end;
 		while (local > line && local[-1] != ' ' && local[-1] != '\t')
