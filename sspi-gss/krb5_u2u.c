@@ -28,10 +28,16 @@
 #include <string.h>
 #include <time.h>
 
+#include <asn1_err.h>
+
 #include "krb5_u2u.h"
 #include "mech.h"
+/* ntlm_channel_bindings_hash: RFC 4121's Bnd is the same MD5 of the
+ * bindings' flat form as NTLM's MsvAvChannelBindings. */
+#include "ntlm/ntlm.h"
 #include "status.h"
 #include "strings.h"
+#include "trace.h"
 
 const uint8_t sg_u2u_oid[SG_U2U_OID_LEN] = {0x2a, 0x86, 0x48, 0x86, 0xf7,
 					     0x12, 0x01, 0x02, 0x02, 0x03};
@@ -150,6 +156,11 @@ SECURITY_STATUS sg_u2u_acquire(struct sg_cred *cred, const char *principal,
 		return keyless;
 	cred->mech = c;
 	cred->expiry = sg_timestamp_in(endtime > now ? (OM_uint32)(endtime - now) : 0);
+	/* A server that meant to use a keytab should see that it did not. */
+	if (SG_TRACING())
+		sg_trace_note("Kerberos: no service keys; the credential takes user-to-user logons "
+			      "with the ticket-granting ticket of %s",
+			      c->client);
 	return SEC_E_OK;
 }
 
@@ -309,6 +320,23 @@ static SECURITY_STATUS tgt_reply(const struct sg_u2u_cred *c, gss_buffer_t out)
 static uint32_t le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* RFC 4121 4.1.1.2: the checksum's channel-binding hash (Bnd) against the
+ * acceptor's bindings, as Heimdal's acceptor checks it: no bindings on
+ * either side, or all zeros from the client, pass; otherwise the MD5 of
+ * the bindings (RFC 1964's flat form, the same MD5 NTLM's
+ * MsvAvChannelBindings carries) must match. 0, or -1 on a mismatch. */
+static int bindings_match(const krb5_authenticator a, gss_channel_bindings_t cb)
+{
+	static const uint8_t zero[16];
+	uint8_t want[16];
+	const uint8_t *bnd = (const uint8_t *)a->cksum->checksum.data + 4;
+
+	if (cb == GSS_C_NO_CHANNEL_BINDINGS || memcmp(bnd, zero, 16) == 0)
+		return 0;
+	ntlm_channel_bindings_hash(cb, want);
+	return memcmp(bnd, want, 16) == 0 ? 0 : -1;
 }
 
 /* The GSS flags of an RFC 4121 4.1.1 checksum, or -1. Delegation and DCE
@@ -476,8 +504,8 @@ static SECURITY_STATUS refused(krb5_context k, krb5_error_code e, const char *wh
 }
 
 static SECURITY_STATUS ap_request(const struct sg_u2u_cred *c, const uint8_t *body,
-				  size_t body_len, gss_buffer_t out, gss_ctx_id_t *gss,
-				  OM_uint32 *gss_flags, OM_uint32 *lifetime)
+				  size_t body_len, gss_channel_bindings_t cb, gss_buffer_t out,
+				  gss_ctx_id_t *gss, OM_uint32 *gss_flags, OM_uint32 *lifetime)
 {
 	krb5_context k = NULL;
 	krb5_auth_context ac = NULL;
@@ -506,6 +534,11 @@ static SECURITY_STATUS ap_request(const struct sg_u2u_cred *c, const uint8_t *bo
 	 * context holds (use-session-key or not). */
 	if ((e = krb5_rd_req(k, &ac, &req, NULL, NULL, &ap_options, &t)) != 0) {
 		s = refused(k, e, "the AP-REQ");
+		/* Not an AP-REQ at all: a damaged token, as on the Heimdal
+		 * path, not an error of ours. */
+		if ((e >= ERROR_TABLE_BASE_asn1 && e < ERROR_TABLE_BASE_asn1 + 256) ||
+		    e == KRB5KRB_AP_ERR_MSG_TYPE || e == KRB5KRB_AP_ERR_BADVERSION)
+			s = SEC_E_INVALID_TOKEN;
 		goto out;
 	}
 	if ((e = krb5_parse_name(k, c->client, &me)) != 0 ||
@@ -524,11 +557,33 @@ static SECURITY_STATUS ap_request(const struct sg_u2u_cred *c, const uint8_t *bo
 		s = SEC_E_INVALID_TOKEN;
 		goto out;
 	}
+	if (bindings_match(a, cb) != 0) {
+		sg_last_error_set(SEC_E_BAD_BINDINGS, "Kerberos user-to-user: the client's channel "
+						      "bindings are not the server's");
+		s = SEC_E_BAD_BINDINGS;
+		goto out;
+	}
 	if (flags & GSS_C_MUTUAL_FLAG) {
-		/* An acceptor subkey, as Heimdal's acceptor makes for the
-		 * RFC 4121 enctypes, and our sequence number in the AP-REP. */
+		/* Our sequence number in the AP-REP, and for the RFC 4121
+		 * enctypes an acceptor subkey of our own, as Heimdal's acceptor
+		 * makes; for the older ones (rc4-hmac, des3) the initiator's
+		 * subkey is kept as ours, as Heimdal's acceptor does "to match
+		 * Windows" and MIT's initiator expects. */
+		krb5_keyblock *remote = NULL;
+		krb5_enctype etype = t->ticket.key.keytype;
+		int cfx = etype != ETYPE_ARCFOUR_HMAC_MD5 && etype != ETYPE_ARCFOUR_HMAC_MD5_56 &&
+			  etype != ETYPE_DES3_CBC_SHA1 && etype != ETYPE_DES3_CBC_MD5;
+
+		if (!cfx && krb5_auth_con_getremotesubkey(k, ac, &remote) == 0 && remote != NULL) {
+			e = krb5_auth_con_setlocalsubkey(k, ac, remote);
+			krb5_free_keyblock(k, remote);
+			if (e != 0) {
+				s = refused(k, e, "the AP-REP");
+				goto out;
+			}
+		}
 		krb5_auth_con_addflags(k, ac,
-				       KRB5_AUTH_CONTEXT_USE_SUBKEY |
+				       (cfx ? KRB5_AUTH_CONTEXT_USE_SUBKEY : 0) |
 					       KRB5_AUTH_CONTEXT_DO_SEQUENCE,
 				       NULL);
 		if ((e = krb5_mk_rep(k, ac, &rep)) != 0) {
@@ -566,8 +621,9 @@ out:
 	return s;
 }
 
-SECURITY_STATUS sg_u2u_accept(struct sg_cred *cred, const gss_buffer_t in, gss_buffer_t out,
-			      gss_ctx_id_t *gss, OM_uint32 *gss_flags, OM_uint32 *lifetime)
+SECURITY_STATUS sg_u2u_accept(struct sg_cred *cred, const gss_buffer_t in,
+			      gss_channel_bindings_t cb, gss_buffer_t out, gss_ctx_id_t *gss,
+			      OM_uint32 *gss_flags, OM_uint32 *lifetime)
 {
 	const struct sg_u2u_cred *c = cred->mech;
 	const uint8_t *body;
@@ -596,7 +652,7 @@ SECURITY_STATUS sg_u2u_accept(struct sg_cred *cred, const gss_buffer_t in, gss_b
 			return s == SEC_E_OK ? SEC_I_CONTINUE_NEEDED : s;
 		}
 	case TOK_AP_REQ:
-		return ap_request(c, body, body_len, out, gss, gss_flags, lifetime);
+		return ap_request(c, body, body_len, cb, out, gss, gss_flags, lifetime);
 	default:
 		break;
 	}

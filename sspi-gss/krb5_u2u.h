@@ -53,8 +53,12 @@ int sg_u2u_cred_is(const struct sg_cred *cred);
  *     a complete Heimdal krb5 context; SEC_E_OK.
  * Any other token: SEC_E_NO_CREDENTIALS (no keys for a plain AP-REQ) or
  * SEC_E_INVALID_TOKEN. out is malloc'ed (gss_release_buffer). Kerberos'
- * own refusals map as in status.c, with the reason in the last error. */
-SECURITY_STATUS sg_u2u_accept(struct sg_cred *cred, const gss_buffer_t in, gss_buffer_t out,
-			      gss_ctx_id_t *gss, OM_uint32 *gss_flags, OM_uint32 *lifetime);
+ * own refusals map as in status.c, with the reason in the last error.
+ * cb: the acceptor's channel bindings (or GSS_C_NO_CHANNEL_BINDINGS),
+ * checked against the checksum's as Heimdal checks them: a mismatch is
+ * SEC_E_BAD_BINDINGS. */
+SECURITY_STATUS sg_u2u_accept(struct sg_cred *cred, const gss_buffer_t in,
+			      gss_channel_bindings_t cb, gss_buffer_t out, gss_ctx_id_t *gss,
+			      OM_uint32 *gss_flags, OM_uint32 *lifetime);
 
 #endif

@@ -310,7 +310,7 @@ static SECURITY_STATUS krb5_accept(struct sg_ctx *ctx, struct sg_cred *cred, gss
 	gss_cred_id_t delegated = GSS_C_NO_CREDENTIAL;
 
 	if (sg_u2u_cred_is(cred))
-		return sg_u2u_accept(cred, in, out, &ctx->gss, gss_flags, lifetime);
+		return sg_u2u_accept(cred, in, cb, out, &ctx->gss, gss_flags, lifetime);
 	major = gss_accept_sec_context(&minor, &ctx->gss, cred ? cred->gss : GSS_C_NO_CREDENTIAL,
 				       in, cb, NULL, NULL, out, gss_flags, lifetime, &delegated);
 	if (delegated != GSS_C_NO_CREDENTIAL) {

@@ -12,6 +12,7 @@
  */
 #include <gssapi/gssapi.h>
 #include <krb5.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +132,9 @@ static void client_free(struct client *c)
 	krb5_free_context(c->k);
 }
 
+/* The channel-binding hash (Bnd) the next AP-REQ carries; zeros: none. */
+static uint8_t client_bnd[16];
+
 /* From a TGT-REPLY: the user-to-user ticket for SERVER and the framed
  * AP-REQ (use-session-key, mutual-required, an RFC 4121 checksum). */
 static size_t client_ap_req(struct client *c, const uint8_t *rep, size_t rep_len,
@@ -162,6 +166,7 @@ static size_t client_ap_req(struct client *c, const uint8_t *rep, size_t rep_len
 	in.second_ticket.length = 0;
 	krb5_free_cred_contents(c->k, &in);
 
+	memcpy(sum + 4, client_bnd, 16);
 	sum[20] = GSS_C_MUTUAL_FLAG | GSS_C_SEQUENCE_FLAG | GSS_C_REPLAY_FLAG | GSS_C_CONF_FLAG |
 		  GSS_C_INTEG_FLAG;
 	ck.cksumtype = CKSUMTYPE_GSSAPI;
@@ -191,6 +196,45 @@ static SECURITY_STATUS asc(CredHandle *s, CtxtHandle *ctx, int first, const void
 	ULONG attrs;
 	TimeStamp exp;
 
+	out->BufferType = SECBUFFER_TOKEN;
+	out->cbBuffer = 0;
+	out->pvBuffer = NULL;
+	return AcceptSecurityContext(s, first ? NULL : ctx, &in,
+				     ASC_REQ_ALLOCATE_MEMORY | ASC_REQ_MUTUAL_AUTH, 0, ctx, &od,
+				     &attrs, &exp);
+}
+
+/* RFC 4121 4.1.1.2's Bnd for bindings of application data only: MD5 over
+ * the RFC 1964 flat form, four zero address fields then the data's length
+ * (little-endian) and the data. */
+static void bnd_of(const char *app, uint8_t out[16])
+{
+	uint8_t flat[256] = {0};
+	size_t n = strlen(app);
+	unsigned len = 0;
+
+	flat[16] = (uint8_t)n;
+	memcpy(flat + 20, app, n);
+	ck_assert_int_eq(EVP_Digest(flat, 20 + n, out, &len, EVP_md5(), NULL), 1);
+}
+
+/* AcceptSecurityContext with the server's channel bindings (application
+ * data only, as TLS's tls-server-end-point is carried). */
+static SECURITY_STATUS asc_bound(CredHandle *s, CtxtHandle *ctx, int first, const void *tok,
+				 size_t len, const char *app, SecBuffer *out)
+{
+	uint8_t cb[sizeof(SEC_CHANNEL_BINDINGS) + 64];
+	SEC_CHANNEL_BINDINGS *b = (SEC_CHANNEL_BINDINGS *)cb;
+	SecBuffer ib[2] = {{(ULONG)len, SECBUFFER_TOKEN, (void *)tok},
+			   {(ULONG)(sizeof(*b) + strlen(app)), SECBUFFER_CHANNEL_BINDINGS, cb}};
+	SecBufferDesc in = {SECBUFFER_VERSION, 2, ib}, od = {SECBUFFER_VERSION, 1, out};
+	ULONG attrs;
+	TimeStamp exp;
+
+	memset(cb, 0, sizeof(cb));
+	b->cbApplicationDataLength = (ULONG)strlen(app);
+	b->dwApplicationDataOffset = sizeof(*b);
+	memcpy(cb + sizeof(*b), app, strlen(app));
 	out->BufferType = SECBUFFER_TOKEN;
 	out->cbBuffer = 0;
 	out->pvBuffer = NULL;
@@ -255,6 +299,44 @@ START_TEST(keyless_server_takes_user_to_user)
 	ck_status(DeleteSecurityContext(&ctx), SEC_E_OK);
 	ck_status(FreeCredentialsHandle(&s), SEC_E_OK);
 	client_free(&c);
+}
+END_TEST
+
+/* Channel bindings as plain Kerberos checks them (RFC 4121 4.1.1.2): the
+ * client's hash of another channel is SEC_E_BAD_BINDINGS, the same
+ * channel's passes, and a client that sends none (zeros) passes. */
+START_TEST(channel_bindings_are_checked)
+{
+	static const char *const client_side[] = {"tls-server-end-point:other", "tls-server-end-point:ours",
+						  NULL};
+	static const SECURITY_STATUS want[] = {SEC_E_BAD_BINDINGS, SEC_E_OK, SEC_E_OK};
+
+	for (int i = 0; i < 3; i++) {
+		struct client c;
+		CredHandle s;
+		CtxtHandle ctx;
+		SecBuffer out;
+		uint8_t tok[4096];
+		size_t n;
+
+		memset(client_bnd, 0, sizeof(client_bnd));
+		if (client_side[i] != NULL)
+			bnd_of(client_side[i], client_bnd);
+		client_new(&c, "alice@SSPI.TEST", "Alice-Pass-1");
+		acquire_keyless(&s);
+		n = tgt_request(16, tok);
+		ck_status(asc_bound(&s, &ctx, 1, tok, n, "tls-server-end-point:ours", &out),
+			  SEC_I_CONTINUE_NEEDED);
+		n = client_ap_req(&c, out.pvBuffer, out.cbBuffer, "bob@SSPI.TEST", tok);
+		ck_status(FreeContextBuffer(out.pvBuffer), SEC_E_OK);
+		ck_status(asc_bound(&s, &ctx, 0, tok, n, "tls-server-end-point:ours", &out), want[i]);
+		if (out.pvBuffer != NULL)
+			FreeContextBuffer(out.pvBuffer);
+		ck_status(DeleteSecurityContext(&ctx), SEC_E_OK);
+		ck_status(FreeCredentialsHandle(&s), SEC_E_OK);
+		client_free(&c);
+	}
+	memset(client_bnd, 0, sizeof(client_bnd));
 }
 END_TEST
 
@@ -456,6 +538,7 @@ static Suite *u2u_suite(void)
 	tcase_add_test(tc, no_tgt_no_credential);
 	tcase_add_test(tc, bad_tokens);
 	tcase_add_test(tc, another_tgt_is_refused);
+	tcase_add_test(tc, channel_bindings_are_checked);
 	suite_add_tcase(s, tc);
 	return s;
 }
