@@ -568,7 +568,16 @@ START_TEST(children_are_the_client)
 	serve(&p, "Kerberos", "alice", "Alice-Pass-1", "HTTP/localhost", 0);
 	ck_status(ImpersonateSecurityContext(&p.sctx), SEC_E_OK);
 
-	/* fork: the child is alice wholly and cannot get back to root. */
+	/* fork: the child is alice wholly and cannot get back to root. Not
+	 * under ThreadSanitizer, whose runtime does not support a child of a
+	 * threaded process running on after fork (it kills the child; the
+	 * other builds run this part). */
+#if defined(__SANITIZE_THREAD__)
+	if (1) {
+		pid = -1;
+		goto after_fork;
+	}
+#endif
 	ck_assert_int_eq(pipe(fds), 0);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
@@ -600,6 +609,9 @@ START_TEST(children_are_the_client)
 	ck_assert(WIFEXITED(status));
 	ck_assert_msg(WEXITSTATUS(status) == 0, "the forked child: %d", WEXITSTATUS(status));
 	ck_child_is_alice(buf, "fork");
+#if defined(__SANITIZE_THREAD__)
+after_fork:
+#endif
 	ck_is_alice();
 
 	/* popen and system run no fork handlers (posix_spawn): a program
