@@ -11,6 +11,7 @@
 #include "handles.h"
 #include "identity.h"
 #include "impersonate.h"
+#include "kdc_proxy.h"
 #include "mech.h"
 #include "strings.h"
 #include "status.h"
@@ -431,6 +432,73 @@ static SECURITY_STATUS set_epa(struct sg_cred *cred, const void *buffer, ULONG s
 	return cred->pkg->ops->set_epa(cred, &epa);
 }
 
+/* A WCHAR string of a SecPkgCredentials_KdcProxySettingsW: empty, or an
+ * even number of bytes after the structure and within the buffer. */
+static int kdc_proxy_span_ok(USHORT offset, USHORT length, ULONG size)
+{
+	if (length == 0)
+		return 1;
+	return length % 2 == 0 && offset >= sizeof(SecPkgCredentials_KdcProxySettingsW) &&
+	       (ULONG)offset + length <= size;
+}
+
+/* SECPKG_CRED_ATTR_KDC_PROXY_SETTINGS (the same structure for the A and W
+ * calls): checked to the byte, then the Kerberos package's for the KDC
+ * exchanges of this credential's contexts (kdc_proxy.h). */
+static SECURITY_STATUS set_kdc_proxy(struct sg_cred *cred, const void *buffer, ULONG size)
+{
+	SecPkgCredentials_KdcProxySettingsW ks;
+	struct sg_kdc_proxy *kp = NULL;
+	SEC_WCHAR *wide;
+	size_t n;
+	char *server = NULL;
+	SECURITY_STATUS s;
+
+	if (size < sizeof(ks))
+		return SEC_E_INVALID_PARAMETER;
+	memcpy(&ks, buffer, sizeof(ks)); /* the caller's buffer may be unaligned */
+	if (ks.Version != KDC_PROXY_SETTINGS_V1 ||
+	    (ks.Flags & ~(ULONG)KDC_PROXY_SETTINGS_FLAGS_FORCEPROXY) != 0 ||
+	    !kdc_proxy_span_ok(ks.ProxyServerOffset, ks.ProxyServerLength, size) ||
+	    !kdc_proxy_span_ok(ks.ClientTlsCredOffset, ks.ClientTlsCredLength, size))
+		return SEC_E_INVALID_PARAMETER;
+	if (cred->pkg->ops->set_kdc_proxy == NULL || !sg_kdc_proxy_available()) {
+		sg_last_error_set(SEC_E_UNSUPPORTED_FUNCTION, "%s",
+				  cred->pkg->ops->set_kdc_proxy == NULL
+					  ? "the package sends nothing to a KDC"
+					  : "sspi-gss was built without libcurl: no KDC proxy");
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	}
+	if (ks.ClientTlsCredLength != 0) {
+		sg_last_error_set(SEC_E_UNSUPPORTED_FUNCTION,
+				  "a client certificate for the KDC proxy is not supported");
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	}
+	if (ks.ProxyServerLength != 0) {
+		n = ks.ProxyServerLength / 2;
+		wide = malloc(ks.ProxyServerLength);
+		if (wide == NULL)
+			return SEC_E_INSUFFICIENT_MEMORY;
+		memcpy(wide, (const char *)buffer + ks.ProxyServerOffset, ks.ProxyServerLength);
+		if (n > 0 && wide[n - 1] == 0)
+			n--; /* a terminating NUL counted in the length */
+		s = n == 0 ? SEC_E_INVALID_PARAMETER : sg_utf16_to_cstr(wide, n, &server);
+		free(wide);
+		if (s == SEC_E_OK)
+			s = sg_kdc_proxy_new(server,
+					     (ks.Flags & KDC_PROXY_SETTINGS_FLAGS_FORCEPROXY) != 0,
+					     &kp);
+		free(server);
+		if (s != SEC_E_OK)
+			return s;
+	}
+	/* No server: the credential's own setting is removed. */
+	s = cred->pkg->ops->set_kdc_proxy(cred, kp);
+	if (s != SEC_E_OK)
+		sg_kdc_proxy_put(kp);
+	return s;
+}
+
 static SECURITY_STATUS set_cred_attr(const char *fn, PCredHandle h, ULONG attribute, void *buffer,
 				     ULONG size)
 {
@@ -439,18 +507,21 @@ static SECURITY_STATUS set_cred_attr(const char *fn, PCredHandle h, ULONG attrib
 
 	if (cred == NULL)
 		s = SEC_E_INVALID_HANDLE;
-	else if (attribute != SSPI_GSS_CRED_ATTR_EXTENDED_PROTECTION)
+	else if (attribute != SSPI_GSS_CRED_ATTR_EXTENDED_PROTECTION &&
+		 attribute != SECPKG_CRED_ATTR_KDC_PROXY_SETTINGS)
 		s = SEC_E_UNSUPPORTED_FUNCTION;
 	else if (buffer == NULL)
 		s = SEC_E_INVALID_PARAMETER;
+	else if (attribute == SECPKG_CRED_ATTR_KDC_PROXY_SETTINGS)
+		s = set_kdc_proxy(cred, buffer, size);
 	else
 		s = set_epa(cred, buffer, size);
 	if (SG_TRACING())
 		sg_trace_call(fn, s, "%s, attribute 0x%lX%s", cred ? cred->pkg->name : "no credential",
 			      (unsigned long)attribute,
-			      attribute == SSPI_GSS_CRED_ATTR_EXTENDED_PROTECTION
-				      ? " EXTENDED_PROTECTION"
-				      : "");
+			      attribute == SSPI_GSS_CRED_ATTR_EXTENDED_PROTECTION ? " EXTENDED_PROTECTION"
+			      : attribute == SECPKG_CRED_ATTR_KDC_PROXY_SETTINGS  ? " KDC_PROXY_SETTINGS"
+										  : "");
 	sg_cred_put(cred);
 	return s;
 }

@@ -18,6 +18,8 @@
 #include "logon.h"
 #include "packages.h"
 
+struct sg_kdc_proxy; /* kdc_proxy.h */
+
 /* A parsed SEC_WINNT_AUTH_IDENTITY*, in UTF-8. Secrets are wiped on free. */
 struct sg_identity {
 	char *user;
@@ -42,6 +44,9 @@ struct sg_cred {
 	 * that context, referenced, and gss is not released with the
 	 * credential. */
 	struct sg_object *owner;
+	/* Kerberos: SECPKG_CRED_ATTR_KDC_PROXY_SETTINGS (kdc_proxy.h), or
+	 * NULL; read and replaced through sg_kdc_proxy_slot_get/_set only. */
+	struct sg_kdc_proxy *kdc_proxy;
 };
 
 struct sg_ctx {
@@ -188,6 +193,10 @@ struct sg_mech_ops {
 	const struct sg_logon *(*logon)(struct sg_ctx *ctx);
 	/* Extended protection of an inbound credential; NULL: not taken. */
 	SECURITY_STATUS (*set_epa)(struct sg_cred *cred, const struct sg_epa *epa);
+	/* SECPKG_CRED_ATTR_KDC_PROXY_SETTINGS: the credential takes kp's
+	 * reference (NULL: no proxy of its own); NULL operation: the package
+	 * sends nothing to a KDC. */
+	SECURITY_STATUS (*set_kdc_proxy)(struct sg_cred *cred, struct sg_kdc_proxy *kp);
 	/* Serialises the mechanism state into token (gss_release_buffer);
 	 * ctx->gss is gone afterwards. import_ctx restores it into ctx->gss. */
 	SECURITY_STATUS (*export_ctx)(struct sg_ctx *ctx, gss_buffer_t token);

@@ -12,6 +12,7 @@
 
 #include "ccache_mirror.h"
 #include "impersonate.h"
+#include "kdc_proxy.h"
 #include "krb5_fast.h"
 #include "krb5_u2u.h"
 #include "mech.h"
@@ -118,15 +119,27 @@ static SECURITY_STATUS krb5_acquire(struct sg_cred *cred, const char *principal,
 
 	if (id != NULL && id->password != NULL) {
 		gss_buffer_desc pw = {strlen(id->password), id->password};
+		struct sg_kdc_proxy_scope proxy;
 
 		if (name == GSS_C_NO_NAME)
 			return SEC_E_UNKNOWN_CREDENTIALS;
 		/* Heimdal keeps the tickets of a password credential in a new
 		 * private MEMORY ccache, destroyed with the credential: nothing
-		 * touches the user's ticket cache or the disk. */
+		 * touches the user's ticket cache or the disk. The AS exchange
+		 * goes through the process's KDC proxy, if one is set. */
+		sg_kdc_proxy_enter(&proxy, NULL);
 		major = gss_acquire_cred_with_password(&minor, name, &pw, GSS_C_INDEFINITE,
 						       krb5_mechs(), usage, &cred->gss, NULL,
 						       &lifetime);
+		if (GSS_ERROR(major)) {
+			OM_uint32 ignored;
+
+			status = sg_status_from_gss(major, minor);
+			sg_kdc_proxy_leave(&proxy, status);
+			gss_release_name(&ignored, &name);
+			return status;
+		}
+		sg_kdc_proxy_leave(&proxy, SEC_E_OK);
 	} else {
 		major = gss_acquire_cred(&minor, name, GSS_C_INDEFINITE, krb5_mechs(), usage,
 					 &cred->gss, NULL, &lifetime);
@@ -160,6 +173,7 @@ static void krb5_release_cred(struct sg_cred *cred)
 {
 	OM_uint32 minor;
 
+	sg_kdc_proxy_slot_set(&cred->kdc_proxy, NULL);
 	if (cred->owner != NULL) {
 		/* The delegated credential is its context's. */
 		cred->gss = GSS_C_NO_CREDENTIAL;
@@ -271,6 +285,7 @@ static SECURITY_STATUS krb5_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 	struct sg_ccache_mirror *mirror;
 	gss_name_t name;
 	SECURITY_STATUS status;
+	struct sg_kdc_proxy_scope proxy;
 
 	if (st == NULL)
 		return SEC_E_INSUFFICIENT_MEMORY;
@@ -290,6 +305,9 @@ static SECURITY_STATUS krb5_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 		if (status != SEC_E_OK)
 			return status;
 	}
+	/* A service ticket Heimdal asks for goes through the credential's
+	 * KDC proxy (SetCredentialsAttributes), else the process's. */
+	sg_kdc_proxy_enter(&proxy, cred != NULL ? &cred->kdc_proxy : NULL);
 	major = gss_init_sec_context(&minor, cred ? cred->gss : GSS_C_NO_CREDENTIAL, &ctx->gss,
 				     name, GSS_KRB5_MECHANISM, req_flags, GSS_C_INDEFINITE, cb,
 				     ctx->gss == GSS_C_NO_CONTEXT ? GSS_C_NO_BUFFER : in, NULL, out,
@@ -299,7 +317,16 @@ static SECURITY_STATUS krb5_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 	if (major == GSS_S_COMPLETE && !(*gss_flags & GSS_C_MUTUAL_FLAG) &&
 	    (*gss_flags & (GSS_C_SEQUENCE_FLAG | GSS_C_REPLAY_FLAG)))
 		acceptor_numbers_from_ours(ctx);
-	return sg_status_from_gss(major, minor);
+	status = sg_status_from_gss(major, minor);
+	sg_kdc_proxy_leave(&proxy, status);
+	return status;
+}
+
+/* SECPKG_CRED_ATTR_KDC_PROXY_SETTINGS: kept for the credential's contexts. */
+static SECURITY_STATUS krb5_set_kdc_proxy(struct sg_cred *cred, struct sg_kdc_proxy *kp)
+{
+	sg_kdc_proxy_slot_set(&cred->kdc_proxy, kp);
+	return SEC_E_OK;
 }
 
 static SECURITY_STATUS krb5_accept(struct sg_ctx *ctx, struct sg_cred *cred, gss_buffer_t in,
@@ -881,4 +908,5 @@ const struct sg_mech_ops sg_mech_krb5_ops = {
 	.start_time = krb5_start_time,
 	.export_ctx = krb5_export_ctx,
 	.import_ctx = krb5_import_ctx,
+	.set_kdc_proxy = krb5_set_kdc_proxy,
 };

@@ -40,6 +40,7 @@
 
 #include <sspi-gss.h>
 
+#include "kdc_proxy.h"
 #include "krb5_u2u.h"
 #include "mech.h"
 #include "spnego/spnego.h"
@@ -178,6 +179,20 @@ static SECURITY_STATUS nego_set_epa(struct sg_cred *cred, const struct sg_epa *e
 		return SEC_E_UNSUPPORTED_FUNCTION;
 	}
 	return ntlm->pkg->ops->set_epa(ntlm, epa);
+}
+
+/* KDC proxy settings are Kerberos': they go to the Kerberos credential
+ * inside; without one there is no KDC to reach, and nothing to keep. */
+static SECURITY_STATUS nego_set_kdc_proxy(struct sg_cred *cred, struct sg_kdc_proxy *kp)
+{
+	struct nego_cred *c = cred->mech;
+	struct sg_cred *krb5 = __atomic_load_n(&c->sub[MECH_KRB5], __ATOMIC_ACQUIRE);
+
+	if (krb5 == NULL) {
+		sg_kdc_proxy_put(kp);
+		return SEC_E_OK;
+	}
+	return krb5->pkg->ops->set_kdc_proxy(krb5, kp);
 }
 
 /* Kerberos failures after which Windows tries NTLM instead: no
@@ -1135,6 +1150,7 @@ const struct sg_mech_ops sg_mech_negotiate_ops = {
 	.acquire = nego_acquire,
 	.release_cred = nego_release_cred,
 	.set_epa = nego_set_epa,
+	.set_kdc_proxy = nego_set_kdc_proxy,
 	.add = nego_add,
 	.chosen = nego_chosen,
 	.init = nego_init,

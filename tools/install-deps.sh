@@ -7,7 +7,8 @@ libunistring-dev check libwinpr2-dev valgrind python3
 krb5-gss-samples faketime clang libclang-rt-14-dev debhelper dpkg-dev winbind
 apache2 libapache2-mod-auth-gssapi curl freerdp2-x11 freerdp2-shadow-x11 xvfb iproute2
 mingw-w64-x86-64-dev g++ samba samba-ad-dc samba-ad-provision libwbclient-dev ldb-tools
-python3-impacket python3-ntlm-auth libldap-dev ldap-utils"
+python3-impacket python3-ntlm-auth libldap-dev ldap-utils
+libcurl4-openssl-dev python3-kdcproxy libapache2-mod-wsgi-py3 openssl"
 if [ "$(id -u)" -eq 0 ]; then as_root=""; else as_root="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $as_root apt-get update -qq
