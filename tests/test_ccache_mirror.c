@@ -1,6 +1,6 @@
 /*
  * test_ccache_mirror.c - default credentials from a kinit FILE cache, kept
- * in memory (sspi-gss/ccache_mirror.c): no reads of the file per
+ * in memory (sspi-gss/kerberos/ccache_mirror.c): no reads of the file per
  * handshake, yet every change to the file is seen by the next context and
  * the tickets the library obtains land in the file.
  *

@@ -1,4 +1,4 @@
-/* The handle table (sspi-gss/handles.c): stale, double-freed, forged and
+/* The handle table (sspi-gss/core/handles.c): stale, double-freed, forged and
  * wrong-kind handles are not found; a lookup holds its object alive past a
  * racing close, and every object is destroyed exactly once. */
 #include <pthread.h>

@@ -1,5 +1,5 @@
 /*
- * test_kdc_proxy.c - Kerberos through a KDC proxy (sspi-gss/kdc_proxy.c).
+ * test_kdc_proxy.c - Kerberos through a KDC proxy (sspi-gss/kerberos/kdc_proxy.c).
  *
  *   - the KDC-PROXY-MESSAGE codec (MS-KKDCP 2.2.2) against bytes written
  *     out by hand from the specification, and its decoder's refusals;

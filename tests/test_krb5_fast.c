@@ -1,6 +1,6 @@
 /*
  * test_krb5_fast.c - the OpenSSL fast path for Kerberos messages
- * (sspi-gss/krb5_fast.c) against known answers and against Heimdal.
+ * (sspi-gss/kerberos/krb5_fast.c) against known answers and against Heimdal.
  *
  * Known answers: RFC 3961 n-fold, RFC 3962 AES-CTS, and OpenSSL's own
  * AES-CBC-CTS (CS3) on every length from 17 to 300. Differential, on real

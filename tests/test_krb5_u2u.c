@@ -1,6 +1,6 @@
 /*
  * test_krb5_u2u.c - Kerberos user-to-user as an acceptor
- * (sspi-gss/krb5_u2u.c): a server with no keytab but a TGT (bob's, in a
+ * (sspi-gss/kerberos/krb5_u2u.c): a server with no keytab but a TGT (bob's, in a
  * kinit FILE cache) answers a TGT-REQUEST with its TGT and accepts the
  * AP-REQ of the ticket the KDC made in that TGT's session key.
  *

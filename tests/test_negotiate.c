@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "kerberos_util.h"
-#include "spnego/spnego.h"
+#include "spnego.h"
 
 static struct realm realm;
 

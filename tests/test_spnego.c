@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "spnego/spnego.h"
+#include "spnego.h"
 
 #define ck_bytes(got, got_len, want)                                                   \
 	do {                                                                           \

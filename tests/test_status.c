@@ -1,4 +1,4 @@
-/* The status mapping (sspi-gss/status.c), one expectation per row, written
+/* The status mapping (sspi-gss/core/status.c), one expectation per row, written
  * out here independently of the table it checks. */
 #include <krb5.h>
 #include <string.h>

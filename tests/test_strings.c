@@ -1,4 +1,4 @@
-/* UTF-8 <-> UTF-16 conversion at the API edge (sspi-gss/strings.c). */
+/* UTF-8 <-> UTF-16 conversion at the API edge (sspi-gss/core/strings.c). */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /*
- * fuzz_kdc_proxy.c - the KDC-PROXY-MESSAGE codec (sspi-gss/kdc_proxy.c,
+ * fuzz_kdc_proxy.c - the KDC-PROXY-MESSAGE codec (sspi-gss/kerberos/kdc_proxy.c,
  * MS-KKDCP 2.2.2) under any bytes, the way a proxy's reply reaches it.
  *
  * The decoder must refuse or accept without reading outside the input,

@@ -1,5 +1,5 @@
 /*
- * fuzz_krb5_fast.c - the Kerberos fast path (sspi-gss/krb5_fast.c) and
+ * fuzz_krb5_fast.c - the Kerberos fast path (sspi-gss/kerberos/krb5_fast.c) and
  * Heimdal judge the same damaged tokens: same verdict every time.
  *
  * A pair of contexts of the throwaway realm (mutual authentication, so an

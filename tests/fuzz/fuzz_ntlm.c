@@ -25,7 +25,7 @@
 #include <security.h>
 
 #include "fuzz_util.h"
-#include "ntlm/ntlm.h"
+#include "ntlm.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 

@@ -1,5 +1,5 @@
 /*
- * fuzz_pac.c - the PAC reader (sspi-gss/pac.c) under any bytes: it must
+ * fuzz_pac.c - the PAC reader (sspi-gss/kerberos/pac.c) under any bytes: it must
  * read a PAC or refuse it without reading outside the input, and whatever
  * it reads must be whole (names and SIDs present, SIDs well formed).
  *

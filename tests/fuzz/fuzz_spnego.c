@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "fuzz_util.h"
-#include "spnego/spnego.h"
+#include "spnego.h"
 
 static int same(struct spnego_bytes a, struct spnego_bytes b)
 {

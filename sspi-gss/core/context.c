@@ -20,7 +20,7 @@
 
 #include "buffers.h"
 #include "handles.h"
-#include "impersonate.h"
+#include "hooks.h"
 #include "mech.h"
 #include "status.h"
 #include "strings.h"
@@ -253,13 +253,13 @@ static SECURITY_STATUS step_impl(const struct step *st, struct sg_cred *given, s
 		}
 	}
 
-	suspended = sg_impersonation_suspend();
+	suspended = sg_thread_suspend();
 	if (st->initiator)
 		s = ctx->pkg->ops->init(ctx, cred, ctx->target, sg_flags_isc_req_to_gss(st->req),
 					&in, cb, &out, &gss_flags, &lifetime);
 	else
 		s = ctx->pkg->ops->accept(ctx, cred, &in, cb, &out, &gss_flags, &lifetime);
-	sg_impersonation_resume(suspended);
+	sg_thread_resume(suspended);
 	if (s != SEC_E_OK && s != SEC_I_CONTINUE_NEEDED) {
 		/* A mechanism may answer a failure with a token for the peer
 		 * (a KRB-ERROR, e.g. for clock skew); Windows hands it out when

@@ -43,7 +43,7 @@
 #include "kdc_proxy.h"
 #include "krb5_u2u.h"
 #include "mech.h"
-#include "spnego/spnego.h"
+#include "spnego.h"
 #include "status.h"
 #include "strings.h"
 #include "trace.h"

@@ -10,7 +10,7 @@
 #include "buffers.h"
 #include "handles.h"
 #include "identity.h"
-#include "impersonate.h"
+#include "hooks.h"
 #include "kdc_proxy.h"
 #include "mech.h"
 #include "strings.h"
@@ -86,9 +86,9 @@ static SECURITY_STATUS make_cred(const char *principal, const struct sg_package 
 	sg_object_init(&cred->obj, cred_destroy);
 	cred->pkg = pkg;
 	cred->use = use;
-	suspended = sg_impersonation_suspend();
+	suspended = sg_thread_suspend();
 	s = pkg->ops->acquire(cred, principal, auth_data != NULL ? &id : NULL);
-	sg_impersonation_resume(suspended);
+	sg_thread_resume(suspended);
 	if (s != SEC_E_OK)
 		cred_discard(cred);
 	else

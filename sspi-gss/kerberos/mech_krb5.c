@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "ccache_mirror.h"
-#include "impersonate.h"
+#include "hooks.h"
 #include "kdc_proxy.h"
 #include "krb5_fast.h"
 #include "krb5_u2u.h"
@@ -95,7 +95,7 @@ static SECURITY_STATUS krb5_acquire(struct sg_cred *cred, const char *principal,
 	 * this credential. */
 	if (principal == NULL && (id == NULL || id->password == NULL) && usage == GSS_C_INITIATE) {
 		struct sg_object *owner;
-		gss_cred_id_t delegated = sg_impersonation_delegated(&owner);
+		gss_cred_id_t delegated = sg_thread_delegated(&owner);
 
 		if (delegated != GSS_C_NO_CREDENTIAL) {
 			major = gss_inquire_cred(&minor, delegated, NULL, &lifetime, NULL, NULL);

@@ -19,7 +19,7 @@
 
 #include "domain.h"
 #include "mech.h"
-#include "ntlm/ntlm.h"
+#include "ntlm.h"
 #include "status.h"
 #include "strings.h"
 

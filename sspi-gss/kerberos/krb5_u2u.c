@@ -34,7 +34,7 @@
 #include "mech.h"
 /* ntlm_channel_bindings_hash: RFC 4121's Bnd is the same MD5 of the
  * bindings' flat form as NTLM's MsvAvChannelBindings. */
-#include "ntlm/ntlm.h"
+#include "ntlm.h"
 #include "status.h"
 #include "strings.h"
 #include "trace.h"

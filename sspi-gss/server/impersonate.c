@@ -50,6 +50,7 @@
 #endif
 
 #include "accounts.h"
+#include "hooks.h"
 #include "impersonate.h"
 #include "mech.h"
 #include "status.h"
@@ -116,9 +117,18 @@ static void imp_thread_end(void *p)
 static void imp_fork_child(void);
 #endif
 
+static const struct sg_thread_hooks thread_hooks = {
+	.suspend = sg_impersonation_suspend,
+	.resume = sg_impersonation_resume,
+	.delegated = sg_impersonation_delegated,
+};
+
 static void imp_init(void)
 {
 	imp_key_ok = pthread_key_create(&imp_key, imp_thread_end) == 0;
+	/* Before any thread can impersonate (every path there goes through
+	 * current()): the core's calls reach us from now on. */
+	sg_thread_hooks_set(&thread_hooks);
 #if SG_IMPERSONATION
 	/* Registered before any thread can impersonate (every path there
 	 * goes through current()). Should it fail, impersonation is refused

@@ -41,7 +41,7 @@
 #include <sspi-gss.h>
 
 #include "accounts.h"
-#include "impersonate.h"
+#include "hooks.h"
 #include "status.h"
 #include "strings.h"
 #include "trace.h"
@@ -404,9 +404,9 @@ SECURITY_STATUS sg_account_of(struct sg_ctx *ctx, struct sg_account *acct)
 	}
 	/* A thread that impersonates reads the map and the user database as
 	 * itself, not as its previous client. */
-	suspended = sg_impersonation_suspend();
+	suspended = sg_thread_suspend();
 	s = account_of(ctx, acct);
-	sg_impersonation_resume(suspended);
+	sg_thread_resume(suspended);
 	if (s != SEC_E_OK)
 		sg_account_clear(acct);
 	return s;
