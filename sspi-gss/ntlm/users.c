@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "ntlm.h"
+#include "private_file.h"
 #include "strings.h"
 
 /* A user file larger than this is refused rather than read. */
@@ -63,82 +64,19 @@ int ntlm_same_name(const char *a, const char *b)
 	return r == 0;
 }
 
-/* May someone other than the owner replace entries of path's directory? */
-static int directory_shared(const char *path)
-{
-	char *copy = strdup(path);
-	struct stat st;
-	int shared = 1;
-
-	if (copy != NULL && stat(dirname(copy), &st) == 0)
-		shared = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
-	free(copy);
-	return shared;
-}
-
 /* Reads the whole file into a malloc'ed, NUL-terminated buffer that the
- * caller wipes (sg_wipe) and frees, or refuses it with *why. 0 or -1. */
+ * caller wipes (sg_wipe) and frees, or refuses it with *why
+ * (private_file.h). 0 or -1. */
 static int read_users(const char *path, char **text, size_t *len, const char **why)
 {
-	struct stat st;
-	char *buf;
-	size_t got = 0;
-	int fd, flags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
-
 	*text = NULL;
 	*why = NULL;
 	if (path == NULL || path[0] == '\0') {
 		*why = "no user file is set";
 		return -1;
 	}
-	/* A link in /tmp could be planted by anyone: follow links only where
-	 * nobody but the directory's owner can make them. */
-	if (directory_shared(path))
-		flags |= O_NOFOLLOW;
-	fd = open(path, flags);
-	if (fd < 0) {
-		*why = errno == ELOOP ? "it is a symbolic link in a directory others may write"
-				      : "it cannot be opened";
-		return -1;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		*why = "it is not a regular file";
-		goto fail;
-	}
-	if (st.st_uid != geteuid() && st.st_uid != 0) {
-		*why = "it is owned by another user (it must be ours or root's)";
-		goto fail;
-	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		*why = "others may write it (chmod go-w)";
-		goto fail;
-	}
-	if ((uintmax_t)st.st_size > MAX_FILE) {
-		*why = "it is larger than 16 MiB";
-		goto fail;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL) {
-		*why = "out of memory";
-		goto fail;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	buf[got] = '\0';
-	*text = buf;
-	*len = got;
-	return 0;
-fail:
-	close(fd);
-	return -1;
+	*text = sg_private_file_read(path, MAX_FILE, len, why);
+	return *text != NULL ? 0 : -1;
 }
 
 /* The next line of the buffer, split in place into its three fields;

@@ -42,6 +42,7 @@
 
 #include "accounts.h"
 #include "hooks.h"
+#include "private_file.h"
 #include "status.h"
 #include "strings.h"
 #include "trace.h"
@@ -70,76 +71,13 @@ static char *trim(char *s)
 	return s;
 }
 
-/* May someone other than the owner replace entries of path's directory? */
-static int directory_shared(const char *path)
-{
-	char *copy = strdup(path);
-	struct stat st;
-	int shared = 1;
-
-	if (copy != NULL && stat(dirname(copy), &st) == 0)
-		shared = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
-	free(copy);
-	return shared;
-}
-
 /* The map file's text (malloc'ed, NUL-terminated), with the NTLM user
- * file's checks (ntlm/users.c): a regular file, owned by the process's
- * user or root, not writable by group or others, not reached through a
- * symbolic link in a directory others may write. NULL with *why. */
+ * file's checks (private_file.h). NULL with *why. */
 static char *read_map(const char *path, const char **why)
 {
-	/* O_NONBLOCK: a FIFO in the file's place must not hang the server
-	 * (it is refused as not a regular file below). */
-	int fd, flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-	struct stat st;
-	size_t got = 0;
-	char *buf;
+	size_t len;
 
-	if (directory_shared(path))
-		flags |= O_NOFOLLOW;
-	fd = open(path, flags);
-	if (fd < 0) {
-		*why = errno == ELOOP ? "it is a symbolic link in a directory others may write"
-				      : strerror(errno);
-		return NULL;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		*why = "it is not a regular file";
-		goto fail;
-	}
-	if (st.st_uid != geteuid() && st.st_uid != 0) {
-		*why = "it is owned by another user (it must be ours or root's)";
-		goto fail;
-	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		*why = "others may write it (chmod go-w)";
-		goto fail;
-	}
-	if (st.st_size > MAP_MAX) {
-		*why = "it is larger than 4 MiB";
-		goto fail;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL) {
-		*why = "out of memory";
-		goto fail;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	buf[got] = '\0';
-	return buf;
-fail:
-	close(fd);
-	return NULL;
+	return sg_private_file_read(path, MAP_MAX, &len, why);
 }
 
 /* How a client was mapped, for the floor and the trace. */
