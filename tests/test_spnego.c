@@ -1,5 +1,5 @@
 /*
- * test_spnego.c - the SPNEGO codec (sspi-gss/spnego/): tokens written out
+ * test_spnego.c - the SPNEGO codec (sspi-gss/negotiate/spnego.c): tokens written out
  * by hand from RFC 4178 4.2 and MS-SPNG 2.2.1, encoded byte for byte and
  * decoded back; NegTokenInit2 with negHints; long lengths; raw Kerberos
  * framing; and every prefix, every flipped byte and random bytes through

@@ -8,7 +8,7 @@
  *
  * kerb-message is the Kerberos message as it goes over TCP (RFC 4120
  * 7.2.2): a 4-byte big-endian length, then the message. DER is written and
- * read by hand, as spnego/spnego.c does: the structure is three fields, and
+ * read by hand, as negotiate/spnego.c does: the structure is three fields, and
  * the reader must be strict about every byte of what a server sends.
  */
 #include "kdc_proxy.h"

@@ -1,7 +1,7 @@
 /*
  * mech_negotiate.c - the Negotiate package: SPNEGO (RFC 4178, MS-SPNG) over
  * our Kerberos and NTLM packages, reached through their sg_mech_ops like
- * any caller would, with the tokens of sspi-gss/spnego/.
+ * any caller would, with the tokens of negotiate/spnego.c.
  *
  * Credentials: a Negotiate credential holds a Kerberos and an NTLM
  * credential, each acquired with the same principal and identity; either
