@@ -64,6 +64,7 @@ build_freerdp() {
 		-DWITH_LIBSYSTEMD=OFF -DWITH_UNICODE_BUILTIN=ON -DWITH_SDL_IMAGE_DIALOGS=OFF \
 		-DWITH_LAME=OFF -DWITH_OPUS=OFF -DWITH_GSM=OFF -DWITH_FDK_AAC=OFF -DWITH_X264=OFF \
 		-DWITH_VAAPI=OFF -DWITH_PKCS11=OFF -DWITH_SMARTCARD_EMULATE=OFF -DWITH_AAD=OFF \
+		-DCHANNEL_URBDRC=OFF \
 		>"$bld/configure.log" 2>&1 &&
 		nice -n 10 ninja xfreerdp freerdp-shadow-cli winpr-hash >"$bld/build.log" 2>&1) || {
 		echo "FAILED: building FreeRDP 3 on $fl (see $bld/configure.log, $bld/build.log)"
