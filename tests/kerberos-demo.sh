@@ -42,7 +42,16 @@ server_pid=""
 echo "== server: AcceptSecurityContext with the HTTP/localhost key from the keytab"
 grep -v '^listening' "$dir/server.log"
 echo "== and a wrong password, for contrast: the status and the KDC's reason"
+# AcquireCredentialsHandle keeps the password; InitializeSecurityContext,
+# talking to a server, asks the KDC (as on Windows).
+p=$($realm port)
+"$sample" server -port "$p" -once >"$dir/server2.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do grep -q '^listening' "$dir/server2.log" && break; sleep 0.1; done
 if "$sample" client -port "$p" -user alice -pass not-her-password localhost HTTP/localhost x
 then rc=1; fi
+kill "$server_pid" 2>/dev/null || true
+wait "$server_pid" 2>/dev/null || true
+server_pid=""
 [ "$rc" -eq 0 ] && echo "== demo: ok"
 exit "$rc"

@@ -711,9 +711,8 @@ static void unprotected_bind(const char *name, const char *mech, const char *pac
 }
 
 /* A wrong password. Kerberos: the KDC refuses the logon, and the SSPI says
- * SEC_E_LOGON_DENIED (this library at AcquireCredentialsHandle, which asks
- * the KDC at once: docs/negotiate.md; Windows at the first
- * InitializeSecurityContext). NTLM (Negotiate limited to NTLM with the
+ * SEC_E_LOGON_DENIED at the first InitializeSecurityContext, as Windows
+ * does (docs/kerberos.md). NTLM (Negotiate limited to NTLM with the
  * identity's PackageList): the DC refuses the bind with invalidCredentials
  * and Windows' "data 52e" (ERROR_LOGON_FAILURE) in its message. */
 static void wrong_password(const char *name, const char *host, const char *packages,

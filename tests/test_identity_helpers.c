@@ -585,11 +585,24 @@ START_TEST(acquire_with_every_form)
 		SspiFreeAuthIdentity(un);
 		SspiFreeAuthIdentity(prot);
 	}
-	/* The EX2 password is the one that counts: a wrong one is refused. */
+	/* The EX2 password is the one that counts: a wrong one is refused
+	 * (by the KDC, at the first context). */
 	make_ex2(&ex2, u"Not-Her-Pass");
 	ck_status(AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)u"Kerberos", SECPKG_CRED_OUTBOUND,
 					    NULL, &ex2, NULL, NULL, &c, &exp),
-		  SEC_E_LOGON_DENIED);
+		  SEC_E_OK);
+	{
+		CtxtHandle x;
+		SecBuffer ob = {0, SECBUFFER_TOKEN, NULL};
+		SecBufferDesc out = {SECBUFFER_VERSION, 1, &ob};
+		ULONG attrs;
+
+		ck_status(InitializeSecurityContextW(&c, NULL, (SEC_WCHAR *)u"HTTP/localhost",
+						     ISC_REQ_ALLOCATE_MEMORY, 0, 0, NULL, 0, &x,
+						     &out, &attrs, NULL),
+			  SEC_E_LOGON_DENIED);
+		ck_status(FreeCredentialsHandle(&c), SEC_E_OK);
+	}
 	/* A string outside the structure, and a certificate credential. */
 	make_ex2(&ex2, u"Alice-Pass-1");
 	ex2.h.UserOffset = 4000;

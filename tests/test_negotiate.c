@@ -176,13 +176,18 @@ START_TEST(wrong_password_is_denied)
 	ULONG ca, sa;
 	SECURITY_STATUS st;
 
-	/* The KDC refuses the password at AcquireCredentialsHandle, with its
-	 * reason: that is the answer, and NTLM is not tried behind it (as on
-	 * Windows). */
-	st = client("Negotiate", "wrong", NULL, &c);
+	/* The KDC refuses the password at the first InitializeSecurityContext
+	 * (AcquireCredentialsHandle asks no KDC, as on Windows), with its
+	 * reason: that is the answer, and NTLM is not tried behind it. */
+	ck_status(client("Negotiate", "wrong", NULL, &c), SEC_E_OK);
+	server(&s);
+	st = handshake_loop(&o, &c, &s, &cc, &sc, &ca, &sa);
 	ck_status(st, SEC_E_LOGON_DENIED);
+	ck_assert_int_eq(o.failed_side, 'c');
 	ck_assert_msg(strstr(SspiGssGetLastErrorText(), "reauth") != NULL, "last error: %s",
 		      SspiGssGetLastErrorText());
+	FreeCredentialsHandle(&c);
+	FreeCredentialsHandle(&s);
 	/* With NTLM alone allowed, the server is the one to refuse. */
 	ck_status(client("Negotiate", "wrong", "NTLM", &c), SEC_E_OK);
 	server(&s);
@@ -837,16 +842,22 @@ START_TEST(add_credentials)
 	ck_status(AddCredentialsA(&k, NULL, "Kerberos", SECPKG_CRED_OUTBOUND, &ntlm, NULL, NULL,
 				  &exp),
 		  SEC_E_UNSUPPORTED_FUNCTION);
-	/* A wrong password is refused at once, and nothing is added. */
+	/* A wrong password is added without asking the KDC (as
+	 * AcquireCredentialsHandle does); the KDC's refusal at the first
+	 * context is the answer, and NTLM is not tried behind it. */
 	ntlm.Password = (UCHAR *)"wrong-password";
 	ntlm.PasswordLength = 14;
 	{
+		struct loop o2 = {.target = "HTTP/localhost", .isc_req = NEGO_REQ,
+				  .asc_req = NEGO_ASC};
 		CredHandle c2;
 
 		ck_status(client("Negotiate", "Alice-Pass-1", "NTLM", &c2), SEC_E_OK);
 		ck_status(AddCredentialsA(&c2, NULL, "Kerberos", SECPKG_CRED_OUTBOUND, &ntlm, NULL,
 					  NULL, &exp),
-			  SEC_E_LOGON_DENIED);
+			  SEC_E_OK);
+		ck_status(handshake_loop(&o2, &c2, &s, &cc, &sc, &ca, &sa), SEC_E_LOGON_DENIED);
+		ck_assert_int_eq(o2.failed_side, 'c');
 		FreeCredentialsHandle(&c2);
 	}
 	FreeCredentialsHandle(&k);

@@ -27,7 +27,7 @@ for line in \
 	'QueryContextAttributesA(Kerberos, attribute 0 SIZES) = SEC_E_OK' \
 	'DeleteSecurityContext(Kerberos) = SEC_E_OK' \
 	'FreeContextBuffer(buffer) = SEC_E_OK' \
-	'= SEC_E_LOGON_DENIED (0x8009030C): Preauthentication failed' \
+	'= SEC_E_LOGON_DENIED (0x8009030C): Kerberos logon: Preauthentication failed' \
 	' tid [0-9]* '; do
 	want "$line"
 done

@@ -17,6 +17,7 @@
 #include "krb5_u2u.h"
 #include "mech.h"
 #include "pac.h"
+#include "password_logon.h"
 #include "names.h"
 #include "status.h"
 #include "strings.h"
@@ -43,6 +44,15 @@ static struct krb5_state *state_of(struct sg_ctx *ctx)
 				 __ATOMIC_RELEASE);
 	return ctx->mech;
 }
+
+/* An outbound credential's own state (cred->mech): default tickets kept
+ * from a FILE cache (ccache_mirror.h), or a password logon made at the
+ * first context (password_logon.h); neither for a delegated credential.
+ * Inbound credentials without keys keep krb5_u2u.h's state there. */
+struct krb5_out {
+	struct sg_ccache_mirror *mirror;
+	struct sg_krb5_logon *logon;
+};
 
 static gss_OID_set krb5_mechs(void)
 {
@@ -117,16 +127,39 @@ static SECURITY_STATUS krb5_acquire(struct sg_cred *cred, const char *principal,
 			return status == SEC_E_TARGET_UNKNOWN ? SEC_E_UNKNOWN_CREDENTIALS : status;
 	}
 
+	if (id != NULL && id->password != NULL && usage == GSS_C_INITIATE) {
+		/* Windows asks no KDC here: the AS exchange is the first
+		 * InitializeSecurityContext's (password_logon.h), so a KDC proxy
+		 * set on the credential carries it and a refused password is
+		 * reported there. */
+		struct krb5_out *out = calloc(1, sizeof(*out));
+		OM_uint32 ignored;
+
+		gss_release_name(&ignored, &name);
+		if (out == NULL)
+			return SEC_E_INSUFFICIENT_MEMORY;
+		status = sg_krb5_logon_new(principal, id->password, &out->logon);
+		if (status != SEC_E_OK) {
+			free(out);
+			return status;
+		}
+		cred->mech = out;
+		/* No TGT yet, so no end to report; Windows reports none either
+		 * for a credential it has not used. */
+		cred->expiry = sg_timestamp_never();
+		return SEC_E_OK;
+	}
 	if (id != NULL && id->password != NULL) {
 		gss_buffer_desc pw = {strlen(id->password), id->password};
 		struct sg_kdc_proxy_scope proxy;
 
 		if (name == GSS_C_NO_NAME)
 			return SEC_E_UNKNOWN_CREDENTIALS;
-		/* Heimdal keeps the tickets of a password credential in a new
-		 * private MEMORY ccache, destroyed with the credential: nothing
-		 * touches the user's ticket cache or the disk. The AS exchange
-		 * goes through the process's KDC proxy, if one is set. */
+		/* Inbound too (SECPKG_CRED_BOTH): Heimdal's credential must exist
+		 * now. It keeps the tickets in a new private MEMORY ccache,
+		 * destroyed with the credential: nothing touches the user's
+		 * ticket cache or the disk. The AS exchange goes through the
+		 * process's KDC proxy, if one is set. */
 		sg_kdc_proxy_enter(&proxy, NULL);
 		major = gss_acquire_cred_with_password(&minor, name, &pw, GSS_C_INDEFINITE,
 						       krb5_mechs(), usage, &cred->gss, NULL,
@@ -157,10 +190,14 @@ static SECURITY_STATUS krb5_acquire(struct sg_cred *cred, const char *principal,
 	/* Default tickets from a FILE cache: kept in memory from now on
 	 * (ccache_mirror.c); otherwise cred->mech stays NULL. */
 	if (usage == GSS_C_INITIATE && (id == NULL || id->password == NULL)) {
-		struct sg_ccache_mirror *mirror;
+		struct krb5_out *out = calloc(1, sizeof(*out));
 
-		sg_ccache_mirror_new(principal, &cred->gss, &mirror);
-		cred->mech = mirror;
+		if (out == NULL) {
+			gss_release_cred(&minor, &cred->gss);
+			return SEC_E_INSUFFICIENT_MEMORY;
+		}
+		sg_ccache_mirror_new(principal, &cred->gss, &out->mirror);
+		cred->mech = out;
 	}
 	if (usage != GSS_C_ACCEPT)
 		flags_as_asked(cred->gss);
@@ -182,9 +219,15 @@ static void krb5_release_cred(struct sg_cred *cred)
 		return;
 	}
 	gss_release_cred(&minor, &cred->gss);
-	if (sg_u2u_cred_is(cred))
+	if (sg_u2u_cred_is(cred)) {
 		sg_u2u_release(cred);
-	sg_ccache_mirror_free(cred->mech);
+	} else if (cred->mech != NULL) {
+		struct krb5_out *out = cred->mech;
+
+		sg_ccache_mirror_free(out->mirror);
+		sg_krb5_logon_free(out->logon);
+		free(out);
+	}
 	cred->mech = NULL;
 }
 
@@ -282,7 +325,9 @@ static SECURITY_STATUS krb5_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 	/* The target, imported on the first leg and kept for the later ones
 	 * (context.c passes the first call's target on every leg). */
 	struct krb5_state *st = state_of(ctx);
+	struct krb5_out *own;
 	struct sg_ccache_mirror *mirror;
+	gss_cred_id_t gss = cred != NULL ? cred->gss : GSS_C_NO_CREDENTIAL;
 	gss_name_t name;
 	SECURITY_STATUS status;
 	struct sg_kdc_proxy_scope proxy;
@@ -299,7 +344,15 @@ static SECURITY_STATUS krb5_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 	 * nothing Kerberos reads. */
 	if (sg_u2u_cred_is(cred))
 		return SEC_E_NO_CREDENTIALS; /* an acceptor's TGT, not for initiating */
-	mirror = cred != NULL ? cred->mech : NULL;
+	own = cred != NULL ? cred->mech : NULL;
+	mirror = own != NULL ? own->mirror : NULL;
+	/* A password credential logs on (or renews its TGT) at a context's
+	 * first leg; later legs need no credential. */
+	if (own != NULL && own->logon != NULL && ctx->gss == GSS_C_NO_CONTEXT) {
+		status = sg_krb5_logon_ready(own->logon, &cred->kdc_proxy, &gss);
+		if (status != SEC_E_OK)
+			return status;
+	}
 	if (mirror != NULL) {
 		status = sg_ccache_mirror_enter(mirror, ctx->gss == GSS_C_NO_CONTEXT);
 		if (status != SEC_E_OK)
@@ -308,7 +361,7 @@ static SECURITY_STATUS krb5_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 	/* A service ticket Heimdal asks for goes through the credential's
 	 * KDC proxy (SetCredentialsAttributes), else the process's. */
 	sg_kdc_proxy_enter(&proxy, cred != NULL ? &cred->kdc_proxy : NULL);
-	major = gss_init_sec_context(&minor, cred ? cred->gss : GSS_C_NO_CREDENTIAL, &ctx->gss,
+	major = gss_init_sec_context(&minor, gss, &ctx->gss,
 				     name, GSS_KRB5_MECHANISM, req_flags, GSS_C_INDEFINITE, cb,
 				     ctx->gss == GSS_C_NO_CONTEXT ? GSS_C_NO_BUFFER : in, NULL, out,
 				     gss_flags, lifetime);
@@ -650,6 +703,8 @@ static SECURITY_STATUS krb5_cred_name(struct sg_cred *cred, char **name)
 	*name = NULL;
 	if (sg_u2u_cred_is(cred))
 		return sg_u2u_cred_name(cred, name);
+	if (cred->mech != NULL && ((struct krb5_out *)cred->mech)->logon != NULL)
+		return sg_krb5_logon_name(((struct krb5_out *)cred->mech)->logon, name);
 	major = gss_inquire_cred(&minor, cred->gss, &n, NULL, NULL, NULL);
 	if (GSS_ERROR(major))
 		return sg_status_from_gss(major, minor);
