@@ -7,17 +7,25 @@
 # configuration names the real KDC.
 #
 #   1. SSPI_GSS_KDC_PROXY: a Kerberos logon with a password (AS exchange
-#      and service tickets for HTTP/localhost, then host/localhost), and a
-#      Negotiate one, sealing both ways afterwards;
+#      at the first InitializeSecurityContext, service tickets for
+#      HTTP/localhost, then host/localhost), and a Negotiate one, sealing
+#      both ways afterwards; without a proxy the same credential is made
+#      (no KDC asked) and its first context finds no KDC;
 #   2. the attribute (SetCredentialsAttributesW, KDC_PROXY_SETTINGS) on
 #      default credentials from a ticket cache, URL and Windows' form;
-#      without it the same credential reaches no KDC;
-#   3. faults: the proxy down (FORCEPROXY: SEC_E_NO_AUTHENTICATING_AUTHORITY
+#      without it the same credential reaches no KDC; and on a password
+#      credential, whose AS exchange it carries;
+#   3. ticket renewal: a user whose TGT lives 20 s, renewable for 40 s:
+#      renewed through the proxy, then, past its renewal time, a new AS
+#      exchange with the password, a context for each;
+#   4. ChangeAccountPassword (kpasswd) through the proxy, then a logon with
+#      the new password; FORCEPROXY with the proxy down refuses it;
+#   5. faults: the proxy down (FORCEPROXY: SEC_E_NO_AUTHENTICATING_AUTHORITY
 #      and the reason; without it: the KDC directly), a certificate from a
 #      CA the client does not trust, a host name the certificate does not
 #      name, HTTP 500 and 404, replies that are not KDC-PROXY-MESSAGEs, a
 #      proxy's reply that is no Kerberos; each bounded in time.
-# Apache and the KDC are started here and stopped by PID.
+# Apache, the KDC and kpasswdd are started here and stopped by PID.
 #
 #   kdc-proxy-check.sh TEST_KDC_PROXY     (the test_kdc_proxy program)
 set -u
@@ -41,8 +49,10 @@ command -v openssl >/dev/null 2>&1 || skip "openssl"
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/sspi-gss-kdc-proxy-XXXXXX")
 apache_pid=""
+kpasswdd_pid=""
 cleanup() {
 	[ -n "$apache_pid" ] && kill "$apache_pid" 2>/dev/null && wait "$apache_pid" 2>/dev/null
+	[ -n "$kpasswdd_pid" ] && kill "$kpasswdd_pid" 2>/dev/null && wait "$kpasswdd_pid" 2>/dev/null
 	sh "$here/realm.sh" stop "$dir"
 	rm -rf "$dir"
 }
@@ -50,6 +60,14 @@ trap cleanup EXIT INT TERM
 
 sh "$here/realm.sh" up "$dir" || exit 1
 kdc_port=$(cat "$dir/port")
+kpasswd_port=$(cat "$dir/kpasswd_port")
+# The password service (UDP), and a user whose TGT ages fast.
+/usr/lib/heimdal-servers/kpasswdd --config-file="$dir/krb5.conf" --port="$kpasswd_port" \
+	--addresses=127.0.0.1 --realm=SSPI.TEST >"$dir/kpasswdd.log" 2>&1 &
+kpasswdd_pid=$!
+kadmin -l -c "$dir/krb5.conf" add --password=Carol-Pass-1 --use-defaults \
+	--max-ticket-life=20s --max-renewable-life=40s carol >"$dir/kadmin.log" 2>&1 ||
+	{ cat "$dir/kadmin.log"; exit 1; }
 # The proxy's client talks to 127.0.0.1 directly, whatever proxy this
 # machine's environment names.
 unset https_proxy HTTPS_PROXY http_proxy HTTP_PROXY all_proxy ALL_PROXY PYTHONHOME PYTHONPATH
@@ -79,6 +97,7 @@ cat >"$www/kdcproxy.conf" <<CONF
 use_dns = false
 [SSPI.TEST]
 kerberos = kerberos+tcp://127.0.0.1:$kdc_port
+kpasswd = kpasswd+udp://127.0.0.1:$kpasswd_port
 CONF
 cat >"$www/kdcproxy.wsgi" <<WSGI
 import os
@@ -150,10 +169,14 @@ if ! kill -0 "$apache_pid" 2>/dev/null; then
 	exit 1
 fi
 
-# The clients: a KDC where nothing listens.
+# The clients: a KDC and a password service where nothing listens.
 dead_port=$(free_port)
-sed "s/kdc = 127.0.0.1:$kdc_port/kdc = 127.0.0.1:$dead_port/" "$dir/krb5.conf" >"$dir/client.conf"
-grep -q "kdc = 127.0.0.1:$dead_port" "$dir/client.conf" || { echo "client.conf not made"; exit 1; }
+sed -e "s/kdc = 127.0.0.1:$kdc_port/kdc = 127.0.0.1:$dead_port/" \
+	-e "s/kpasswd_server = 127.0.0.1:$kpasswd_port/kpasswd_server = 127.0.0.1:$dead_port/" \
+	"$dir/krb5.conf" >"$dir/client.conf"
+grep -q "kdc = 127.0.0.1:$dead_port" "$dir/client.conf" &&
+	grep -q "kpasswd_server = 127.0.0.1:$dead_port" "$dir/client.conf" ||
+	{ echo "client.conf not made"; exit 1; }
 export KRB5_CONFIG=$dir/client.conf
 export KRB5_KTNAME=FILE:$dir/service.keytab
 export KRB5CCNAME=FILE:$dir/no-such-cache
@@ -188,6 +211,12 @@ check "Negotiate, password, SSPI_GSS_KDC_PROXY: logon and sealing" has "$dir/c2.
 	"ok: HTTP/localhost logon and sealing SEC_E_OK"
 check "  Negotiate chose Kerberos" has "$dir/c2.log" "package: Kerberos"
 
+run "$dir/c0.log" "$client" client Kerberos alice Alice-Pass-1 HTTP/localhost
+check "no proxy, the KDC unreachable: AcquireCredentialsHandle with a password works" has \
+	"$dir/c0.log" "ok: AcquireCredentialsHandle Kerberos"
+check "  its first context finds no KDC" has "$dir/c0.log" \
+	"failed: HTTP/localhost SEC_E_NO_AUTHENTICATING_AUTHORITY"
+
 # 2. By the attribute, on default credentials: alice's TGT from the KDC
 # directly (the realm's own configuration), then service tickets through
 # the proxy only.
@@ -213,7 +242,63 @@ KRB5CCNAME=FILE:$dir/ccache run "$dir/c4.log" "$client" client Negotiate - - \
 check "Negotiate, the attribute in Windows' form (host:port:path)" has "$dir/c4.log" \
 	"ok: HTTP/localhost:8080 logon and sealing SEC_E_OK"
 
-# 3. Faults, each a password logon through SSPI_GSS_KDC_PROXY.
+# ...and on a password credential: the AS exchange is the first
+# context's, after the attribute is set, as on Windows.
+before=$(posts)
+run "$dir/c6.log" "$client" client Kerberos alice Alice-Pass-1 -attr "$url" -force HTTP/localhost
+check "Kerberos, password, the attribute: the AS exchange through the proxy" has "$dir/c6.log" \
+	"ok: HTTP/localhost logon and sealing SEC_E_OK"
+check "  AS and TGS exchanges through the proxy" test "$(($(posts) - before))" -ge 2
+run "$dir/c7.log" "$client" client Negotiate alice Alice-Pass-1 -attr "localhost:$port:KdcProxy" \
+	HTTP/localhost
+check "Negotiate, password, the attribute: Kerberos through the proxy" has "$dir/c7.log" \
+	"ok: HTTP/localhost logon and sealing SEC_E_OK"
+check "  Negotiate chose Kerberos" has "$dir/c7.log" "package: Kerberos"
+
+# 3. Renewal: carol's TGT lives 20 s and may be renewed for 40 s. At 16 s
+# it is renewed (a TGS exchange with the RENEW option), at 36 s it can
+# no longer be: a new AS exchange with the password.
+before=$(posts)
+SSPI_GSS_KDC_PROXY=$url SSPI_GSS_KDC_PROXY_FORCE=1 SSPI_GSS_TRACE=$dir/renew.trace \
+	run "$dir/r1.log" "$client" client Kerberos carol Carol-Pass-1 \
+	HTTP/localhost +16 host/localhost +20 HTTP/localhost:8080
+check "renewal: a logon through the proxy" has "$dir/r1.log" \
+	"ok: HTTP/localhost logon and sealing SEC_E_OK"
+check "  16 s later the TGT renewed, a second service" has "$dir/r1.log" \
+	"ok: host/localhost logon and sealing SEC_E_OK"
+check "  the trace says it was renewed" has "$dir/renew.trace" "the TGT of carol@SSPI.TEST renewed"
+check "  36 s later, past renewal: a new logon with the password, a third service" has \
+	"$dir/r1.log" "ok: HTTP/localhost:8080 logon and sealing SEC_E_OK"
+check "  the trace says it logged on again" has "$dir/renew.trace" \
+	"carol@SSPI.TEST logged on again with the password"
+# AS (2: the first answers PREAUTH_REQUIRED), TGS, renewal TGS, TGS, AS (2), TGS.
+check "  every exchange through the proxy" test "$(($(posts) - before))" -ge 6
+
+# 4. ChangeAccountPassword through the proxy (kpasswd), then the new
+# password logs on through it.
+before=$(posts)
+SSPI_GSS_KDC_PROXY=$url SSPI_GSS_KDC_PROXY_FORCE=1 \
+	run "$dir/p1.log" "$client" chpw bob Bob-Pass-2 Bob-New-Pass-3
+check "ChangeAccountPassword through the proxy" has "$dir/p1.log" \
+	"ok: ChangeAccountPasswordA SEC_E_OK"
+check "  the kpasswd request went through it" test "$(($(posts) - before))" -ge 2
+SSPI_GSS_KDC_PROXY=$url SSPI_GSS_KDC_PROXY_FORCE=1 \
+	run "$dir/p2.log" "$client" client Kerberos bob Bob-New-Pass-3 HTTP/localhost
+check "  the new password logs on, sealing afterwards" has "$dir/p2.log" \
+	"ok: HTTP/localhost logon and sealing SEC_E_OK"
+SSPI_GSS_KDC_PROXY=$url SSPI_GSS_KDC_PROXY_FORCE=1 \
+	run "$dir/p3.log" "$client" client Kerberos bob Bob-Pass-2 HTTP/localhost
+check "  the old one is refused" has "$dir/p3.log" "failed: HTTP/localhost SEC_E_LOGON_DENIED"
+SSPI_GSS_KDC_PROXY=$url SSPI_GSS_KDC_PROXY_FORCE=1 \
+	run "$dir/p4.log" "$client" chpw bob not-the-password Bob-Other-Pass-4
+check "  a wrong old password: SEC_E_LOGON_DENIED" has "$dir/p4.log" \
+	"failed: ChangeAccountPasswordA SEC_E_LOGON_DENIED"
+SSPI_GSS_KDC_PROXY=https://localhost:$(free_port)/KdcProxy SSPI_GSS_KDC_PROXY_FORCE=1 \
+	run "$dir/p5.log" "$client" chpw bob Bob-New-Pass-3 Bob-Other-Pass-4
+check "  the proxy down, FORCEPROXY: SEC_E_NO_AUTHENTICATING_AUTHORITY" has "$dir/p5.log" \
+	"failed: ChangeAccountPasswordA SEC_E_NO_AUTHENTICATING_AUTHORITY: KDC proxy"
+
+# 5. Faults, each a password logon through SSPI_GSS_KDC_PROXY.
 fault() { # log, URL, force (1 or empty), then extra environment
 	log=$1 u=$2 f=$3
 	shift 3
@@ -222,7 +307,7 @@ fault() { # log, URL, force (1 or empty), then extra environment
 	[ $? -ne 124 ] || echo "TIMEOUT" >>"$log"
 }
 refused() { # log, reason text
-	has "$1" "failed: AcquireCredentialsHandle SEC_E_NO_AUTHENTICATING_AUTHORITY: KDC proxy" &&
+	has "$1" "failed: HTTP/localhost SEC_E_NO_AUTHENTICATING_AUTHORITY: KDC proxy" &&
 		has "$1" "$2" && not_has "$1" TIMEOUT
 }
 down=https://localhost:$(free_port)/KdcProxy
@@ -247,7 +332,7 @@ check "a reply that is no KDC-PROXY-MESSAGE: refused" refused "$dir/f7.log" \
 	"no KDC-PROXY-MESSAGE"
 fault "$dir/f8.log" "https://localhost:$port/bad/kerberos-junk" 1
 check "a proxy's reply that is no Kerberos: a failure" has "$dir/f8.log" \
-	"^failed: AcquireCredentialsHandle SEC_E_"
+	"^failed: HTTP/localhost SEC_E_"
 check "  and no hang" not_has "$dir/f8.log" TIMEOUT
 fault "$dir/f9.log" "https://localhost:$port/bad/error" "" KRB5_CONFIG="$dir/krb5.conf"
 check "HTTP 500, no FORCEPROXY, the KDC reachable: logon directly" has "$dir/f9.log" \

@@ -401,6 +401,11 @@ const char *sg_kdc_proxy_url(const struct sg_kdc_proxy *kp)
 
 static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
 
+int sg_kdc_proxy_forced(const struct sg_kdc_proxy *kp)
+{
+	return kp != NULL && kp->force;
+}
+
 void sg_kdc_proxy_slot_set(struct sg_kdc_proxy **slot, struct sg_kdc_proxy *kp)
 {
 	struct sg_kdc_proxy *old;

@@ -57,6 +57,8 @@ int sg_kdc_proxy_available(void);
 SECURITY_STATUS sg_kdc_proxy_new(const char *server, int force, struct sg_kdc_proxy **out);
 void sg_kdc_proxy_put(struct sg_kdc_proxy *kp);
 const char *sg_kdc_proxy_url(const struct sg_kdc_proxy *kp);
+/* 1 when the direct KDC must not be tried if the proxy fails (FORCEPROXY). */
+int sg_kdc_proxy_forced(const struct sg_kdc_proxy *kp);
 
 /* A credential's setting: replaced (the slot takes kp's reference; NULL
  * clears) and read (a new reference, or NULL) under one lock, so one thread

@@ -8,13 +8,24 @@
  * gets a ticket for kadmin/changepw; that ticket authorises the change.
  * NTLM keeps no password store of its own (a user file or the KDC's):
  * SEC_E_UNSUPPORTED_FUNCTION.
+ *
+ * Through a KDC proxy (kdc_proxy.h: SSPI_GSS_KDC_PROXY or krb5.conf): the
+ * ticket for kadmin/changepw comes through it like every AS exchange, but
+ * Heimdal's kpasswd client opens its own sockets, with no hook, so the
+ * request is made here (the change-password form of RFC 3244, version 1,
+ * as Heimdal's client sends it) and POSTed to the proxy, which MS-KKDCP
+ * lets carry kpasswd messages. A proxy that fails without FORCEPROXY
+ * leaves the change to Heimdal's client, directly.
  */
+#include <errno.h>
 #include <krb5.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buffers.h"
+#include "kdc_proxy.h"
 #include "packages.h"
 #include "status.h"
 #include "strings.h"
@@ -43,6 +54,147 @@ static SECURITY_STATUS krb5_failure(krb5_context k, krb5_error_code rc)
 	return s;
 }
 
+/* RFC 3244 framing: a 2-byte length of the whole message, the version,
+ * the AP-REQ's (AP-REP's) length, the AP-REQ (AP-REP), the KRB-PRIV. */
+#define KPASSWD_VERSION_CHANGE 1
+#define KPASSWD_HEADER 6
+
+static void put16(uint8_t *p, size_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static size_t get16(const uint8_t *p)
+{
+	return (size_t)p[0] << 8 | p[1];
+}
+
+/* The server's answer: its result code and text (*result, *result_text),
+ * or a Kerberos error. An answer that does not parse is
+ * KRB5_KPASSWD_MALFORMED with the reason. */
+static krb5_error_code proxied_reply(krb5_context k, krb5_auth_context ac, const uint8_t *r,
+				     size_t len, int *result, krb5_data *result_text)
+{
+	krb5_data ap_rep, rest, out = {0, NULL};
+	krb5_ap_rep_enc_part *rep = NULL;
+	krb5_error_code rc;
+	size_t ap_len;
+
+	*result = KRB5_KPASSWD_MALFORMED;
+	if (len < KPASSWD_HEADER || get16(r) != len) {
+		/* A KRB-ERROR alone, as some servers answer. */
+		KRB_ERROR error;
+
+		if (len > 0 && krb5_rd_error(k, &(krb5_data){len, (void *)r}, &error) == 0) {
+			rc = krb5_error_from_rd_error(k, &error, NULL);
+			krb5_free_error_contents(k, &error);
+			return rc != 0 ? rc : KRB5KRB_ERR_GENERIC;
+		}
+		return krb5_data_copy(result_text, "no kpasswd reply", 16);
+	}
+	if (get16(r + 2) != KPASSWD_VERSION_CHANGE)
+		return krb5_data_copy(result_text, "a reply of another version", 26);
+	ap_len = get16(r + 4);
+	if (ap_len > len - KPASSWD_HEADER)
+		return krb5_data_copy(result_text, "a reply cut short", 17);
+	ap_rep.data = (void *)(r + KPASSWD_HEADER);
+	ap_rep.length = ap_len;
+	rest.data = (void *)(r + KPASSWD_HEADER + ap_len);
+	rest.length = len - KPASSWD_HEADER - ap_len;
+	if (ap_len == 0) {
+		/* No AP-REP: a KRB-ERROR, its e-data the result. */
+		KRB_ERROR error;
+
+		rc = krb5_rd_error(k, &rest, &error);
+		if (rc != 0)
+			return rc;
+		if (error.e_data != NULL && error.e_data->length >= 2) {
+			const uint8_t *p = error.e_data->data;
+
+			*result = (int)get16(p);
+			rc = krb5_data_copy(result_text, p + 2, error.e_data->length - 2);
+		} else {
+			rc = krb5_error_from_rd_error(k, &error, NULL);
+		}
+		krb5_free_error_contents(k, &error);
+		return rc;
+	}
+	/* The AP-REP proves the server; the KRB-PRIV under the subkey. */
+	rc = krb5_rd_rep(k, ac, &ap_rep, &rep);
+	if (rc != 0)
+		return rc;
+	krb5_free_ap_rep_enc_part(k, rep);
+	rc = krb5_rd_priv(k, ac, &rest, &out, NULL);
+	if (rc != 0)
+		return rc;
+	if (out.length < 2) {
+		krb5_data_free(&out);
+		return krb5_data_copy(result_text, "a result without a code", 23);
+	}
+	*result = (int)get16(out.data);
+	rc = krb5_data_copy(result_text, (uint8_t *)out.data + 2, out.length - 2);
+	krb5_data_free(&out);
+	return rc;
+}
+
+/* The change through the proxy. -1 when the proxy could not be reached
+ * or answered no HTTP 200 (why says so); else 0 with *rc Kerberos' code. */
+static int proxied_change(krb5_context k, const struct sg_kdc_proxy *kp, krb5_creds *creds,
+			  const char *new_pw, int *result, krb5_data *result_text,
+			  krb5_error_code *rc, char *why, size_t why_cap)
+{
+	krb5_auth_context ac = NULL;
+	krb5_data ap_req = {0, NULL}, priv = {0, NULL};
+	krb5_data pw = {strlen(new_pw), (void *)new_pw};
+	uint8_t *msg = NULL, *reply = NULL;
+	size_t len = 0, reply_len = 0;
+	int sent = 0;
+
+	*rc = krb5_auth_con_init(k, &ac);
+	if (*rc == 0)
+		*rc = krb5_auth_con_setflags(k, ac, KRB5_AUTH_CONTEXT_DO_SEQUENCE);
+	if (*rc == 0)
+		*rc = krb5_mk_req_extended(k, &ac, AP_OPTS_MUTUAL_REQUIRED | AP_OPTS_USE_SUBKEY,
+					   NULL, creds, &ap_req);
+	/* No addresses: the message goes through a proxy, and the server
+	 * checks a sender's address only when the message names one. */
+	if (*rc == 0)
+		*rc = krb5_mk_priv(k, ac, &pw, &priv, NULL);
+	if (*rc == 0) {
+		len = KPASSWD_HEADER + ap_req.length + priv.length;
+		if (len > 0xffff || ap_req.length > 0xffff) {
+			*rc = KRB5_KPASSWD_MALFORMED;
+		} else if ((msg = malloc(len)) == NULL) {
+			*rc = ENOMEM;
+		} else {
+			put16(msg, len);
+			put16(msg + 2, KPASSWD_VERSION_CHANGE);
+			put16(msg + 4, ap_req.length);
+			memcpy(msg + KPASSWD_HEADER, ap_req.data, ap_req.length);
+			memcpy(msg + KPASSWD_HEADER + ap_req.length, priv.data, priv.length);
+		}
+	}
+	if (*rc == 0) {
+		const char *realm = krb5_principal_get_realm(k, creds->client);
+
+		sent = sg_kdc_proxy_send(kp, realm, msg, len, &reply, &reply_len, why,
+					 why_cap) == 0;
+		if (sent)
+			*rc = proxied_reply(k, ac, reply, reply_len, result, result_text);
+	}
+	if (msg != NULL) {
+		memset(msg, 0, len); /* the new password, sealed, but still */
+		free(msg);
+	}
+	free(reply);
+	krb5_data_free(&ap_req);
+	krb5_data_free(&priv);
+	if (ac != NULL)
+		krb5_auth_con_free(k, ac);
+	return sent || *rc != 0 ? 0 : -1;
+}
+
 static SECURITY_STATUS kpasswd(const char *domain, const char *account, const char *old_pw,
 			       const char *new_pw)
 {
@@ -54,10 +206,14 @@ static SECURITY_STATUS kpasswd(const char *domain, const char *account, const ch
 	int result = 0, have_creds = 0;
 	krb5_error_code rc;
 	SECURITY_STATUS s;
+	struct sg_kdc_proxy_scope proxy;
+	char why[256] = "";
 
 	memset(&creds, 0, sizeof(creds));
 	if (krb5_init_context(&k) != 0)
 		return SEC_E_INTERNAL_ERROR;
+	/* The process's KDC proxy, if any, for the AS exchange and the change. */
+	sg_kdc_proxy_enter(&proxy, NULL);
 	/* DOMAIN is the realm; account may carry its own (user@REALM). */
 	if (strchr(account, '@') != NULL || domain == NULL || domain[0] == '\0')
 		rc = krb5_parse_name(k, account, &client);
@@ -80,7 +236,22 @@ static SECURITY_STATUS kpasswd(const char *domain, const char *account, const ch
 		s = krb5_failure(k, rc);
 		goto out;
 	}
-	rc = krb5_set_password(k, &creds, new_pw, client, &result, &result_code_text, &result_text);
+	if (proxy.kp == NULL ||
+	    proxied_change(k, proxy.kp, &creds, new_pw, &result, &result_text, &rc, why,
+			   sizeof(why)) != 0) {
+		if (proxy.kp != NULL && sg_kdc_proxy_forced(proxy.kp)) {
+			s = SEC_E_NO_AUTHENTICATING_AUTHORITY;
+			sg_last_error_set(s, "kpasswd through the KDC proxy %s: %s",
+					  sg_kdc_proxy_url(proxy.kp), why);
+			goto out;
+		}
+		if (proxy.kp != NULL && SG_TRACING())
+			sg_trace_note("kpasswd through the KDC proxy %s: %s; trying the "
+				      "kpasswd server directly",
+				      sg_kdc_proxy_url(proxy.kp), why);
+		rc = krb5_set_password(k, &creds, new_pw, client, &result, &result_code_text,
+				       &result_text);
+	}
 	if (rc != 0) {
 		s = krb5_failure(k, rc);
 		goto out;
@@ -103,11 +274,13 @@ static SECURITY_STATUS kpasswd(const char *domain, const char *account, const ch
 		break;
 	}
 	if (s != SEC_E_OK)
-		sg_last_error_set(s, "kpasswd server: %.*s%s%.*s", (int)result_code_text.length,
+		sg_last_error_set(s, "kpasswd server: result %d%s%.*s%s%.*s", result,
+				  result_code_text.length ? ", " : "", (int)result_code_text.length,
 				  result_code_text.data ? (char *)result_code_text.data : "",
 				  result_text.length ? ": " : "", (int)result_text.length,
 				  result_text.data ? (char *)result_text.data : "");
 out:
+	sg_kdc_proxy_leave(&proxy, s);
 	krb5_data_free(&result_text);
 	krb5_data_free(&result_code_text);
 	if (have_creds)
