@@ -62,6 +62,19 @@ SSPI_GSS_API SECURITY_STATUS SspiGssCheckMechanisms(const char **pszReason);
  * SEC_E_INVALID_PARAMETER: no Report. */
 SSPI_GSS_API SECURITY_STATUS SspiGssCheckDomain(char *Report, unsigned long ReportSize);
 
+/* The KDC proxy this process would use (SSPI_GSS_KDC_PROXY, else krb5.conf's
+ * [sspi-gss] kdc_proxy; docs/kerberos.md "Through a KDC proxy"), asked
+ * about the default realm: an AS-REQ POSTed to it, and whether a KDC
+ * answered behind it. A one-line report in English goes into Report
+ * (ReportSize bytes, NUL-terminated, may be cut): the URL, FORCEPROXY, what
+ * the KDC said, the server's certificate (subject, issuer, end). SEC_E_OK:
+ * the proxy and a KDC behind it answer, or no proxy is set (the report
+ * says "none set"); SEC_E_NO_AUTHENTICATING_AUTHORITY: it does not answer
+ * (the reason: connection, TLS, certificate, HTTP status, reply);
+ * SEC_E_UNSUPPORTED_FUNCTION: built without libcurl;
+ * SEC_E_INVALID_PARAMETER: no Report. */
+SSPI_GSS_API SECURITY_STATUS SspiGssCheckKdcProxy(char *Report, unsigned long ReportSize);
+
 /* The symbolic name of a status code ("SEC_E_LOGON_DENIED"), or NULL when the
  * code is unknown. A static string. */
 SSPI_GSS_API const char *SspiGssStatusName(SECURITY_STATUS Status);

@@ -20,16 +20,20 @@
 #      exchange with the password, a context for each;
 #   4. ChangeAccountPassword (kpasswd) through the proxy, then a logon with
 #      the new password; FORCEPROXY with the proxy down refuses it;
-#   5. faults: the proxy down (FORCEPROXY: SEC_E_NO_AUTHENTICATING_AUTHORITY
+#   5. sspi-gss-info --check: the proxy, its answer and its certificate;
+#      a proxy with a certificate the client does not trust; none set;
+#   6. faults: the proxy down (FORCEPROXY: SEC_E_NO_AUTHENTICATING_AUTHORITY
 #      and the reason; without it: the KDC directly), a certificate from a
 #      CA the client does not trust, a host name the certificate does not
 #      name, HTTP 500 and 404, replies that are not KDC-PROXY-MESSAGEs, a
-#      proxy's reply that is no Kerberos; each bounded in time.
+#      proxy's reply that is no Kerberos, replies to other requests; each
+#      bounded in time.
 # Apache, the KDC and kpasswdd are started here and stopped by PID.
 #
-#   kdc-proxy-check.sh TEST_KDC_PROXY     (the test_kdc_proxy program)
+#   kdc-proxy-check.sh TEST_KDC_PROXY SSPI_GSS_INFO
 set -u
 client=$1
+info=$2
 here=$(cd "$(dirname "$0")" && pwd)
 apache=/usr/sbin/apache2
 modules=/usr/lib/apache2/modules
@@ -107,8 +111,37 @@ application = Application()
 WSGI
 # Replies a proxy should not give.
 cat >"$www/bad.wsgi" <<'WSGI'
+import io
+import os
+
+here = os.path.dirname(__file__)
+os.environ["KDCPROXY_CONFIG"] = os.path.join(here, "kdcproxy.conf")
+from kdcproxy import Application
+proxy = Application()
+
+
+def stale(env, start_response):
+    # A genuine proxy that answers each request with the reply to the one
+    # before (kept in a file: Apache's processes share nothing else).
+    body = env["wsgi.input"].read(int(env.get("CONTENT_LENGTH") or 0))
+    inner = dict(env)
+    inner["wsgi.input"] = io.BytesIO(body)
+    inner["PATH_INFO"] = "/"
+    got = []
+    reply = b"".join(proxy(inner, lambda status, headers, exc=None: got.append(status)))
+    kept = os.path.join(here, "stale.reply")
+    with open(kept, "rb") as f:
+        previous = f.read() or reply
+    with open(kept, "wb") as f:
+        f.write(reply)
+    start_response("200 OK", [("Content-Type", "application/kerberos")])
+    return [previous]
+
+
 def application(env, start_response):
     path = env.get("PATH_INFO", "")
+    if path == "/stale":
+        return stale(env, start_response)
     if path == "/error":
         start_response("500 Internal Server Error", [("Content-Type", "text/plain")])
         return [b"broken\n"]
@@ -131,6 +164,9 @@ Group nogroup"
 	chmod 755 "$dir" "$www"
 	chmod 644 "$www"/*
 fi
+# Written by the workers, as whoever they run as.
+: >"$www/stale.reply"
+chmod 666 "$www/stale.reply"
 cat >"$dir/apache/httpd.conf" <<CONF
 ServerRoot $dir/apache
 ServerName localhost
@@ -298,7 +334,21 @@ SSPI_GSS_KDC_PROXY=https://localhost:$(free_port)/KdcProxy SSPI_GSS_KDC_PROXY_FO
 check "  the proxy down, FORCEPROXY: SEC_E_NO_AUTHENTICATING_AUTHORITY" has "$dir/p5.log" \
 	"failed: ChangeAccountPasswordA SEC_E_NO_AUTHENTICATING_AUTHORITY: KDC proxy"
 
-# 5. Faults, each a password logon through SSPI_GSS_KDC_PROXY.
+# 5. sspi-gss-info --check.
+SSPI_GSS_KDC_PROXY=$url "$info" --check Kerberos >"$dir/i1.log" 2>&1
+check "sspi-gss-info --check: the proxy answers, the KDC behind it" has "$dir/i1.log" \
+	"ok    KDC proxy: $url answers; the KDC of SSPI.TEST behind it said: .*sspi-gss-check"
+check "  its certificate" has "$dir/i1.log" "certificate: subject CN *= *localhost, issuer CN *= *sspi-gss test CA"
+check "  the KDCs out of reach directly are no problem" has "$dir/i1.log" \
+	"no KDC of SSPI.TEST answers directly; the KDC proxy does"
+SSPI_GSS_KDC_PROXY=$url SSPI_GSS_KDC_PROXY_CAFILE=$ssl/other.pem "$info" --check Kerberos \
+	>"$dir/i2.log" 2>&1
+check "sspi-gss-info --check: an untrusted certificate is a problem, with the reason" has \
+	"$dir/i2.log" "FAIL  KDC proxy: $url does not answer for SSPI.TEST: .*certificate"
+"$info" --check Kerberos >"$dir/i3.log" 2>&1
+check "sspi-gss-info --check: no proxy set" has "$dir/i3.log" "ok    KDC proxy: none set"
+
+# 6. Faults, each a password logon through SSPI_GSS_KDC_PROXY.
 fault() { # log, URL, force (1 or empty), then extra environment
 	log=$1 u=$2 f=$3
 	shift 3
@@ -331,9 +381,13 @@ fault "$dir/f7.log" "https://localhost:$port/bad/html" 1
 check "a reply that is no KDC-PROXY-MESSAGE: refused" refused "$dir/f7.log" \
 	"no KDC-PROXY-MESSAGE"
 fault "$dir/f8.log" "https://localhost:$port/bad/kerberos-junk" 1
-check "a proxy's reply that is no Kerberos: a failure" has "$dir/f8.log" \
-	"^failed: HTTP/localhost SEC_E_"
+check "a proxy's reply that is no Kerberos: no usable KDC, the reason" has "$dir/f8.log" \
+	"^failed: HTTP/localhost SEC_E_NO_AUTHENTICATING_AUTHORITY: Kerberos logon: ."
 check "  and no hang" not_has "$dir/f8.log" TIMEOUT
+fault "$dir/f10.log" "https://localhost:$port/bad/stale" 1
+check "replies to other requests (each the one before): no usable KDC, the reason" has \
+	"$dir/f10.log" "^failed: HTTP/localhost SEC_E_NO_AUTHENTICATING_AUTHORITY: Kerberos logon: ."
+check "  and no hang" not_has "$dir/f10.log" TIMEOUT
 fault "$dir/f9.log" "https://localhost:$port/bad/error" "" KRB5_CONFIG="$dir/krb5.conf"
 check "HTTP 500, no FORCEPROXY, the KDC reachable: logon directly" has "$dir/f9.log" \
 	"ok: HTTP/localhost logon and sealing SEC_E_OK"

@@ -152,7 +152,29 @@ static int tcp_answers(const char *host, unsigned short port, char *why, size_t 
 	return rc;
 }
 
-static void check_kdcs(struct report *r, krb5_context k, const char *realm)
+/* The KDC proxy (SspiGssCheckKdcProxy): 1 when one is set and answers, so
+ * KDCs out of reach directly are no problem. */
+static int check_kdc_proxy(struct report *r)
+{
+	char report[1024];
+	SECURITY_STATUS s = SspiGssCheckKdcProxy(report, sizeof(report));
+
+	if (s == SEC_E_OK) {
+		say(r, OK, "KDC proxy: %s", report);
+		return strncmp(report, "none set", 8) != 0;
+	}
+	say(r, FAIL, "KDC proxy: %s", report);
+	if (s == SEC_E_UNSUPPORTED_FUNCTION)
+		fix("build sspi-gss with libcurl's headers (libcurl4-openssl-dev), or unset the "
+		    "proxy");
+	else
+		fix("check the proxy's URL, that it runs, and that its certificate is trusted "
+		    "for that name (SSPI_GSS_KDC_PROXY_CAFILE for a private CA); "
+		    "docs/kerberos.md, \"Through a KDC proxy\"");
+	return 0;
+}
+
+static void check_kdcs(struct report *r, krb5_context k, const char *realm, int proxied)
 {
 	krb5_krbhst_handle h;
 	krb5_krbhst_info *hi;
@@ -185,6 +207,8 @@ static void check_kdcs(struct report *r, krb5_context k, const char *realm)
 		say(r, FAIL, "no KDC is known for %s", realm);
 		fix("add \"kdc = HOST\" to the [realms] %s = { ... } section, or turn on "
 		    "dns_lookup_kdc where DNS has SRV records for it", realm);
+	} else if (answering == 0 && proxied) {
+		say(r, OK, "no KDC of %s answers directly; the KDC proxy does", realm);
 	} else if (answering == 0) {
 		say(r, FAIL, "no KDC of %s answers: logons, tickets and password checks fail "
 			     "(SEC_E_NO_AUTHENTICATING_AUTHORITY)", realm);
@@ -318,7 +342,7 @@ static void check_kerberos(struct report *r)
 		fix("set default_realm in the [libdefaults] section of the configuration");
 	} else {
 		say(r, OK, "default realm %s", realm);
-		check_kdcs(r, k, realm);
+		check_kdcs(r, k, realm, check_kdc_proxy(r));
 		krb5_free_default_realm(k, realm);
 	}
 	check_ccache(r, k);

@@ -519,8 +519,31 @@ static size_t body_write(char *data, size_t size, size_t count, void *arg)
 	return n;
 }
 
-int sg_kdc_proxy_send(const struct sg_kdc_proxy *kp, const char *realm, const uint8_t *msg,
-		      size_t len, uint8_t **reply, size_t *reply_len, char *why, size_t why_cap)
+/* The leaf certificate's subject, issuer and end, as libcurl reports them
+ * (OpenSSL's wording), into cert. */
+static void leaf_certificate(CURL *c, char *cert, size_t cap)
+{
+	struct curl_certinfo *ci = NULL;
+	const char *subject = "?", *issuer = "?", *expire = "?";
+
+	if (lc.easy_getinfo(c, CURLINFO_CERTINFO, &ci) != CURLE_OK || ci == NULL ||
+	    ci->num_of_certs < 1)
+		return;
+	for (struct curl_slist *l = ci->certinfo[0]; l != NULL; l = l->next) {
+		if (strncmp(l->data, "Subject:", 8) == 0)
+			subject = l->data + 8;
+		else if (strncmp(l->data, "Issuer:", 7) == 0)
+			issuer = l->data + 7;
+		else if (strncmp(l->data, "Expire date:", 12) == 0)
+			expire = l->data + 12;
+	}
+	snprintf(cert, cap, "subject %s, issuer %s, valid until %s", subject, issuer, expire);
+}
+
+/* One POST; cert (when not NULL) gets the server's certificate. */
+static int post(const struct sg_kdc_proxy *kp, const char *realm, const uint8_t *msg, size_t len,
+		uint8_t **reply, size_t *reply_len, char *why, size_t why_cap, char *cert,
+		size_t cert_cap)
 {
 	char curl_error[CURL_ERROR_SIZE] = "";
 	struct body body = {NULL, 0, 0};
@@ -579,7 +602,11 @@ int sg_kdc_proxy_send(const struct sg_kdc_proxy *kp, const char *realm, const ui
 	lc.easy_setopt(c, CURLOPT_WRITEFUNCTION, body_write);
 	lc.easy_setopt(c, CURLOPT_WRITEDATA, &body);
 	lc.easy_setopt(c, CURLOPT_ERRORBUFFER, curl_error);
+	if (cert != NULL)
+		lc.easy_setopt(c, CURLOPT_CERTINFO, 1L);
 	rc = lc.easy_perform(c);
+	if (cert != NULL && rc == CURLE_OK)
+		leaf_certificate(c, cert, cert_cap);
 	if (rc != CURLE_OK) {
 		if (body.too_big)
 			snprintf(why, why_cap, "the reply is larger than any Kerberos message");
@@ -614,7 +641,22 @@ out:
 		lc.easy_cleanup(c);
 	return result;
 }
+
+int sg_kdc_proxy_send(const struct sg_kdc_proxy *kp, const char *realm, const uint8_t *msg,
+		      size_t len, uint8_t **reply, size_t *reply_len, char *why, size_t why_cap)
+{
+	return post(kp, realm, msg, len, reply, reply_len, why, why_cap, NULL, 0);
+}
 #else
+static int post(const struct sg_kdc_proxy *kp, const char *realm, const uint8_t *msg, size_t len,
+		uint8_t **reply, size_t *reply_len, char *why, size_t why_cap, char *cert,
+		size_t cert_cap)
+{
+	(void)cert;
+	(void)cert_cap;
+	return sg_kdc_proxy_send(kp, realm, msg, len, reply, reply_len, why, why_cap);
+}
+
 int sg_kdc_proxy_send(const struct sg_kdc_proxy *kp, const char *realm, const uint8_t *msg,
 		      size_t len, uint8_t **reply, size_t *reply_len, char *why, size_t why_cap)
 {
@@ -645,6 +687,10 @@ int sg_kdc_proxy_send(const struct sg_kdc_proxy *kp, const char *realm, const ui
  */
 static _Thread_local struct sg_kdc_proxy *active;
 static _Thread_local char active_why[256];
+/* Where the plugin puts the certificate of the proxy it posts to, for the
+ * check only (NULL otherwise). */
+static _Thread_local char *probe_cert;
+static _Thread_local size_t probe_cert_cap;
 
 static krb5_error_code KRB5_CALLCONV plugin_init(krb5_context context, void **ctx)
 {
@@ -678,8 +724,8 @@ static krb5_error_code KRB5_CALLCONV plugin_send_to_realm(krb5_context context, 
 	 * connection timeout every time). */
 	if (active_why[0] != '\0')
 		return kp->force ? KRB5_KDC_UNREACH : KRB5_PLUGIN_NO_HANDLE;
-	if (sg_kdc_proxy_send(kp, realm, send_data->data, send_data->length, &reply, &reply_len,
-			      why, sizeof(why)) == 0) {
+	if (post(kp, realm, send_data->data, send_data->length, &reply, &reply_len, why,
+		 sizeof(why), probe_cert, probe_cert_cap) == 0) {
 		ret = krb5_data_copy(receive, reply, reply_len);
 		free(reply);
 		return ret;
@@ -810,4 +856,106 @@ void sg_kdc_proxy_leave(struct sg_kdc_proxy_scope *sc, SECURITY_STATUS s)
 	active = sc->outer;
 	sg_kdc_proxy_put(sc->kp);
 	sc->kp = NULL;
+}
+
+/* ---------------------------------------------------------------- the check */
+
+/* An AS exchange for REALM through the proxy alone (FORCEPROXY), for a
+ * principal that need not exist: any answer of the KDC proves the path.
+ * 0: a KDC answered (what it said in said). */
+static int probe(const struct sg_kdc_proxy *kp, const char *realm, char *said, size_t said_cap,
+		 char *why, size_t why_cap, char *cert, size_t cert_cap)
+{
+	struct sg_kdc_proxy *forced = NULL;
+	struct sg_kdc_proxy_scope sc;
+	krb5_context k = NULL;
+	krb5_principal who = NULL;
+	krb5_creds creds;
+	krb5_error_code rc;
+	const char *text;
+	int answered;
+
+	memset(&creds, 0, sizeof(creds));
+	if (sg_kdc_proxy_new(kp->url, 1, &forced) != SEC_E_OK || krb5_init_context(&k) != 0) {
+		snprintf(why, why_cap, "out of memory");
+		sg_kdc_proxy_put(forced);
+		return -1;
+	}
+	rc = krb5_make_principal(k, &who, realm, "sspi-gss-check", NULL);
+	if (rc == 0) {
+		sg_kdc_proxy_enter(&sc, &forced);
+		probe_cert = cert;
+		probe_cert_cap = cert_cap;
+		rc = krb5_get_init_creds_password(k, &creds, who, "-", NULL, NULL, 0, NULL, NULL);
+		probe_cert = NULL;
+		if (active_why[0] != '\0')
+			snprintf(why, why_cap, "%s", active_why);
+		sg_kdc_proxy_leave(&sc, SEC_E_OK);
+	}
+	/* The KDC's own error codes (RFC 4120 7.5.9) are its answer. */
+	answered = rc == 0 || (rc >= KRB5KDC_ERR_NONE && rc <= KRB5KDC_ERR_NONE + 127 &&
+			       rc != KRB5_KDC_UNREACH);
+	text = krb5_get_error_message(k, rc);
+	if (answered)
+		snprintf(said, said_cap, "%s", rc == 0 ? "a ticket" : text ? text : "an error");
+	else if (why[0] == '\0')
+		snprintf(why, why_cap, "%s", text != NULL ? text : "no answer");
+	krb5_free_error_message(k, text);
+	if (rc == 0)
+		krb5_free_cred_contents(k, &creds);
+	krb5_free_principal(k, who);
+	krb5_free_context(k);
+	sg_kdc_proxy_put(forced);
+	return answered ? 0 : -1;
+}
+
+SECURITY_STATUS SspiGssCheckKdcProxy(char *Report, unsigned long ReportSize)
+{
+	struct sg_kdc_proxy *kp;
+	krb5_context k;
+	char *realm = NULL;
+	char said[256] = "", why[256] = "", cert[512] = "";
+	const char *cafile = getenv("SSPI_GSS_KDC_PROXY_CAFILE");
+	SECURITY_STATUS s;
+
+	if (Report == NULL || ReportSize == 0)
+		return SEC_E_INVALID_PARAMETER;
+	kp = process_proxy();
+	if (kp == NULL) {
+		snprintf(Report, ReportSize,
+			 "none set (SSPI_GSS_KDC_PROXY, krb5.conf [sspi-gss] kdc_proxy): the KDCs "
+			 "of krb5.conf are asked directly");
+		return SEC_E_OK;
+	}
+	if (!sg_kdc_proxy_available()) {
+		snprintf(Report, ReportSize, "%s is set, but sspi-gss was built without libcurl",
+			 kp->url);
+		sg_kdc_proxy_put(kp);
+		return SEC_E_UNSUPPORTED_FUNCTION;
+	}
+	if (krb5_init_context(&k) == 0) {
+		if (krb5_get_default_realm(k, &realm) != 0)
+			realm = NULL;
+		krb5_free_context(k);
+	}
+	if (realm == NULL) {
+		snprintf(Report, ReportSize, "%s: no default realm to ask it about", kp->url);
+		sg_kdc_proxy_put(kp);
+		return SEC_E_NO_AUTHENTICATING_AUTHORITY;
+	}
+	if (probe(kp, realm, said, sizeof(said), why, sizeof(why), cert, sizeof(cert)) == 0) {
+		snprintf(Report, ReportSize,
+			 "%s%s answers; the KDC of %s behind it said: %s; certificate: %s%s%s",
+			 kp->url, kp->force ? " (FORCEPROXY)" : "", realm, said,
+			 cert[0] ? cert : "(not reported)", cafile && cafile[0] ? "; trusted CA: " : "",
+			 cafile && cafile[0] ? cafile : "");
+		s = SEC_E_OK;
+	} else {
+		snprintf(Report, ReportSize, "%s%s does not answer for %s: %s", kp->url,
+			 kp->force ? " (FORCEPROXY)" : "", realm, why);
+		s = SEC_E_NO_AUTHENTICATING_AUTHORITY;
+	}
+	free(realm);
+	sg_kdc_proxy_put(kp);
+	return s;
 }

@@ -14,6 +14,7 @@
 #include "password_logon.h"
 
 #include <gssapi/gssapi_krb5.h>
+#include <errno.h>
 #include <krb5.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -61,6 +62,12 @@ static SECURITY_STATUS failure(krb5_context k, krb5_error_code rc, const char *w
 {
 	SECURITY_STATUS s = sg_status_from_krb5(rc);
 	const char *text = krb5_get_error_message(k, rc);
+
+	/* No code the table names: a reply that does not match the request,
+	 * one that does not parse, an exchange that loops. No KDC gave an
+	 * answer that could be used, which Windows reports as no authority. */
+	if (s == SEC_E_INTERNAL_ERROR && rc != ENOMEM)
+		s = SEC_E_NO_AUTHENTICATING_AUTHORITY;
 
 	sg_last_error_set(s, "Kerberos %s: %s", what, text != NULL ? text : "?");
 	krb5_free_error_message(k, text);
