@@ -12,7 +12,9 @@
 # FreeRDP's own client offers Kerberos user-to-user first; a row with
 # /auth-pkg-list:!u2u shows the difference, and a row with a server that
 # has no keytab but a ticket-granting ticket (a desktop's RDP server)
-# shows the user-to-user acceptor.
+# shows the user-to-user acceptor. Rows mx-krb and px-krb reach the KDC
+# only through a KDC proxy (kdcproxy under Apache, tests/kdcproxy.sh), as
+# a client outside the domain's network does.
 # Our trace shows that the calls were ours and which package Negotiate
 # settled on. Ends with a table of build x combination.
 #
@@ -108,6 +110,7 @@ xvfb_pid=""
 cleanup() {
 	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
 	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
+	sh "$here/kdcproxy.sh" down "$dir"
 	sh "$here/realm.sh" stop "$dir"
 	[ -n "${SSPI_GSS_KEEP:-}" ] && { echo "kept $dir"; return; }
 	rm -rf "$dir"
@@ -133,6 +136,27 @@ export KRB5_KTNAME="FILE:$dir/termsrv.keytab"
 # ticket from Heimdal's KDC names the TGT's client as its server).
 kinit.heimdal -k -t "$KRB5_KTNAME" -c "FILE:$dir/termsrv.tgt" TERMSRV/localhost@SSPI.TEST || exit 1
 
+# ---- a KDC proxy (tests/kdcproxy.sh) in front of the realm, for clients
+# whose krb5.conf names a KDC where nothing listens ----
+proxy=no
+if sh "$here/kdcproxy.sh" check >"$dir/kkdcp-check.log"; then
+	kdc_port=$(cat "$dir/port")
+	if sh "$here/kdcproxy.sh" up "$dir" SSPI.TEST "kerberos+tcp://127.0.0.1:$kdc_port" \
+		>"$dir/kkdcp-up.log" 2>&1; then
+		proxy=yes
+		dead_port=$(free_port)
+		sed "s/kdc = 127.0.0.1:$kdc_port/kdc = 127.0.0.1:$dead_port/" "$dir/krb5.conf" \
+			>"$dir/client.conf"
+		proxy_env="KRB5_CONFIG=$dir/client.conf SSPI_GSS_KDC_PROXY=$(cat "$dir/kkdcp/url") \
+SSPI_GSS_KDC_PROXY_FORCE=1 SSPI_GSS_KDC_PROXY_CAFILE=$dir/kkdcp/ssl/ca.pem"
+	else
+		cat "$dir/kkdcp-up.log"
+		check "the KDC proxy starts" false
+	fi
+else
+	cat "$dir/kkdcp-check.log"
+fi
+
 # ---- NTLM accounts: FreeRDP's SAM file and our user file ----
 hash=$builds/build-heimdal/winpr/tools/hash-cli/winpr-hash
 "$hash" -u alice -p Alice-Pass-1 -d SSPI -f sam >"$dir/sam" || exit 1
@@ -151,7 +175,9 @@ table="$dir/table"
 #   SERVER   freerdp: FreeRDP's own (SAM file, keytab)
 #            ours: FreeRDP's with our library preloaded (user file, keytab)
 #            ours-tgt: the same with no keytab and no user file, but a TGT
-#   CLIENT   freerdp: FreeRDP's own; module: /sspi-module; preload: LD_PRELOAD
+#   CLIENT   freerdp: FreeRDP's own; module: /sspi-module; preload: LD_PRELOAD;
+#            mod-proxy, pre-proxy: the same, with a krb5.conf whose KDC is
+#            out of reach and the KDC proxy set (SSPI_GSS_KDC_PROXY)
 #   AUTH     ntlm | kerberos
 #   EXPECT   pass | fail | diag (a diagnostic: shown in the table, not judged)
 # Uses $build (heimdal | mit), $xfreerdp and $shadow.
@@ -193,7 +219,11 @@ case_run() {
 	case $client in
 	module) extra="$extra /sspi-module:$lib" client_env="$client_env SSPI_GSS_TRACE=$log.ctrace" ;;
 	preload) client_env="$client_env LD_PRELOAD=$lib SSPI_GSS_TRACE=$log.ctrace" ;;
+	mod-proxy) extra="$extra /sspi-module:$lib"
+		client_env="$client_env SSPI_GSS_TRACE=$log.ctrace $proxy_env" ;;
+	pre-proxy) client_env="$client_env LD_PRELOAD=$lib SSPI_GSS_TRACE=$log.ctrace $proxy_env" ;;
 	esac
+	posts_before=$(sh "$here/kdcproxy.sh" posts "$dir")
 	# The exit code, or "signal N" when the client died of one: FreeRDP's
 	# own codes go past 128 too (132 AUTH_FAILURE, 134 LOGON_FAILURE,
 	# 147 CONNECT_TRANSPORT_FAILED).
@@ -226,9 +256,14 @@ print(r if not isinstance(r, int) or r >= 0 else "signal %d" % -r)' \
 		case $rc in 0 | signal* | timeout) ok=no ;; esac
 	fi
 	# Our library, where it is in, made the calls (a refused Kerberos
-	# password ends at AcquireCredentialsHandle, before any token).
+	# password ends at the first InitializeSecurityContext, before any
+	# token).
 	case $client in
-	module | preload) grep -q 'AcquireCredentialsHandle.*(Negotiate' "$log.ctrace" || ok=no ;;
+	module | preload | *-proxy) grep -q 'AcquireCredentialsHandle.*(Negotiate' "$log.ctrace" || ok=no ;;
+	esac
+	# Through the proxy: the AS and TGS exchanges were POSTed to it.
+	case $client$expect in
+	*-proxypass) [ "$(($(sh "$here/kdcproxy.sh" posts "$dir") - posts_before))" -ge 2 ] || ok=no ;;
 	esac
 	case $server in
 	ours*) [ "$expect" = pass ] && { grep -q 'AcceptSecurityContext' "$log.strace" || ok=no; } ;;
@@ -290,6 +325,12 @@ for fl in $flavours; do
 	case_run s-u2u-bad ours-tgt freerdp kerberos $W fail
 	case_run b-ntlm-bad ours preload ntlm $W fail
 	case_run b-krb-bad ours module kerberos $W fail
+	# Kerberos from outside: the KDC only through the proxy.
+	if [ "$proxy" = yes ]; then
+		case_run mx-krb freerdp mod-proxy kerberos Alice-Pass-1 pass
+		case_run px-krb freerdp pre-proxy kerberos Alice-Pass-1 pass
+		case_run px-krb-bad freerdp pre-proxy kerberos $W fail
+	fi
 done
 
 echo

@@ -35,27 +35,18 @@ set -u
 client=$1
 info=$2
 here=$(cd "$(dirname "$0")" && pwd)
-apache=/usr/sbin/apache2
-modules=/usr/lib/apache2/modules
 . "$here/interop-lib.sh"
 
-skip() {
-	echo "skipped: $1 is not installed (tools/install-deps.sh)"
+sh "$here/kdcproxy.sh" check || exit $?
+"$client" available || {
+	echo "skipped: libcurl (libcurl4-openssl-dev, needed when the library is built)"
 	exit 77
 }
-[ -x "$apache" ] || skip "Apache httpd (apache2)"
-[ -f "$modules/mod_ssl.so" ] || skip "Apache's mod_ssl (apache2)"
-[ -f "$modules/mod_wsgi.so" ] || skip "Apache's mod_wsgi (libapache2-mod-wsgi-py3)"
-# mod_wsgi runs Debian's python3, whatever python3 comes first in PATH.
-/usr/bin/python3 -c 'import kdcproxy' 2>/dev/null || skip "kdcproxy (python3-kdcproxy)"
-command -v openssl >/dev/null 2>&1 || skip "openssl"
-"$client" available || skip "libcurl (libcurl4-openssl-dev, needed when the library is built)"
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/sspi-gss-kdc-proxy-XXXXXX")
-apache_pid=""
 kpasswdd_pid=""
 cleanup() {
-	[ -n "$apache_pid" ] && kill "$apache_pid" 2>/dev/null && wait "$apache_pid" 2>/dev/null
+	sh "$here/kdcproxy.sh" down "$dir"
 	[ -n "$kpasswdd_pid" ] && kill "$kpasswdd_pid" 2>/dev/null && wait "$kpasswdd_pid" 2>/dev/null
 	sh "$here/realm.sh" stop "$dir"
 	rm -rf "$dir"
@@ -77,47 +68,19 @@ kadmin -l -c "$dir/krb5.conf" add --password=Carol-Pass-1 --use-defaults \
 unset https_proxy HTTPS_PROXY http_proxy HTTP_PROXY all_proxy ALL_PROXY PYTHONHOME PYTHONPATH
 export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
 
-# Certificates: a CA, the proxy's certificate for "localhost" only (so
-# that https://127.0.0.1 fails the host-name check), and a CA nobody uses.
-ssl=$dir/ssl
-mkdir -p "$ssl"
-{
-	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$ssl/ca.key" -out "$ssl/ca.pem" \
-		-days 2 -subj "/CN=sspi-gss test CA"
-	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$ssl/other.key" -out "$ssl/other.pem" \
-		-days 2 -subj "/CN=sspi-gss untrusted CA"
-	openssl req -newkey rsa:2048 -nodes -keyout "$ssl/server.key" -out "$ssl/server.csr" \
-		-subj "/CN=localhost"
-	printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$ssl/ext"
-	openssl x509 -req -in "$ssl/server.csr" -CA "$ssl/ca.pem" -CAkey "$ssl/ca.key" \
-		-CAcreateserial -out "$ssl/server.pem" -days 2 -extfile "$ssl/ext"
-} >"$dir/openssl.log" 2>&1 || { cat "$dir/openssl.log"; exit 1; }
-
-# kdcproxy: the realm's KDC over TCP, no DNS.
-www=$dir/www
-mkdir -p "$www"
-cat >"$www/kdcproxy.conf" <<CONF
-[global]
-use_dns = false
-[SSPI.TEST]
-kerberos = kerberos+tcp://127.0.0.1:$kdc_port
-kpasswd = kpasswd+udp://127.0.0.1:$kpasswd_port
-CONF
-cat >"$www/kdcproxy.wsgi" <<WSGI
-import os
-os.environ["KDCPROXY_CONFIG"] = "$www/kdcproxy.conf"
-from kdcproxy import Application
-application = Application()
-WSGI
-# Replies a proxy should not give.
-cat >"$www/bad.wsgi" <<'WSGI'
+# Replies a proxy should not give, next to the real one (/KdcProxy).
+bad=$dir/bad
+mkdir -p "$bad"
+cat >"$bad/bad.wsgi" <<WSGI
 import io
 import os
 
-here = os.path.dirname(__file__)
-os.environ["KDCPROXY_CONFIG"] = os.path.join(here, "kdcproxy.conf")
+os.environ["KDCPROXY_CONFIG"] = "$dir/kkdcp/www/kdcproxy.conf"
 from kdcproxy import Application
 proxy = Application()
+kept = "$bad/stale.reply"
+WSGI
+cat >>"$bad/bad.wsgi" <<'WSGI'
 
 
 def stale(env, start_response):
@@ -129,7 +92,6 @@ def stale(env, start_response):
     inner["PATH_INFO"] = "/"
     got = []
     reply = b"".join(proxy(inner, lambda status, headers, exc=None: got.append(status)))
-    kept = os.path.join(here, "stale.reply")
     with open(kept, "rb") as f:
         previous = f.read() or reply
     with open(kept, "wb") as f:
@@ -153,57 +115,20 @@ def application(env, start_response):
     start_response("200 OK", [("Content-Type", "application/kerberos")])
     return [body]
 WSGI
-
-port=$(free_port)
-mkdir -p "$dir/apache"
-user_lines=""
-if [ "$(id -u)" -eq 0 ]; then
-	# Workers run as nobody: the tree they read must be readable by it.
-	user_lines="User nobody
-Group nogroup"
-	chmod 755 "$dir" "$www"
-	chmod 644 "$www"/*
-fi
 # Written by the workers, as whoever they run as.
-: >"$www/stale.reply"
-chmod 666 "$www/stale.reply"
-cat >"$dir/apache/httpd.conf" <<CONF
-ServerRoot $dir/apache
-ServerName localhost
-Listen 127.0.0.1:$port
-PidFile $dir/apache/httpd.pid
-DefaultRuntimeDir $dir/apache
-ErrorLog $dir/apache/error.log
-LogLevel warn
-LogFormat "%m %U %>s" short
-CustomLog $dir/apache/access.log short
-$user_lines
-LoadModule mpm_event_module $modules/mod_mpm_event.so
-LoadModule authz_core_module $modules/mod_authz_core.so
-LoadModule ssl_module $modules/mod_ssl.so
-LoadModule wsgi_module $modules/mod_wsgi.so
-SSLEngine on
-SSLCertificateFile $ssl/server.pem
-SSLCertificateKeyFile $ssl/server.key
-DocumentRoot $www
-WSGIScriptAlias /KdcProxy $www/kdcproxy.wsgi
-WSGIScriptAlias /bad $www/bad.wsgi
-<Directory $www>
+: >"$bad/stale.reply"
+chmod 755 "$dir" "$bad"
+chmod 644 "$bad/bad.wsgi"
+chmod 666 "$bad/stale.reply"
+sh "$here/kdcproxy.sh" up "$dir" SSPI.TEST "kerberos+tcp://127.0.0.1:$kdc_port" \
+	"kpasswd+udp://127.0.0.1:$kpasswd_port" "WSGIScriptAlias /bad $bad/bad.wsgi
+<Directory $bad>
 	Require all granted
-</Directory>
-CONF
-"$apache" -f "$dir/apache/httpd.conf" -DFOREGROUND >"$dir/apache/out.log" 2>&1 &
-apache_pid=$!
-for _ in $(seq 100); do
-	grep -q 'resuming normal operations' "$dir/apache/error.log" 2>/dev/null && break
-	kill -0 "$apache_pid" 2>/dev/null || break
-	sleep 0.1
-done
-if ! kill -0 "$apache_pid" 2>/dev/null; then
-	echo "--- Apache did not start:"
-	cat "$dir/apache/out.log" "$dir/apache/error.log" 2>/dev/null
-	exit 1
-fi
+</Directory>" || exit 1
+ssl=$dir/kkdcp/ssl
+url=$(cat "$dir/kkdcp/url")
+port=$(cat "$dir/kkdcp/port")
+apache_pid=$(cat "$dir/kkdcp/pid")
 
 # The clients: a KDC and a password service where nothing listens.
 dead_port=$(free_port)
@@ -218,8 +143,7 @@ export KRB5_KTNAME=FILE:$dir/service.keytab
 export KRB5CCNAME=FILE:$dir/no-such-cache
 export SSPI_GSS_KDC_PROXY_CAFILE=$ssl/ca.pem
 unset SSPI_GSS_KDC_PROXY SSPI_GSS_KDC_PROXY_FORCE
-url=https://localhost:$port/KdcProxy
-posts() { grep -c '^POST /KdcProxy 200' "$dir/apache/access.log" 2>/dev/null; }
+posts() { sh "$here/kdcproxy.sh" posts "$dir"; }
 
 # run LOG CMD...: the client, never longer than 60 s.
 run() {

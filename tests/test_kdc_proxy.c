@@ -752,17 +752,18 @@ static Suite *kdc_proxy_suite(void)
 
 /*
  *   test_kdc_proxy client PACKAGE USER|- PASSWORD|- [-attr SERVER] [-force]
- *                         TARGET...
+ *                         [-domain REALM] TARGET|+SECONDS...
  *
- * An outbound credential (USER@SSPI.TEST with the password, or "-": the
- * default ticket cache), the attribute if asked, then for each target a
- * handshake with an inbound credential of the same package and one sealed
- * message each way. One line per step: "ok: ..." or "failed: ... STATUS:
- * reason"; the exit status is the number of failures.
+ * An outbound credential (USER@REALM, SSPI.TEST unless -domain says, with
+ * the password, or "-": the default ticket cache), the attribute if asked,
+ * then for each target a handshake with an inbound credential of the same
+ * package and one sealed message each way; "+N" waits N seconds. One line
+ * per step: "ok: ..." or "failed: ... STATUS: reason"; the exit status is
+ * the number of failures.
  */
 static int client_main(int argc, char **argv)
 {
-	const char *package, *user, *pw, *server = NULL;
+	const char *package, *user, *pw, *server = NULL, *domain = "SSPI.TEST";
 	int force = 0, i = 5, failures = 0;
 	CredHandle ccred, scred;
 	TimeStamp t;
@@ -778,6 +779,8 @@ static int client_main(int argc, char **argv)
 			server = argv[++i];
 		else if (strcmp(argv[i], "-force") == 0)
 			force = 1;
+		else if (strcmp(argv[i], "-domain") == 0 && i + 1 < argc)
+			domain = argv[++i];
 		else
 			return 2;
 	}
@@ -785,7 +788,7 @@ static int client_main(int argc, char **argv)
 		s = AcquireCredentialsHandleA(NULL, (char *)package, SECPKG_CRED_OUTBOUND, NULL,
 					      NULL, NULL, NULL, &ccred, &t);
 	else
-		s = acquire_identity(package, user, "SSPI.TEST", pw, &ccred);
+		s = acquire_identity(package, user, domain, pw, &ccred);
 	if (s != SEC_E_OK) {
 		printf("failed: AcquireCredentialsHandle %s: %s\n", SspiGssStatusName(s),
 		       SspiGssGetLastErrorText());
@@ -872,15 +875,15 @@ static int client_main(int argc, char **argv)
 }
 
 /* ChangeAccountPasswordA through whatever proxy the environment names:
- * chpw USER OLD NEW. */
+ * chpw USER OLD NEW [DOMAIN]. */
 static int chpw_main(int argc, char **argv)
 {
 	SECURITY_STATUS s;
 
-	if (argc != 5)
+	if (argc != 5 && argc != 6)
 		return 2;
-	s = ChangeAccountPasswordA("Kerberos", "SSPI.TEST", argv[2], argv[3], argv[4], FALSE, 0,
-				   NULL);
+	s = ChangeAccountPasswordA("Kerberos", argc == 6 ? argv[5] : "SSPI.TEST", argv[2], argv[3],
+				   argv[4], FALSE, 0, NULL);
 	printf("%s: ChangeAccountPasswordA %s%s%s\n", s == SEC_E_OK ? "ok" : "failed",
 	       SspiGssStatusName(s), s == SEC_E_OK ? "" : ": ",
 	       s == SEC_E_OK ? "" : SspiGssGetLastErrorText());
