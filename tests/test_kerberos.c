@@ -4,6 +4,8 @@
  */
 #include <gssapi/gssapi.h>
 #include <gssapi/gssapi_krb5.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -576,6 +578,88 @@ START_TEST(kdc_down)
 }
 END_TEST
 
+/* AS requests for alice the KDC has logged so far. */
+static int as_requests(void)
+{
+	char path[300], line[1024];
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/kdc.log", realm.dir);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, "AS-REQ alice@SSPI.TEST") != NULL)
+			n++;
+	fclose(f);
+	return n;
+}
+
+struct first_context {
+	CredHandle *cred, *server;
+	SECURITY_STATUS status;
+};
+
+static void *first_context_thread(void *arg)
+{
+	struct first_context *t = arg;
+	CtxtHandle c, s;
+	ULONG a, b;
+
+	t->status = handshake(t->cred, t->server, "HTTP/localhost", &c, &s, &a, &b);
+	if (t->status == SEC_E_OK) {
+		DeleteSecurityContext(&c);
+		DeleteSecurityContext(&s);
+	}
+	return NULL;
+}
+
+/* Threads starting the first contexts of one password credential at once:
+ * one AS exchange (the KDC logs as many AS requests as for one logon
+ * alone), every context made with its TGT. */
+START_TEST(password_logon_once_for_many_threads)
+{
+	CredHandle one, many, scred;
+	CtxtHandle c, s;
+	ULONG a, b;
+	struct first_context t[6];
+	pthread_t th[6];
+	int before, single, shared;
+
+	acquire_server(&scred);
+	before = as_requests();
+	ck_assert_int_ge(before, 0);
+	ck_status(acquire_password("alice", NULL, "Alice-Pass-1", &one), SEC_E_OK);
+	ck_assert_int_eq(as_requests(), before); /* none at AcquireCredentialsHandle */
+	ck_status(handshake(&one, &scred, "HTTP/localhost", &c, &s, &a, &b), SEC_E_OK);
+	DeleteSecurityContext(&c);
+	DeleteSecurityContext(&s);
+	single = as_requests() - before;
+	ck_assert_int_ge(single, 1);
+	ck_status(handshake(&one, &scred, "HTTP/localhost", &c, &s, &a, &b), SEC_E_OK);
+	DeleteSecurityContext(&c);
+	DeleteSecurityContext(&s);
+	ck_assert_int_eq(as_requests() - before, single); /* the TGT is kept */
+	ck_status(FreeCredentialsHandle(&one), SEC_E_OK);
+
+	before = as_requests();
+	ck_status(acquire_password("alice", NULL, "Alice-Pass-1", &many), SEC_E_OK);
+	for (int i = 0; i < 6; i++) {
+		t[i] = (struct first_context){&many, &scred, SEC_E_INTERNAL_ERROR};
+		ck_assert_int_eq(pthread_create(&th[i], NULL, first_context_thread, &t[i]), 0);
+	}
+	for (int i = 0; i < 6; i++) {
+		pthread_join(th[i], NULL);
+		ck_status(t[i].status, SEC_E_OK);
+	}
+	shared = as_requests() - before;
+	ck_assert_int_eq(shared, single);
+	ck_status(FreeCredentialsHandle(&many), SEC_E_OK);
+	ck_status(FreeCredentialsHandle(&scred), SEC_E_OK);
+}
+END_TEST
+
 START_TEST(short_output_buffer_loses_nothing)
 {
 	CredHandle ccred, scred;
@@ -668,6 +752,7 @@ static Suite *kerberos_suite(void)
 	tcase_add_test(tc, identity_forms);
 	tcase_add_test(tc, errors_users_hit);
 	tcase_add_test(tc, kdc_down);
+	tcase_add_test(tc, password_logon_once_for_many_threads);
 	tcase_add_test(tc, short_output_buffer_loses_nothing);
 	tcase_add_test(tc, bogus_handles_and_tokens);
 	suite_add_tcase(s, tc);
