@@ -112,8 +112,15 @@ static krb5_error_code proxied_reply(krb5_context k, krb5_auth_context ac, const
 		if (error.e_data != NULL && error.e_data->length >= 2) {
 			const uint8_t *p = error.e_data->data;
 
+			/* Nothing proves an error's origin: it may say why the
+			 * change failed, never that it succeeded. */
 			*result = (int)get16(p);
-			rc = krb5_data_copy(result_text, p + 2, error.e_data->length - 2);
+			if (*result == KRB5_KPASSWD_SUCCESS) {
+				*result = KRB5_KPASSWD_MALFORMED;
+				rc = krb5_data_copy(result_text, "an error claiming success", 25);
+			} else {
+				rc = krb5_data_copy(result_text, p + 2, error.e_data->length - 2);
+			}
 		} else {
 			rc = krb5_error_from_rd_error(k, &error, NULL);
 		}
