@@ -17,7 +17,9 @@
 #      credential, whose AS exchange it carries;
 #   3. ticket renewal: a user whose TGT lives 20 s, renewable for 40 s:
 #      renewed through the proxy, then, past its renewal time, a new AS
-#      exchange with the password, a context for each;
+#      exchange with the password, a context for each (the proxy set by
+#      the variable and by the attribute); krb5.conf's [sspi-gss]
+#      kdc_proxy;
 #   4. ChangeAccountPassword (kpasswd) through the proxy, then a logon with
 #      the new password; FORCEPROXY with the proxy down refuses it;
 #   5. sspi-gss-info --check: the proxy, its answer and its certificate;
@@ -217,22 +219,45 @@ check "  Negotiate chose Kerberos" has "$dir/c7.log" "package: Kerberos"
 
 # 3. Renewal: carol's TGT lives 20 s and may be renewed for 40 s. At 16 s
 # it is renewed (a TGS exchange with the RENEW option), at 36 s it can
-# no longer be: a new AS exchange with the password.
+# no longer be: a new AS exchange with the password. Twice at once: the
+# proxy set by the environment, and by the credential's attribute.
 before=$(posts)
-SSPI_GSS_KDC_PROXY=$url SSPI_GSS_KDC_PROXY_FORCE=1 SSPI_GSS_TRACE=$dir/renew.trace \
-	run "$dir/r1.log" "$client" client Kerberos carol Carol-Pass-1 \
+SSPI_GSS_KDC_PROXY=$url SSPI_GSS_KDC_PROXY_FORCE=1 SSPI_GSS_TRACE=$dir/renew-env.trace \
+	run "$dir/r-env.log" "$client" client Kerberos carol Carol-Pass-1 \
+	HTTP/localhost +16 host/localhost +20 HTTP/localhost:8080 &
+renew_env=$!
+SSPI_GSS_TRACE=$dir/renew-attr.trace \
+	run "$dir/r-attr.log" "$client" client Kerberos carol Carol-Pass-1 -attr "$url" -force \
 	HTTP/localhost +16 host/localhost +20 HTTP/localhost:8080
-check "renewal: a logon through the proxy" has "$dir/r1.log" \
-	"ok: HTTP/localhost logon and sealing SEC_E_OK"
-check "  16 s later the TGT renewed, a second service" has "$dir/r1.log" \
-	"ok: host/localhost logon and sealing SEC_E_OK"
-check "  the trace says it was renewed" has "$dir/renew.trace" "the TGT of carol@SSPI.TEST renewed"
-check "  36 s later, past renewal: a new logon with the password, a third service" has \
-	"$dir/r1.log" "ok: HTTP/localhost:8080 logon and sealing SEC_E_OK"
-check "  the trace says it logged on again" has "$dir/renew.trace" \
-	"carol@SSPI.TEST logged on again with the password"
-# AS (2: the first answers PREAUTH_REQUIRED), TGS, renewal TGS, TGS, AS (2), TGS.
-check "  every exchange through the proxy" test "$(($(posts) - before))" -ge 6
+wait "$renew_env"
+for how in env attr; do
+	check "renewal ($how): a logon through the proxy" has "$dir/r-$how.log" \
+		"ok: HTTP/localhost logon and sealing SEC_E_OK"
+	check "  16 s later the TGT renewed, a second service" has "$dir/r-$how.log" \
+		"ok: host/localhost logon and sealing SEC_E_OK"
+	check "  the trace says it was renewed" has "$dir/renew-$how.trace" \
+		"the TGT of carol@SSPI.TEST renewed"
+	check "  36 s later, past renewal: a new logon with the password, a third service" has \
+		"$dir/r-$how.log" "ok: HTTP/localhost:8080 logon and sealing SEC_E_OK"
+	check "  the trace says it logged on again" has "$dir/renew-$how.trace" \
+		"carol@SSPI.TEST logged on again with the password"
+done
+# Each: AS (2: the first answers PREAUTH_REQUIRED), TGS, renewal TGS, TGS,
+# AS (2), TGS.
+check "  every exchange through the proxy" test "$(($(posts) - before))" -ge 12
+
+# krb5.conf's [sspi-gss] section, for programs that set no variable.
+cp "$dir/client.conf" "$dir/client-proxy.conf"
+printf '[sspi-gss]\n\tkdc_proxy = %s\n\tkdc_proxy_force = true\n' "$url" >>"$dir/client-proxy.conf"
+before=$(posts)
+KRB5_CONFIG=$dir/client-proxy.conf run "$dir/k1.log" "$client" client Kerberos alice \
+	Alice-Pass-1 HTTP/localhost host/localhost
+check "krb5.conf [sspi-gss] kdc_proxy: Kerberos logon, two services, sealing" has \
+	"$dir/k1.log" "ok: host/localhost logon and sealing SEC_E_OK"
+check "  AS and TGS exchanges through the proxy" test "$(($(posts) - before))" -ge 3
+KRB5_CONFIG=$dir/client-proxy.conf run "$dir/k2.log" "$client" client Negotiate alice \
+	Alice-Pass-1 HTTP/localhost
+check "  Negotiate: Kerberos through it" has "$dir/k2.log" "package: Kerberos"
 
 # 4. ChangeAccountPassword through the proxy (kpasswd), then the new
 # password logs on through it.
