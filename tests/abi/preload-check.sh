@@ -1,17 +1,17 @@
 #!/bin/sh
-# A program built against FreeRDP WinPR (tests/winpr_preload.c) takes our
+# A program built against FreeRDP WinPR (tests/abi/winpr_preload.c) takes our
 # library with LD_PRELOAD: run as it is, WinPR answers and our trace stays
 # empty; preloaded, our library answers every SSPI call it makes, through
 # WinPR's InitSecurityInterfaceExA table and directly, and traces them.
 #
 #   preload-check.sh WINPR_PRELOAD LIBSSPI_GSS
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
+fixtures=$(cd "$(dirname "$0")/../fixtures" && pwd)
 prog=$1
 lib=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT INT TERM
-. "$here/interop-lib.sh"
+. "$fixtures/interop-lib.sh"
 
 printf 'SSPI:alice:Alice-Pass-1\n' >"$dir/users"
 printf 'alice:SSPI::be2929b503cf53fe397f467acb5f2501:::\n' >"$dir/sam"

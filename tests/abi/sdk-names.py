@@ -2,7 +2,7 @@
 """Name coverage: every name the Windows SDK's sspi.h and security.h declare
 (the open copies of package mingw-w64-x86-64-dev are the list) must be
 declared by our <security.h>, in C and in C++, with and without UNICODE,
-except the names of tests/sdk-names-left-out.txt.
+except the names of tests/abi/sdk-names-left-out.txt.
 
     sdk-names.py SDK_INCLUDE_DIR OUR_INCLUDE_DIR CC CXX LEFT_OUT_FILE
 

@@ -1,7 +1,7 @@
 /*
  * winpr_preload.c - a program built the way FreeRDP is: against WinPR's
  * headers (winpr/sspi.h), linked with libwinpr2, reaching SSPI through
- * InitSecurityInterfaceExA and direct calls. tests/preload-check.sh runs it
+ * InitSecurityInterfaceExA and direct calls. tests/abi/preload-check.sh runs it
  * as it is (WinPR answers) and with LD_PRELOAD=libsspi-gss.so (we answer).
  *
  *   winpr_preload SAMFILE

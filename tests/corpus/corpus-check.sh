@@ -1,5 +1,5 @@
 #!/bin/sh
-# The corpus of unchanged SSPI sources (tests/corpus/: Microsoft's sockets
+# The corpus of unchanged SSPI sources (this folder: Microsoft's sockets
 # sample shape, C and C++, ANSI and UNICODE, each also with the SDK's
 # unsigned long attribute and QOP variables) over loopback against a
 # throwaway realm: for Kerberos, NTLM and Negotiate, each build's client
@@ -12,20 +12,21 @@
 #   corpus-check.sh BUILD_DIR
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+fixtures=$(cd "$here/../fixtures" && pwd)
 root=$(cd "$1" && pwd)
 build=$root/tests/corpus
 dir=$(mktemp -d)
 server_pid=""
 cleanup() {
 	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-	sh "$here/realm.sh" stop "$dir"
+	sh "$fixtures/realm.sh" stop "$dir"
 	rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
-. "$here/interop-lib.sh"
+. "$fixtures/interop-lib.sh"
 
-sh "$here/realm.sh" up "$dir" || exit 1
-for line in $(sh "$here/realm.sh" env "$dir"); do export "$line"; done
+sh "$fixtures/realm.sh" up "$dir" || exit 1
+for line in $(sh "$fixtures/realm.sh" env "$dir"); do export "$line"; done
 printf 'SSPI.TEST:alice:Alice-Pass-1\n' >"$dir/users"
 export NTLM_USER_FILE="$dir/users"
 printf 'alice@SSPI.TEST nobody\nSSPI.TEST\\alice nobody\n' >"$dir/accounts"
@@ -67,13 +68,13 @@ for compiler in gcc clang g++ clang++; do
 		for role in client server; do
 			# shellcheck disable=SC2086
 			set -- $flags -Wall -Wextra -Werror -DSDK_LITERAL_ULONG $unicode \
-				-I"$here/corpus/compat" -I"$here/../include" -I"$root/include"
+				-I"$here/compat" -I"$here/../../include" -I"$root/include"
 			out=$dir/bin/corpus_${role}_$lname
 			if [ "$link" = yes ]; then
-				"$compiler" "$@" -o "$out" "$here/corpus/$role$suffix" \
-					"$here/corpus/comm$suffix" -L"$lib" -lsspi-gss -Wl,-rpath,"$lib"
+				"$compiler" "$@" -o "$out" "$here/$role$suffix" \
+					"$here/comm$suffix" -L"$lib" -lsspi-gss -Wl,-rpath,"$lib"
 			else
-				"$compiler" "$@" -c -o "$out.o" "$here/corpus/$role$suffix"
+				"$compiler" "$@" -c -o "$out.o" "$here/$role$suffix"
 			fi >"$dir/$lname-$role.build" 2>&1
 			rc=$?
 			built() { [ "$rc" -eq 0 ] || { cat "$dir/$lname-$role.build"; return 1; }; }

@@ -20,7 +20,7 @@ for p in freerdp-shadow-cli xfreerdp Xvfb; do
 		exit 77
 	fi
 done
-here=$(cd "$(dirname "$0")" && pwd)
+fixtures=$(cd "$(dirname "$0")/../fixtures" && pwd)
 dir=$(mktemp -d)
 server_pid=""
 xvfb_pid=""
@@ -30,7 +30,7 @@ cleanup() {
 	rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
-. "$here/interop-lib.sh"
+. "$fixtures/interop-lib.sh"
 # In a sanitizer build the preloaded library comes before the sanitizer
 # runtime on purpose, and FreeRDP's own leaks are not ours.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0:verify_asan_link_order=0"

@@ -41,7 +41,7 @@ fi
 for p in cmake ninja Xvfb pkg-config; do
 	command -v "$p" >/dev/null 2>&1 || { echo "skipped: $p is not installed"; exit 77; }
 done
-here=$(cd "$(dirname "$0")" && pwd)
+fixtures=$(cd "$(dirname "$0")/../fixtures" && pwd)
 
 # ---- the builds (once each; a build directory is its own cache) ----
 # build_freerdp FLAVOUR(Heimdal|MIT) DIR
@@ -107,20 +107,20 @@ xvfb_pid=""
 cleanup() {
 	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
 	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
-	sh "$here/realm.sh" stop "$dir"
+	sh "$fixtures/realm.sh" stop "$dir"
 	[ -n "${SSPI_GSS_KEEP:-}" ] && { echo "kept $dir"; return; }
 	rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
-. "$here/interop-lib.sh"
+. "$fixtures/interop-lib.sh"
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0:verify_asan_link_order=0"
 
 # ---- the realm: TERMSRV/localhost in its own keytab ----
-sh "$here/realm.sh" create "$dir" "$(free_port)" >"$dir/create.log" 2>&1 || exit 1
+sh "$fixtures/realm.sh" create "$dir" "$(free_port)" >"$dir/create.log" 2>&1 || exit 1
 kadmin -l -c "$dir/krb5.conf" add --random-key --use-defaults TERMSRV/localhost >/dev/null &&
 	kadmin -l -c "$dir/krb5.conf" ext_keytab -k "$dir/termsrv.keytab" TERMSRV/localhost || exit 1
-sh "$here/realm.sh" start "$dir"
-for line in $(sh "$here/realm.sh" env "$dir"); do export "$line"; done
+sh "$fixtures/realm.sh" start "$dir"
+for line in $(sh "$fixtures/realm.sh" env "$dir"); do export "$line"; done
 for _ in $(seq 50); do
 	kinit.heimdal --password-file="$dir/alice.password" -c "MEMORY:ready" alice@SSPI.TEST \
 		2>/dev/null && break

@@ -1,6 +1,6 @@
 #!/bin/sh
 # HTTP Negotiate (RFC 4559) with peers we did not write, on loopback, in a
-# throwaway realm (tests/realm.sh):
+# throwaway realm (tests/fixtures/realm.sh):
 #   1. our client (tools/sspi-gss-http) -> Apache httpd with mod_auth_gssapi
 #      (MIT krb5 inside), Kerberos through Negotiate, the server's last
 #      token verified; without a ticket and with a wrong password: 401
@@ -13,23 +13,23 @@
 set -u
 http=$1
 wrap=${SSPI_GSS_SAMPLE_WRAPPER:-}
-here=$(cd "$(dirname "$0")" && pwd)
+fixtures=$(cd "$(dirname "$0")/../fixtures" && pwd)
 apache=/usr/sbin/apache2
 module=/usr/lib/apache2/modules/mod_auth_gssapi.so
-. "$here/interop-lib.sh"
+. "$fixtures/interop-lib.sh"
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/sspi-gss-http-XXXXXX")
 apache_pid=""
 cleanup() {
 	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
 	[ -n "$apache_pid" ] && kill "$apache_pid" 2>/dev/null && wait "$apache_pid" 2>/dev/null
-	sh "$here/realm.sh" stop "$dir"
+	sh "$fixtures/realm.sh" stop "$dir"
 	rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
 
-sh "$here/realm.sh" up "$dir" || exit 1
-for line in $(sh "$here/realm.sh" env "$dir"); do export "$line"; done
+sh "$fixtures/realm.sh" up "$dir" || exit 1
+for line in $(sh "$fixtures/realm.sh" env "$dir"); do export "$line"; done
 export KRB5CCNAME="FILE:$dir/ccache"
 # The KDC was just started: up to 5 s for alice's ticket.
 for _ in $(seq 50); do

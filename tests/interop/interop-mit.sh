@@ -1,6 +1,6 @@
 #!/bin/sh
 # Kerberos interoperability with peers we did not write, on loopback, in a
-# throwaway realm (tests/realm.sh):
+# throwaway realm (tests/fixtures/realm.sh):
 #   1. our SSPI client  -> MIT krb5 gss-server (keytab from the realm)
 #   2. MIT gss-client   -> our SSPI server
 #   3. our client       -> our server, two processes: default, DCE style,
@@ -18,7 +18,7 @@
 set -u
 sample=$1
 wrap=${SSPI_GSS_SAMPLE_WRAPPER:-}
-here=$(cd "$(dirname "$0")" && pwd)
+fixtures=$(cd "$(dirname "$0")/../fixtures" && pwd)
 for tool in gss-client gss-server faketime python3; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
 		echo "interop-mit: $tool not installed (tools/install-deps.sh): skipped"
@@ -26,17 +26,17 @@ for tool in gss-client gss-server faketime python3; do
 	fi
 done
 
-. "$here/interop-lib.sh"
+. "$fixtures/interop-lib.sh"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/sspi-gss-interop-XXXXXX")
 cleanup() {
 	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-	sh "$here/realm.sh" stop "$dir"
+	sh "$fixtures/realm.sh" stop "$dir"
 	rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
 
-sh "$here/realm.sh" up "$dir" || exit 1
-for line in $(sh "$here/realm.sh" env "$dir"); do export "$line"; done
+sh "$fixtures/realm.sh" up "$dir" || exit 1
+for line in $(sh "$fixtures/realm.sh" env "$dir"); do export "$line"; done
 export KRB5CCNAME="FILE:$dir/ccache"
 
 # 1. Our client to MIT's gss-server.

@@ -5,7 +5,7 @@
 #   3. our client -> WinPR's server (sealed message, sealed echo back);
 #   4. wrong password, each way: the server refuses (SEC_E_LOGON_DENIED);
 #   K. our client -> our server on the KDC backend (a throwaway realm's
-#      digest service, tests/realm.sh): authentication only, plaintext
+#      digest service, tests/fixtures/realm.sh): authentication only, plaintext
 #      message, and a wrong password refused.
 # Our server reads NTLM_USER_FILE (or, in K, asks the KDC); WinPR's reads a
 # SAM file. Everything runs
@@ -17,13 +17,13 @@ set -u
 sample=$1
 peer=${2:-}
 wrap=${SSPI_GSS_SAMPLE_WRAPPER:-}
-here=$(cd "$(dirname "$0")" && pwd)
+fixtures=$(cd "$(dirname "$0")/../fixtures" && pwd)
 
-. "$here/interop-lib.sh"
+. "$fixtures/interop-lib.sh"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/sspi-gss-ntlm-XXXXXX")
 cleanup() {
 	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-	[ -d "$dir/realm" ] && sh "$here/realm.sh" stop "$dir/realm"
+	[ -d "$dir/realm" ] && sh "$fixtures/realm.sh" stop "$dir/realm"
 	rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
@@ -54,9 +54,9 @@ check "our server names the client" has "$dir/s1.log" 'SSPI\\alice'
 # file; the KDC gives no session key, so the message goes unsealed (-nw
 # -nm) and the server must not claim integrity or confidentiality.
 mkdir "$dir/realm"
-sh "$here/realm.sh" up "$dir/realm" || exit 1
+sh "$fixtures/realm.sh" up "$dir/realm" || exit 1
 (
-	for line in $(sh "$here/realm.sh" env "$dir/realm"); do export "$line"; done
+	for line in $(sh "$fixtures/realm.sh" env "$dir/realm"); do export "$line"; done
 	unset NTLM_USER_FILE
 	export NTLM_ACCEPTOR_CCACHE="FILE:$dir/realm/service.ccache"
 	# The KDC was just started: give it up to 5 s to answer.
@@ -86,7 +86,7 @@ sh "$here/realm.sh" up "$dir/realm" || exit 1
 	check "KDC backend, wrong password: our server refuses" has "$dir/k2.log" 'SEC_E_LOGON_DENIED'
 	exit $failed
 ) || failed=1
-sh "$here/realm.sh" stop "$dir/realm"
+sh "$fixtures/realm.sh" stop "$dir/realm"
 
 if [ -z "$peer" ] || [ ! -x "$peer" ]; then
 	echo "interop-ntlm: WinPR peer not built (libwinpr2-dev missing): WinPR cases skipped"

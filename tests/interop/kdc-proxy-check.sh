@@ -1,7 +1,7 @@
 #!/bin/sh
 # Kerberos through a real KDC proxy (MS-KKDCP): FreeIPA's kdcproxy under
 # Apache httpd (mod_wsgi, mod_ssl) on 127.0.0.1, with a certificate from a
-# CA made here, in front of the throwaway realm (tests/realm.sh). The
+# CA made here, in front of the throwaway realm (tests/fixtures/realm.sh). The
 # clients' krb5.conf names a KDC port where nothing listens: every
 # Kerberos message they send must go through the proxy. The proxy's own
 # configuration names the real KDC.
@@ -22,10 +22,10 @@
 #   kdc-proxy-check.sh TEST_KDC_PROXY     (the test_kdc_proxy program)
 set -u
 client=$1
-here=$(cd "$(dirname "$0")" && pwd)
+fixtures=$(cd "$(dirname "$0")/../fixtures" && pwd)
 apache=/usr/sbin/apache2
 modules=/usr/lib/apache2/modules
-. "$here/interop-lib.sh"
+. "$fixtures/interop-lib.sh"
 
 skip() {
 	echo "skipped: $1 is not installed (tools/install-deps.sh)"
@@ -43,12 +43,12 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/sspi-gss-kdc-proxy-XXXXXX")
 apache_pid=""
 cleanup() {
 	[ -n "$apache_pid" ] && kill "$apache_pid" 2>/dev/null && wait "$apache_pid" 2>/dev/null
-	sh "$here/realm.sh" stop "$dir"
+	sh "$fixtures/realm.sh" stop "$dir"
 	rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
 
-sh "$here/realm.sh" up "$dir" || exit 1
+sh "$fixtures/realm.sh" up "$dir" || exit 1
 kdc_port=$(cat "$dir/port")
 # The proxy's client talks to 127.0.0.1 directly, whatever proxy this
 # machine's environment names.

@@ -1,7 +1,7 @@
 /*
  * ldap_bind.c - an LDAP bind to the domain controller as Windows' ADSI
- * (wldap32) makes it, through our SSPI; tests/samba-dc.sh runs it inside
- * its namespace, against Samba's AD DC.
+ * (wldap32) makes it, through our SSPI; tests/fixtures/samba-dc.sh runs it
+ * inside its namespace, against Samba's AD DC.
  *
  * SASL GSS-SPNEGO: the Negotiate package's tokens go in the bind's SASL
  * credentials as they are (Kerberos to ldap/<DC's name>, NTLM when the DC
@@ -738,7 +738,7 @@ static void wrong_password(const char *name, const char *host, const char *packa
 int main(void)
 {
 	if (getenv("SSPI_GSS_AD_DIR") == NULL) {
-		puts("skipped: needs the Samba AD DC fixture (tests/samba-dc.sh run ldap_bind)");
+		puts("skipped: needs the Samba AD DC fixture (tests/fixtures/samba-dc.sh run ldap_bind)");
 		return 77;
 	}
 	/* libldap reads no ldap.conf or .ldaprc of this machine. */

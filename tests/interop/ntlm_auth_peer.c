@@ -1,9 +1,9 @@
 /*
  * ntlm_auth_peer.c - our NTLM, Negotiate or Kerberos package speaking the
  * line protocol of Samba's ntlm_auth helpers, so that peers we did not
- * write face ours: Samba's NTLMSSP and SPNEGO (tests/samba-peer.py), and
- * the Python clients python3-ntlm-auth and python3-impacket
- * (tests/python-peers.py).
+ * write face ours: Samba's NTLMSSP and SPNEGO (tests/interop/samba-peer.py),
+ * and the Python clients python3-ntlm-auth and python3-impacket
+ * (tests/interop/python-peers.py).
  *
  *   ntlm_auth_peer server PACKAGE [require-mic] [dce] [bindings=<b64>]
  *       users from NTLM_USER_FILE, Kerberos keys from KRB5_KTNAME

@@ -3,14 +3,14 @@
 message calls: python3-ntlm-auth (the NTLM engine of requests-ntlm and
 pywinrm) and python3-impacket (its LDAP, SMB and DCE/RPC logons and
 message protection). The clients run in this process; our side is
-tests/ntlm_auth_peer, one process per logon, whose line protocol carries
+tests/interop/ntlm_auth_peer, one process per logon, whose line protocol carries
 the tokens and the messages (its header comment). Nothing goes over a
 network but impacket's LDAP binds, which reach our acceptor through an
 in-process socket object, and the realm's KDC on 127.0.0.1.
 
     python-peers.py PEER ntlm       NTLM and Negotiate (a user file)
     python-peers.py PEER kerberos   Kerberos and Negotiate on a throwaway
-                                    realm (tests/realm.sh)
+                                    realm (tests/fixtures/realm.sh)
 
 Windows is the expectation: a case our library gets wrong fails here.
 Prints one "ok:" or "FAILED:" line per check and a closing
@@ -120,8 +120,8 @@ def flip(data, index=-1):
 
 
 class Peer:
-    """Our acceptor (tests/ntlm_auth_peer server): one request line in, one
-    answer line out."""
+    """Our acceptor (tests/interop/ntlm_auth_peer server): one request line
+    in, one answer line out."""
 
     def __init__(self, argv, env):
         self.log = tempfile.TemporaryFile(mode="w+")
@@ -563,15 +563,16 @@ def impacket_ntlm_cases(s):
 
 
 class Realm:
-    """The throwaway realm (tests/realm.sh) with the principals impacket's
-    cases need: ldap/localhost, and host/aes256.localhost and
+    """The throwaway realm (tests/fixtures/realm.sh) with the principals
+    impacket's cases need: ldap/localhost, and host/aes256.localhost and
     host/aes128.localhost, whose only keys are of that enctype, so that the
     KDC gives their tickets a session key of it."""
 
     def __init__(self, work):
         self.dir = os.path.join(work, "realm")
         os.mkdir(self.dir)
-        self.sh = os.environ.get("SSPI_GSS_REALM_SH", os.path.join(HERE, "realm.sh"))
+        self.sh = os.environ.get("SSPI_GSS_REALM_SH",
+                                 os.path.join(HERE, "..", "fixtures", "realm.sh"))
         port = subprocess.run(["sh", self.sh, "port"], capture_output=True, text=True,
                               check=True).stdout.strip()
         self.run("create", self.dir, port)

@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """Our NTLM and Negotiate packages against Samba's, both ways, on no network
 at all: Samba's ntlm_auth helpers (package winbind) and our
-tests/ntlm_auth_peer speak one line protocol on their standard input and
+tests/interop/ntlm_auth_peer speak one line protocol on their standard input and
 output, and this script carries each side's tokens to the other.
 
     samba-peer.py PEER_BINARY
 
-Inside the Samba AD DC fixture (tests/samba-dc.sh sets SSPI_GSS_AD_SMBCONF)
-the same checks run against the domain: Samba's acceptors check through
-winbind (no password on their command line), ours use the winbind backend
-(SSPI_GSS_NTLM_BACKEND=winbind), and the user is the domain's.
+Inside the Samba AD DC fixture (tests/fixtures/samba-dc.sh sets
+SSPI_GSS_AD_SMBCONF) the same checks run against the domain: Samba's acceptors
+check through winbind (no password on their command line), ours use the
+winbind backend (SSPI_GSS_NTLM_BACKEND=winbind), and the user is the domain's.
 
 Prints one "ok:" or "FAILED:" line per check and a closing
 "N passed, N failed" line; exits 0 only if all passed. Without ntlm_auth

@@ -1,10 +1,10 @@
 #!/bin/sh
 # A CMake project against an installed sspi-gss: `meson install` into a
 # temporary prefix, then find_package(sspi-gss) and the imported target
-# sspi-gss::sspi-gss build tests/install_consumer.c, which is run. The
+# sspi-gss::sspi-gss build tests/packaging/install_consumer.c, which is run. The
 # prefix is moved first, to show the installation is found from where it is.
 set -eu
-src=$(cd "$(dirname "$0")/.." && pwd)
+src=$(cd "$(dirname "$0")/../.." && pwd)
 if ! command -v cmake >/dev/null 2>&1; then
 	echo "skipped: cmake is not installed"
 	exit 77
@@ -20,7 +20,7 @@ cmake_minimum_required(VERSION 3.13)
 project(consumer C)
 find_package(sspi-gss 0.1 REQUIRED CONFIG)
 message(STATUS "sspi-gss \${sspi-gss_VERSION} from \${sspi-gss_DIR}")
-add_executable(consumer $src/tests/install_consumer.c)
+add_executable(consumer $src/tests/packaging/install_consumer.c)
 target_link_libraries(consumer PRIVATE sspi-gss::sspi-gss)
 target_compile_options(consumer PRIVATE -std=c11 -Wall -Wextra -Werror)
 CMAKE

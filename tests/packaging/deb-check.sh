@@ -4,7 +4,7 @@
 # unpacks the library and -dev packages into a scratch root and builds and
 # runs a Windows-style program against them with pkg-config alone.
 set -eu
-src=$(cd "$(dirname "$0")/.." && pwd)
+src=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/sspi-gss" "$tmp/root"
@@ -47,7 +47,7 @@ pc=$(dirname "$(find "$tmp/root" -name sspi-gss.pc)")
 libdir=$tmp/root$(PKG_CONFIG_PATH=$pc pkg-config --variable=libdir sspi-gss)
 flags=$(PKG_CONFIG_PATH=$pc PKG_CONFIG_SYSROOT_DIR=$tmp/root pkg-config --cflags --libs sspi-gss)
 # shellcheck disable=SC2086
-cc -std=c11 -Wall -Wextra -Werror -o "$tmp/consumer" "$src/tests/install_consumer.c" $flags
+cc -std=c11 -Wall -Wextra -Werror -o "$tmp/consumer" "$src/tests/packaging/install_consumer.c" $flags
 LD_LIBRARY_PATH=$libdir "$tmp/consumer" >"$tmp/out"
 [ "$(wc -l <"$tmp/out")" -eq 3 ] || { echo "deb-check: the consumer listed:"; cat "$tmp/out"; exit 1; }
 LD_LIBRARY_PATH=$libdir "$tmp/root/usr/bin/sspi-gss-info" >/dev/null

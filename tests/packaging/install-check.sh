@@ -2,7 +2,7 @@
 # Installs sspi-gss into a temporary prefix with `meson install`, then builds
 # a Windows-style program against it with pkg-config alone and runs it.
 set -eu
-src=$(cd "$(dirname "$0")/.." && pwd)
+src=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 meson setup "$tmp/build" "$src" --prefix="$tmp/usr" -Dtests=false >/dev/null
@@ -12,7 +12,7 @@ libdir=$(PKG_CONFIG_PATH=$pc pkg-config --variable=libdir sspi-gss)
 cflags=$(PKG_CONFIG_PATH=$pc pkg-config --cflags --libs sspi-gss)
 echo "pkg-config --cflags --libs sspi-gss: $cflags"
 # shellcheck disable=SC2086
-cc -std=c11 -Wall -Wextra -Werror -o "$tmp/consumer" "$src/tests/install_consumer.c" $cflags
+cc -std=c11 -Wall -Wextra -Werror -o "$tmp/consumer" "$src/tests/packaging/install_consumer.c" $cflags
 LD_LIBRARY_PATH=$libdir "$tmp/consumer" | tee "$tmp/out"
 [ "$(wc -l < "$tmp/out")" -eq 3 ]
 test -x "$tmp/usr/bin/sspi-gss-info"

@@ -4,12 +4,12 @@
 # override_dependency in sspi-gss/meson.build), builds the same
 # Windows-style program as install-check.sh, and runs it.
 set -eu
-src=$(cd "$(dirname "$0")/.." && pwd)
+src=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/consumer/subprojects"
 ln -s "$src" "$tmp/consumer/subprojects/sspi-gss"
-cp "$src/tests/install_consumer.c" "$tmp/consumer/main.c"
+cp "$src/tests/packaging/install_consumer.c" "$tmp/consumer/main.c"
 cat >"$tmp/consumer/meson.build" <<'MESON'
 project('consumer', 'c', default_options: ['c_std=c11', 'warning_level=2', 'werror=true'])
 sspi = dependency('sspi-gss', default_options: ['tests=false', 'docs=false'])

@@ -6,19 +6,19 @@
 #
 #   examples-check.sh BUILD_DIR
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
+fixtures=$(cd "$(dirname "$0")/../fixtures" && pwd)
 build=$(cd "$1" && pwd)/docs/examples
 dir=$(mktemp -d)
 cleanup() {
 	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-	sh "$here/realm.sh" stop "$dir"
+	sh "$fixtures/realm.sh" stop "$dir"
 	rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
-. "$here/interop-lib.sh"
+. "$fixtures/interop-lib.sh"
 
-sh "$here/realm.sh" up "$dir" || exit 1
-for line in $(sh "$here/realm.sh" env "$dir"); do export "$line"; done
+sh "$fixtures/realm.sh" up "$dir" || exit 1
+for line in $(sh "$fixtures/realm.sh" env "$dir"); do export "$line"; done
 printf 'SSPI.TEST:alice:Alice-Pass-1\n' >"$dir/users"
 export NTLM_USER_FILE="$dir/users"
 # The server impersonates alice as the local account nobody (a name every

@@ -21,17 +21,17 @@ if [ -z "${SSPI_GSS_IMP_NS:-}" ]; then
 	fi
 	SSPI_GSS_IMP_NS=1 exec unshare -m --propagation private sh "$0" "$@"
 fi
-here=$(cd "$(dirname "$0")" && pwd)
+fixtures=$(cd "$(dirname "$0")/../fixtures" && pwd)
 build=$(cd "$1" && pwd)/docs/examples
 dir=$(mktemp -d)
 server_pid=""
 cleanup() {
 	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-	sh "$here/realm.sh" stop "$dir"
+	sh "$fixtures/realm.sh" stop "$dir"
 	rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
-. "$here/interop-lib.sh"
+. "$fixtures/interop-lib.sh"
 
 # The machine's own entries of these names or ids are left out, so a local
 # user alice cannot take the test's place.
@@ -44,8 +44,8 @@ printf 'alice:x:4201:\nbob:x:4202:\nsspi-staff:x:4300:alice\n' >>"$dir/group"
 chmod 644 "$dir/passwd" "$dir/group"
 mount --bind "$dir/passwd" /etc/passwd && mount --bind "$dir/group" /etc/group || exit 1
 
-sh "$here/realm.sh" up "$dir" || exit 1
-for line in $(sh "$here/realm.sh" env "$dir"); do export "$line"; done
+sh "$fixtures/realm.sh" up "$dir" || exit 1
+for line in $(sh "$fixtures/realm.sh" env "$dir"); do export "$line"; done
 printf 'SSPI.TEST:alice:Alice-Pass-1\n' >"$dir/users"
 export NTLM_USER_FILE="$dir/users"
 # SSPI.TEST is not this host's own NTLM domain, so only the map makes its

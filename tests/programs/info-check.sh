@@ -6,18 +6,18 @@
 #
 #   info-check.sh SSPI_GSS_INFO
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
+fixtures=$(cd "$(dirname "$0")/../fixtures" && pwd)
 info=$1
 dir=$(mktemp -d)
 cleanup() {
-	sh "$here/realm.sh" stop "$dir" 2>/dev/null
+	sh "$fixtures/realm.sh" stop "$dir" 2>/dev/null
 	rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
-. "$here/interop-lib.sh"
+. "$fixtures/interop-lib.sh"
 
-sh "$here/realm.sh" up "$dir" || exit 1
-eval "$(sh "$here/realm.sh" env "$dir" | sed 's/^/export /')"
+sh "$fixtures/realm.sh" up "$dir" || exit 1
+eval "$(sh "$fixtures/realm.sh" env "$dir" | sed 's/^/export /')"
 printf 'SSPI:alice:Alice-Pass-1\n# a comment\nnot a user line\n' >"$dir/users"
 export NTLM_USER_FILE="$dir/users"
 port=$(cat "$dir/port")
@@ -107,7 +107,7 @@ check "account map others may write: a problem" run map2 3 --check NTLM
 check "  named" has "$dir/map2" "FAIL  SSPI_GSS_ACCOUNT_MAP $dir/accounts is refused: others may write it"
 unset SSPI_GSS_ACCOUNT_MAP
 
-sh "$here/realm.sh" stop "$dir"
+sh "$fixtures/realm.sh" stop "$dir"
 check "KDC stopped: a problem" run down 3 --check Kerberos
 check "  the refused connection" has "$dir/down" "KDC 127.0.0.1:$port of SSPI.TEST: Connection refused"
 check "  and its consequence" has "$dir/down" "FAIL  no KDC of SSPI.TEST answers"

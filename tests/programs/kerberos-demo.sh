@@ -1,18 +1,19 @@
 #!/bin/sh
-# The Kerberos demo: a throwaway realm on 127.0.0.1 (tests/realm.sh), an
-# SSPI server and an SSPI client (tools/sspi-gss-sample) authenticating
-# through it as alice@SSPI.TEST to HTTP/localhost, then a sealed message
-# each way round: EncryptMessage -> DecryptMessage, MakeSignature ->
-# VerifySignature; then a wrong password, to show the error and its cause.
+# The Kerberos demo: a throwaway realm on 127.0.0.1
+# (tests/fixtures/realm.sh), an SSPI server and an SSPI client
+# (tools/sspi-gss-sample) authenticating through it as alice@SSPI.TEST to
+# HTTP/localhost, then a sealed message each way round: EncryptMessage ->
+# DecryptMessage, MakeSignature -> VerifySignature; then a wrong password,
+# to show the error and its cause.
 # Nothing outside a temporary directory is touched. With SSPI_GSS_TRACE set
 # (stderr or a file) every SSPI call is traced.
 #
-#   tests/kerberos-demo.sh [BUILD_DIR]     (default: build)
+#   tests/programs/kerberos-demo.sh [BUILD_DIR]     (default: build)
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-build}" && pwd)
 sample=$build/tools/sspi-gss-sample
-realm="sh $top/tests/realm.sh"
+realm="sh $top/tests/fixtures/realm.sh"
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/sspi-gss-demo-XXXXXX")
 server_pid=""

@@ -42,8 +42,8 @@ done
 # The identity helpers, impersonation and the access token, from their
 # suites: every call traced, no password in the trace.
 : >"$trace"
-SSPI_GSS_TRACE=$trace SSPI_GSS_REALM_SH="$here/realm.sh" CK_FORK=no \
-	"$1/tests/test_identity_helpers" >/dev/null 2>&1 || {
+SSPI_GSS_TRACE=$trace SSPI_GSS_REALM_SH="$here/../fixtures/realm.sh" CK_FORK=no \
+	"$1/tests/unit/test_identity_helpers" >/dev/null 2>&1 || {
 	echo "FAILED: the identity helpers' suite failed traced"; failed=1; }
 for line in \
 	'SspiEncodeStringsAsAuthIdentity(user given, domain given, password) = SEC_E_OK' \

@@ -1,6 +1,6 @@
 /*
  * test_ad.c - the library in an Active Directory domain: a Samba AD DC
- * (tests/samba-dc.sh runs this suite inside its namespace).
+ * (tests/fixtures/samba-dc.sh runs this suite inside its namespace).
  *
  * Kerberos and Negotiate with the domain named as the realm, as the NetBIOS
  * domain and as a UPN; the acceptor's PAC (logon information, SIDs and
@@ -986,7 +986,7 @@ int main(int argc, char **argv)
 		snprintf(self_path, sizeof(self_path), "%s", argv[0]);
 
 	if (getenv("SSPI_GSS_AD_DIR") == NULL) {
-		printf("skipped: run inside tests/samba-dc.sh\n");
+		printf("skipped: run inside tests/fixtures/samba-dc.sh\n");
 		return 77;
 	}
 	runner = srunner_create(ad_suite());

@@ -12,9 +12,10 @@
  *     and the proxy's reason, without it the KDC is asked directly; by the
  *     attribute and by SSPI_GSS_KDC_PROXY.
  *
- * A real proxy (kdcproxy under Apache, TLS) is tests/kdc-proxy-check.sh,
- * which runs this program as its client: `test_kdc_proxy client ...`
- * (`test_kdc_proxy available` says whether the library has the transport).
+ * A real proxy (kdcproxy under Apache, TLS) is
+ * tests/interop/kdc-proxy-check.sh, which runs this program as its client:
+ * `test_kdc_proxy client ...` (`test_kdc_proxy available` says whether the
+ * library has the transport).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -8,7 +8,7 @@
  * (draft-swift-win2k-krb-user2user framing, KRB5_GC_USER_USER, an RFC 4121
  * checksum, use-session-key and mutual-required): we have no user-to-user
  * initiator. FreeRDP's own client against FreeRDP's server with the
- * library preloaded is tests/freerdp3-check.sh (rows s-u2u).
+ * library preloaded is tests/interop/freerdp3-check.sh (rows s-u2u).
  */
 #include <gssapi/gssapi.h>
 #include <krb5.h>
@@ -378,7 +378,7 @@ START_TEST(the_reply_carries_the_servers_tgt)
 END_TEST
 
 /* Without keys a plain AP-REQ cannot be read: SEC_E_NO_CREDENTIALS, as
- * before user-to-user (tests/test_faults.c missing_keytab). */
+ * before user-to-user (tests/unit/test_faults.c missing_keytab). */
 START_TEST(keyless_server_refuses_plain_kerberos)
 {
 	CredHandle c, s;

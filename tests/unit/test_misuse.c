@@ -665,7 +665,7 @@ static const struct cell cells[] = {
 	BAD_MESSAGE("DecryptMessage", call_decrypt, SEC_E_INVALID_TOKEN, SEC_E_INVALID_TOKEN),
 	/* Impersonation needs a server's established context (and, for
 	 * another account, a process that may change its ids: see
-	 * tests/test_impersonation.c for the unprivileged case). */
+	 * tests/unit/test_impersonation.c for the unprivileged case). */
 	BAD_CTX("ImpersonateSecurityContext", call_impersonate),
 	{"ImpersonateSecurityContext", F_CLIENT_CTX, SEC_E_NO_IMPERSONATION, call_impersonate},
 	BAD_CTX("RevertSecurityContext", call_revert),
@@ -934,8 +934,9 @@ static void markdown(FILE *f)
 {
 	fprintf(f, "# The misuse matrix\n\n"
 		   "What each exported function returns when a program calls it wrongly.\n"
-		   "Generated from the table in tests/test_misuse.c (`build/tests/test_misuse\n"
-		   "--markdown`), which checks every cell, and this file, on every run.\n"
+		   "Generated from the table in tests/unit/test_misuse.c\n"
+		   "(`build/tests/unit/test_misuse --markdown`), which checks every cell, and\n"
+		   "this file, on every run.\n"
 		   "Handles are checked before anything else; a call that fails leaves every\n"
 		   "handle it was given as it was. The library cannot tell the real size of\n"
 		   "a caller's buffer from the length the caller claims, so lengths larger\n"
