@@ -41,21 +41,22 @@ setup() {
 
 freerdp3_src=${SSPI_GSS_FREERDP3_SRC:-/var/tmp/sspi-gss-freerdp3/src}
 [ -f "$freerdp3_src/CMakeLists.txt" ] ||
-	echo "skipped: no FreeRDP 3 source at $freerdp3_src (tests/freerdp3-check.sh, docs/porting.md)"
+	echo "skipped: no FreeRDP 3 source at $freerdp3_src" \
+		"(tests/interop/freerdp3-check.sh, docs/porting.md)"
 if setup build-test; then
 	run "Check suites" meson test -C build-test --print-errorlogs
 	run "Check suites under valgrind" meson test -C build-test --setup valgrind --no-suite script --print-errorlogs
 	# The interop script itself is shell: valgrind runs our programs inside it.
 	SSPI_GSS_SAMPLE_WRAPPER="valgrind --quiet --error-exitcode=99 --leak-check=full \
 --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
---suppressions=$(pwd)/tests/valgrind.supp" \
+--suppressions=$(pwd)/tests/fixtures/valgrind.supp" \
 		run "Interop peers under valgrind" meson test -C build-test --suite interop --print-errorlogs
 	unset SSPI_GSS_SAMPLE_WRAPPER
 	# The Active Directory suite: valgrind runs the suite inside the
-	# fixture (tests/samba-dc.sh), not the fixture's shell.
+	# fixture (tests/fixtures/samba-dc.sh), not the fixture's shell.
 	SSPI_GSS_AD_WRAPPER="valgrind --quiet --error-exitcode=99 --leak-check=full \
 --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
---suppressions=$(pwd)/tests/valgrind.supp" \
+--suppressions=$(pwd)/tests/fixtures/valgrind.supp" \
 		run "Active Directory suite under valgrind" meson test -C build-test ad --print-errorlogs
 	unset SSPI_GSS_AD_WRAPPER
 	# The realm fixture must work without root: as root, run the KDC-backed
@@ -65,14 +66,15 @@ if setup build-test; then
 		for t in test_kerberos test_kerberos_context test_kerberos_peers test_negotiate \
 			test_impersonation; do
 			if setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME=/nonexistent \
-				SSPI_GSS_REALM_SH="$(pwd)/tests/realm.sh" "build-test/tests/$t" >"/tmp/sspi-gss-$t.log" 2>&1
+				SSPI_GSS_REALM_SH="$(pwd)/tests/fixtures/realm.sh" "build-test/tests/unit/$t" \
+				>"/tmp/sspi-gss-$t.log" 2>&1
 			then passed=$((passed + 1)); echo "ok: $t as nobody"
 			else failed=$((failed + 1)); echo "FAILED: $t as nobody"; cat "/tmp/sspi-gss-$t.log"
 			fi
 			rm -f "/tmp/sspi-gss-$t.log"
 		done
 		if setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME=/nonexistent \
-			tests/kerberos-demo.sh build-test >/dev/null 2>&1
+			tests/programs/kerberos-demo.sh build-test >/dev/null 2>&1
 		then passed=$((passed + 1)); echo "ok: kerberos-demo as nobody"
 		else failed=$((failed + 1)); echo "FAILED: kerberos-demo as nobody"
 		fi
@@ -83,10 +85,10 @@ fi
 
 if setup build-asan -Db_sanitize=address,undefined -Db_lundef=false; then
 	# Full malloc stacks, so the one Heimdal leak suppressed in
-	# tests/lsan.supp is matched by its caller and nothing broader.
+	# tests/fixtures/lsan.supp is matched by its caller and nothing broader.
 	export ASAN_OPTIONS=fast_unwind_on_malloc=0
 	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-	export LSAN_OPTIONS="suppressions=$(pwd)/tests/lsan.supp"
+	export LSAN_OPTIONS="suppressions=$(pwd)/tests/fixtures/lsan.supp"
 	run "Check suites with ASan and UBSan" meson test -C build-asan --print-errorlogs
 	unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 else
@@ -102,9 +104,9 @@ fi
 if meson setup build-tsan -Db_sanitize=thread -Db_lundef=false -Dwinpr_probe=disabled \
 	>/dev/null 2>&1 || meson setup --reconfigure build-tsan -Db_sanitize=thread \
 	-Db_lundef=false -Dwinpr_probe=disabled >/dev/null 2>&1; then
-	if meson compile -C build-tsan tests/test_stress tests/test_kerberos_peers \
-		tests/test_negotiate tests/test_registry tests/test_handles tests/test_ntlm \
-		tests/test_impersonation tests/test_ccache_mirror \
+	if meson compile -C build-tsan tests/unit/test_stress tests/unit/test_kerberos_peers \
+		tests/unit/test_negotiate tests/unit/test_registry tests/unit/test_handles \
+		tests/unit/test_ntlm tests/unit/test_impersonation tests/unit/test_ccache_mirror \
 		>/dev/null; then
 		export TSAN_OPTIONS=halt_on_error=1
 		run "Threaded suites with ThreadSanitizer" meson test -C build-tsan --no-rebuild \
@@ -139,13 +141,13 @@ else
 fi
 
 echo "== install and pkg-config"
-if tests/install-check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+if tests/packaging/install-check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 echo "== CMake consumer (find_package)"
-if tests/cmake-check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+if tests/packaging/cmake-check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 echo "== as a meson subproject"
-if tests/subproject-check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+if tests/packaging/subproject-check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 echo "== Debian packages"
-if tests/deb-check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+if tests/packaging/deb-check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 echo
 echo "all: $passed passed, $failed failed"

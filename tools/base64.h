@@ -1,7 +1,8 @@
 /*
  * base64.h - base64 (RFC 4648) for the programs that carry tokens in text:
- * tools/sspi-gss-http.c (HTTP Negotiate headers) and tests/ntlm_auth_peer.c
- * (Samba's helper protocol). Header-only, so each program stays one file.
+ * tools/sspi-gss-http.c (HTTP Negotiate headers) and
+ * tests/interop/ntlm_auth_peer.c (Samba's helper protocol). Header-only, so
+ * each program stays one file.
  */
 #ifndef SG_TOOLS_BASE64_H
 #define SG_TOOLS_BASE64_H

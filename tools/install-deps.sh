@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs what sspi-gss needs to build and test on Debian or Ubuntu (with
-# what FreeRDP 3 needs to build, for tests/freerdp3-check.sh, and MIT's
+# what FreeRDP 3 needs to build, for tests/interop/freerdp3-check.sh, and MIT's
 # krb5-multidev for its MIT build and the bench's MIT baseline).
 # Runs apt-get directly as root, through sudo otherwise.
 set -eu

@@ -3,9 +3,9 @@
  *
  *   sspi-gss-bench [--seconds S] [--reps N] [--json] [--winpr PATH] [--package NAME]
  *
- * Starts a throwaway realm on 127.0.0.1 (tests/realm.sh), then measures in
- * one process, client and server contexts side by side, each figure the
- * best of N runs of S seconds with the two columns interleaved:
+ * Starts a throwaway realm on 127.0.0.1 (tests/fixtures/realm.sh), then
+ * measures in one process, client and server contexts side by side, each
+ * figure the best of N runs of S seconds with the two columns interleaved:
  *  - Kerberos and Negotiate: handshakes per second with tickets in memory
  *    and from a kinit FILE cache, EncryptMessage + DecryptMessage and
  *    MakeSignature + VerifySignature at 64 B to 1 MiB, heap per established

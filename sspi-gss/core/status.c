@@ -1,7 +1,7 @@
 /*
  * status.c - every mapping to SECURITY_STATUS, and the names of the codes.
  *
- * Four tables, each tested row by row (tests/test_status.c):
+ * Four tables, each tested row by row (tests/unit/test_status.c):
  *  - krb5_rows: Kerberos error codes (the minor status of the krb5 GSS
  *    mechanism) for the failures users hit, mapped to what Windows' Kerberos
  *    package returns for the same failure;

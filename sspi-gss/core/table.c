@@ -84,7 +84,7 @@ PSecurityFunctionTableW SEC_ENTRY InitSecurityInterfaceW(void)
 
 /* FreeRDP WinPR's entry points (winpr/sspi.h), which FreeRDP's NLA calls
  * instead of InitSecurityInterfaceA/W: with LD_PRELOAD they must land here
- * too. The tables are WinPR's layout (tests/abi_probe.c); WinPR's flags
+ * too. The tables are WinPR's layout (tests/abi/abi_probe.c); WinPR's flags
  * choose among its own modules and mean nothing here. */
 PSecurityFunctionTableA SEC_ENTRY InitSecurityInterfaceExA(DWORD flags)
 {

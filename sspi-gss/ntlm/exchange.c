@@ -6,7 +6,7 @@
  *
  * Everything random or time-dependent comes in through the input
  * structures, so the MS-NLMP 4.2.4 examples can be reproduced byte for
- * byte (tests/test_ntlm_engine.c).
+ * byte (tests/unit/test_ntlm_engine.c).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -13,7 +13,7 @@
  * cannot be made to fit.
  *
  * MD5 is RFC 1321, RC4 the usual key schedule and generator; both are
- * checked against libcrypto's on every length in tests/test_ntlm_crypto.c,
+ * checked against libcrypto's on every length in tests/unit/test_ntlm_engine.c,
  * and against Windows' and Samba's tokens by the NTLM suites.
  */
 #include "ntlm.h"

@@ -1,7 +1,7 @@
 /*
  * fuzz_kerberos.c - libFuzzer target for the Kerberos package through the
  * SSPI entry points, against a throwaway realm started at initialisation
- * (tests/realm.sh; SSPI_GSS_REALM_SH names it).
+ * (tests/fixtures/realm.sh; SSPI_GSS_REALM_SH names it).
  *
  * The first input byte picks what the rest is:
  *   0  a first AcceptSecurityContext token
