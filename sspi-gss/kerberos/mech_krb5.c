@@ -347,11 +347,16 @@ static SECURITY_STATUS krb5_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 	own = cred != NULL ? cred->mech : NULL;
 	mirror = own != NULL ? own->mirror : NULL;
 	/* A password credential logs on (or renews its TGT) at a context's
-	 * first leg; later legs need no credential. */
-	if (own != NULL && own->logon != NULL && ctx->gss == GSS_C_NO_CONTEXT) {
-		status = sg_krb5_logon_ready(own->logon, &cred->kdc_proxy, &gss);
-		if (status != SEC_E_OK)
-			return status;
+	 * first leg; later legs pass the same credential (Heimdal retries an
+	 * AP-REQ with it after a skew error). */
+	if (own != NULL && own->logon != NULL) {
+		if (ctx->gss == GSS_C_NO_CONTEXT) {
+			status = sg_krb5_logon_ready(own->logon, &cred->kdc_proxy, &gss);
+			if (status != SEC_E_OK)
+				return status;
+		} else {
+			gss = sg_krb5_logon_cred(own->logon);
+		}
 	}
 	if (mirror != NULL) {
 		status = sg_ccache_mirror_enter(mirror, ctx->gss == GSS_C_NO_CONTEXT);

@@ -70,6 +70,16 @@ static size_t get16(const uint8_t *p)
 	return (size_t)p[0] << 8 | p[1];
 }
 
+/* proxied_reply's code for a reply that is no kpasswd answer at all (not
+ * a code of Heimdal's: those are positive). */
+#define BAD_REPLY (-1)
+
+static krb5_error_code bad_reply(krb5_data *result_text, const char *why)
+{
+	krb5_data_free(result_text);
+	return krb5_data_copy(result_text, why, strlen(why)) == 0 ? BAD_REPLY : ENOMEM;
+}
+
 /* The server's answer: its result code and text (*result, *result_text),
  * or a Kerberos error. An answer that does not parse is
  * KRB5_KPASSWD_MALFORMED with the reason. */
@@ -91,13 +101,13 @@ static krb5_error_code proxied_reply(krb5_context k, krb5_auth_context ac, const
 			krb5_free_error_contents(k, &error);
 			return rc != 0 ? rc : KRB5KRB_ERR_GENERIC;
 		}
-		return krb5_data_copy(result_text, "no kpasswd reply", 16);
+		return bad_reply(result_text, "no kpasswd reply");
 	}
 	if (get16(r + 2) != KPASSWD_VERSION_CHANGE)
-		return krb5_data_copy(result_text, "a reply of another version", 26);
+		return bad_reply(result_text, "a reply of another version");
 	ap_len = get16(r + 4);
 	if (ap_len > len - KPASSWD_HEADER)
-		return krb5_data_copy(result_text, "a reply cut short", 17);
+		return bad_reply(result_text, "a reply cut short");
 	ap_rep.data = (void *)(r + KPASSWD_HEADER);
 	ap_rep.length = ap_len;
 	rest.data = (void *)(r + KPASSWD_HEADER + ap_len);
@@ -116,8 +126,7 @@ static krb5_error_code proxied_reply(krb5_context k, krb5_auth_context ac, const
 			 * change failed, never that it succeeded. */
 			*result = (int)get16(p);
 			if (*result == KRB5_KPASSWD_SUCCESS) {
-				*result = KRB5_KPASSWD_MALFORMED;
-				rc = krb5_data_copy(result_text, "an error claiming success", 25);
+				rc = bad_reply(result_text, "an error claiming success");
 			} else {
 				rc = krb5_data_copy(result_text, p + 2, error.e_data->length - 2);
 			}
@@ -137,7 +146,7 @@ static krb5_error_code proxied_reply(krb5_context k, krb5_auth_context ac, const
 		return rc;
 	if (out.length < 2) {
 		krb5_data_free(&out);
-		return krb5_data_copy(result_text, "a result without a code", 23);
+		return bad_reply(result_text, "a result without a code");
 	}
 	*result = (int)get16(out.data);
 	rc = krb5_data_copy(result_text, (uint8_t *)out.data + 2, out.length - 2);
@@ -258,6 +267,14 @@ static SECURITY_STATUS kpasswd(const char *domain, const char *account, const ch
 				      sg_kdc_proxy_url(proxy.kp), why);
 		rc = krb5_set_password(k, &creds, new_pw, client, &result, &result_code_text,
 				       &result_text);
+	}
+	if (rc == BAD_REPLY) {
+		/* Nothing says whether the password changed. */
+		s = SEC_E_NO_AUTHENTICATING_AUTHORITY;
+		sg_last_error_set(s, "kpasswd through the KDC proxy %s: %.*s",
+				  sg_kdc_proxy_url(proxy.kp), (int)result_text.length,
+				  result_text.data ? (char *)result_text.data : "");
+		goto out;
 	}
 	if (rc != 0) {
 		s = krb5_failure(k, rc);

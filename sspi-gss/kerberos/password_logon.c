@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <krb5.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -37,12 +38,20 @@
 struct sg_krb5_logon {
 	pthread_mutex_t lock;  /* one KDC conversation at a time */
 	char *principal;       /* as the caller named it */
+	char *name;            /* as Heimdal writes it (krb5_unparse_name) */
 	char *password;        /* kept, wiped on free: a TGT past renewal needs it */
 	krb5_context k;        /* used under lock only */
 	krb5_principal client; /* parsed from principal */
 	krb5_ccache cc;        /* MEMORY, NULL until the first logon */
 	gss_cred_id_t gss;     /* Heimdal's credential on cc; set once */
 	time_t start, end, renew_till;
+	/* Each talk to the KDC, and how the last one ended: a thread that
+	 * waited while another talked takes that answer rather than asking
+	 * again (six threads with a wrong password must not make six
+	 * attempts, nor wait six KDC timeouts one after another). */
+	unsigned attempts;
+	SECURITY_STATUS last_status;
+	char last_text[512];
 };
 
 static void wipe_free(char *s)
@@ -56,18 +65,32 @@ static void wipe_free(char *s)
 	}
 }
 
-/* The status for a Kerberos error, the KDC's words (or Heimdal's) kept as
- * the last error. */
+/* The status for a Kerberos error of a logon or renewal, the KDC's words
+ * (or Heimdal's) kept as the last error. */
 static SECURITY_STATUS failure(krb5_context k, krb5_error_code rc, const char *what)
 {
 	SECURITY_STATUS s = sg_status_from_krb5(rc);
 	const char *text = krb5_get_error_message(k, rc);
+	long kdc = (long)rc - (long)KRB5KDC_ERR_NONE;
 
-	/* No code the table names: a reply that does not match the request,
-	 * one that does not parse, an exchange that loops. No KDC gave an
-	 * answer that could be used, which Windows reports as no authority. */
-	if (s == SEC_E_INTERNAL_ERROR && rc != ENOMEM)
+	if (rc == KRB5KDC_ERR_SVC_UNAVAILABLE) {
 		s = SEC_E_NO_AUTHENTICATING_AUTHORITY;
+	} else if ((kdc > 0 && kdc < 31) || (kdc >= 60 && kdc <= 127)) {
+		/* The KDC's own refusal (RFC 4120 7.5.9: the KDC_ERR codes and
+		 * KRB_ERR_GENERIC onwards; 31-52 are the client's checks): an
+		 * account not yet or no longer valid, a policy, ... Codes the
+		 * table names keep their status (skew, unknown etype); the rest
+		 * is a denied logon, which Negotiate must not hide behind NTLM.
+		 * On an AS exchange KDC_ERR_POLICY is the account's policy
+		 * (a disabled account), not delegation's. */
+		if (s == SEC_E_INTERNAL_ERROR || s == SEC_E_DELEGATION_POLICY)
+			s = SEC_E_LOGON_DENIED;
+	} else if (rc == KRB5KRB_AP_ERR_MODIFIED || (s == SEC_E_INTERNAL_ERROR && rc != ENOMEM)) {
+		/* A reply that does not match the request, does not parse, or an
+		 * exchange that loops: no KDC gave an answer that could be used,
+		 * which Windows reports as no authority. */
+		s = SEC_E_NO_AUTHENTICATING_AUTHORITY;
+	}
 
 	sg_last_error_set(s, "Kerberos %s: %s", what, text != NULL ? text : "?");
 	krb5_free_error_message(k, text);
@@ -97,6 +120,10 @@ SECURITY_STATUS sg_krb5_logon_new(const char *principal, const char *password,
 		sg_last_error_set(SEC_E_UNKNOWN_CREDENTIALS, "Kerberos: \"%s\" is no principal name",
 				  principal);
 		return SEC_E_UNKNOWN_CREDENTIALS;
+	}
+	if (krb5_unparse_name(l->k, l->client, &l->name) != 0) {
+		sg_krb5_logon_free(l);
+		return SEC_E_INSUFFICIENT_MEMORY;
 	}
 	*out = l;
 	return SEC_E_OK;
@@ -176,20 +203,21 @@ static int needs_renewal(const struct sg_krb5_logon *l, time_t now)
 	return now >= l->end - margin_of(l);
 }
 
-/* A TGT near its end: renewed while that gives it more than the margin
- * to live, else obtained again with the password. A failure while the
- * TGT is still valid is not fatal. */
+/* A TGT near its end: renewed while it is valid and renewal gives it more
+ * than the margin to live, else obtained again with the password (an
+ * expired TGT cannot be renewed: Heimdal finds no valid one to present).
+ * A failure while the TGT is still valid is not fatal. */
 static SECURITY_STATUS refresh(struct sg_krb5_logon *l, time_t now)
 {
 	krb5_error_code rc;
 	SECURITY_STATUS s;
 
-	if (l->renew_till - now > margin_of(l)) {
+	if (now < l->end && l->renew_till - now > margin_of(l)) {
 		rc = renew(l);
 		if (rc == 0) {
 			if (SG_TRACING())
 				sg_trace_note("Kerberos: the TGT of %s renewed, valid until %lld",
-					      l->principal, (long long)l->end);
+					      l->name, (long long)l->end);
 			return SEC_E_OK;
 		}
 		s = failure(l->k, rc, "TGT renewal");
@@ -199,7 +227,7 @@ static SECURITY_STATUS refresh(struct sg_krb5_logon *l, time_t now)
 			if (SG_TRACING())
 				sg_trace_note("Kerberos: %s logged on again with the password "
 					      "(the TGT could not be renewed), valid until %lld",
-					      l->principal, (long long)l->end);
+					      l->name, (long long)l->end);
 			return SEC_E_OK;
 		}
 	}
@@ -207,7 +235,7 @@ static SECURITY_STATUS refresh(struct sg_krb5_logon *l, time_t now)
 		if (SG_TRACING())
 			sg_trace_note("Kerberos: the TGT of %s was not renewed (%s); it is valid "
 				      "until %lld",
-				      l->principal, SspiGssGetLastErrorText(), (long long)l->end);
+				      l->name, SspiGssGetLastErrorText(), (long long)l->end);
 		return SEC_E_OK;
 	}
 	return s;
@@ -238,11 +266,21 @@ SECURITY_STATUS sg_krb5_logon_ready(struct sg_krb5_logon *l, struct sg_kdc_proxy
 {
 	struct sg_kdc_proxy_scope proxy;
 	SECURITY_STATUS s = SEC_E_OK;
-	time_t now = time(NULL);
+	unsigned seen = __atomic_load_n(&l->attempts, __ATOMIC_ACQUIRE);
+	time_t now;
 
 	*gss = GSS_C_NO_CREDENTIAL;
 	pthread_mutex_lock(&l->lock);
+	now = time(NULL);
+	if (l->attempts != seen && l->last_status != SEC_E_OK) {
+		/* Another thread asked the KDC while this one waited, in vain. */
+		s = l->last_status;
+		sg_last_error_set(s, "%s", l->last_text);
+		pthread_mutex_unlock(&l->lock);
+		return s;
+	}
 	if (l->gss == GSS_C_NO_CREDENTIAL || needs_renewal(l, now)) {
+		krb5_clear_error_message(l->k);
 		sg_kdc_proxy_enter(&proxy, proxy_slot);
 		if (l->gss == GSS_C_NO_CREDENTIAL) {
 			s = as_exchange(l);
@@ -251,12 +289,16 @@ SECURITY_STATUS sg_krb5_logon_ready(struct sg_krb5_logon *l, struct sg_kdc_proxy
 			if (s == SEC_E_OK && SG_TRACING())
 				sg_trace_note("Kerberos: %s logged on (AS exchange), TGT valid "
 					      "until %lld%s",
-					      l->principal, (long long)l->end,
+					      l->name, (long long)l->end,
 					      l->renew_till ? ", renewable" : "");
 		} else {
 			s = refresh(l, now);
 		}
 		sg_kdc_proxy_leave(&proxy, s);
+		l->last_status = s;
+		snprintf(l->last_text, sizeof(l->last_text), "%s",
+			 s != SEC_E_OK ? SspiGssGetLastErrorText() : "");
+		__atomic_store_n(&l->attempts, l->attempts + 1, __ATOMIC_RELEASE);
 	}
 	if (s == SEC_E_OK)
 		*gss = l->gss;
@@ -264,18 +306,15 @@ SECURITY_STATUS sg_krb5_logon_ready(struct sg_krb5_logon *l, struct sg_kdc_proxy
 	return s;
 }
 
-SECURITY_STATUS sg_krb5_logon_name(struct sg_krb5_logon *l, char **name)
+SECURITY_STATUS sg_krb5_logon_name(const struct sg_krb5_logon *l, char **name)
 {
-	char *s = NULL;
-
-	*name = NULL;
-	pthread_mutex_lock(&l->lock);
-	if (krb5_unparse_name(l->k, l->client, &s) == 0) {
-		*name = strdup(s);
-		free(s);
-	}
-	pthread_mutex_unlock(&l->lock);
+	*name = strdup(l->name);
 	return *name != NULL ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
+}
+
+gss_cred_id_t sg_krb5_logon_cred(const struct sg_krb5_logon *l)
+{
+	return __atomic_load_n(&l->gss, __ATOMIC_ACQUIRE);
 }
 
 void sg_krb5_logon_free(struct sg_krb5_logon *l)
@@ -294,6 +333,7 @@ void sg_krb5_logon_free(struct sg_krb5_logon *l)
 	if (l->k != NULL)
 		krb5_free_context(l->k);
 	free(l->principal);
+	free(l->name); /* krb5_unparse_name's, malloc'ed */
 	wipe_free(l->password);
 	pthread_mutex_destroy(&l->lock);
 	free(l);

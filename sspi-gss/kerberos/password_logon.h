@@ -31,17 +31,25 @@ SECURITY_STATUS sg_krb5_logon_new(const char *principal, const char *password,
 
 /* The credential to initiate with: logs on the first time (the AS
  * exchange), renews a TGT with less than a quarter of its life (at most
- * five minutes) left, through the credential's KDC proxy (*proxy_slot)
- * or the process's. *gss stays the logon's. One thread at a time talks to
- * the KDC; the others wait for its result. On failure, the KDC's reason
+ * five minutes) left (an expired one is replaced by a new AS exchange),
+ * through the credential's KDC proxy (*proxy_slot) or the process's. *gss
+ * stays the logon's. One thread at a time talks to the KDC; the others wait
+ * for its result, and take a failure as theirs rather than asking again.
+ * On failure, the KDC's reason
  * (SEC_E_LOGON_DENIED, SEC_E_NO_AUTHENTICATING_AUTHORITY, ...) with the
  * text in SspiGssGetLastErrorText; a failed renewal of a TGT still valid
  * is only a trace note. */
 SECURITY_STATUS sg_krb5_logon_ready(struct sg_krb5_logon *l, struct sg_kdc_proxy *const *proxy_slot,
 				    gss_cred_id_t *gss);
 
-/* The principal's name as Heimdal writes it (malloc'ed). */
-SECURITY_STATUS sg_krb5_logon_name(struct sg_krb5_logon *l, char **name);
+/* The principal's name as Heimdal writes it (malloc'ed); never waits. */
+SECURITY_STATUS sg_krb5_logon_name(const struct sg_krb5_logon *l, char **name);
+
+/* The credential of the first logon (set once), or GSS_C_NO_CREDENTIAL
+ * before it: for the later legs of a context, which must not fall to
+ * Heimdal's default credential (a retried AP-REQ after a skew error would
+ * then claim integrity and confidentiality unasked). */
+gss_cred_id_t sg_krb5_logon_cred(const struct sg_krb5_logon *l);
 
 /* Releases the credential, destroys the ticket cache, wipes the password. */
 void sg_krb5_logon_free(struct sg_krb5_logon *l);

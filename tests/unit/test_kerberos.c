@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kerberos_util.h"
 #include "realm.h"
@@ -493,7 +494,7 @@ END_TEST
 START_TEST(errors_users_hit)
 {
 	CredHandle ccred, scred, nocred;
-	CtxtHandle cctx, sctx;
+	CtxtHandle cctx = {0, 0}, sctx;
 	ULONG a, b;
 	SecBuffer ob = {0, SECBUFFER_TOKEN, NULL};
 	SecBufferDesc out = {SECBUFFER_VERSION, 1, &ob};
@@ -578,22 +579,43 @@ START_TEST(kdc_down)
 }
 END_TEST
 
-/* AS requests for alice the KDC has logged so far. */
-static int as_requests(void)
+/* AS requests for USER@SSPI.TEST the KDC has logged so far. */
+static int as_requests_of(const char *user)
 {
-	char path[300], line[1024];
+	char path[300], line[1024], want[128];
 	int n = 0;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/kdc.log", realm.dir);
+	snprintf(want, sizeof(want), "AS-REQ %s@SSPI.TEST", user);
 	f = fopen(path, "r");
 	if (f == NULL)
 		return -1;
 	while (fgets(line, sizeof(line), f) != NULL)
-		if (strstr(line, "AS-REQ alice@SSPI.TEST") != NULL)
+		if (strstr(line, want) != NULL)
 			n++;
 	fclose(f);
 	return n;
+}
+
+static int as_requests(void)
+{
+	return as_requests_of("alice");
+}
+
+/* A principal of the realm's own database (never the system's: the
+ * realm's krb5.conf must exist, or kadmin -l would open the default). */
+static void add_principal(const char *name, const char *options)
+{
+	char conf[300], cmd[900];
+
+	snprintf(conf, sizeof(conf), "%s/krb5.conf", realm.dir);
+	ck_assert_int_eq(access(conf, R_OK), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "kadmin.heimdal -l -c '%s' add --password=%s-Pass-1 --use-defaults %s %s "
+		 ">/dev/null 2>&1",
+		 conf, name, options, name);
+	ck_assert_int_eq(system(cmd), 0);
 }
 
 struct first_context {
@@ -656,7 +678,96 @@ START_TEST(password_logon_once_for_many_threads)
 	shared = as_requests() - before;
 	ck_assert_int_eq(shared, single);
 	ck_status(FreeCredentialsHandle(&many), SEC_E_OK);
+
+	/* A wrong password: the threads that waited take the refusal, no
+	 * more attempts than one (an account must not be locked out by a
+	 * program's threads). */
+	before = as_requests();
+	ck_status(acquire_password("alice", NULL, "wrong password", &one), SEC_E_OK);
+	ck_status(handshake(&one, &scred, "HTTP/localhost", &c, &s, &a, &b), SEC_E_LOGON_DENIED);
+	single = as_requests() - before;
+	ck_assert_int_ge(single, 1);
+	ck_status(FreeCredentialsHandle(&one), SEC_E_OK);
+	before = as_requests();
+	ck_status(acquire_password("alice", NULL, "wrong password", &many), SEC_E_OK);
+	for (int i = 0; i < 6; i++) {
+		t[i] = (struct first_context){&many, &scred, SEC_E_INTERNAL_ERROR};
+		ck_assert_int_eq(pthread_create(&th[i], NULL, first_context_thread, &t[i]), 0);
+	}
+	for (int i = 0; i < 6; i++) {
+		pthread_join(th[i], NULL);
+		ck_status(t[i].status, SEC_E_LOGON_DENIED);
+	}
+	ck_assert_int_le(as_requests() - before, 6 * single);
+	ck_assert_int_lt(as_requests() - before, 6 * single); /* some waited */
+	ck_status(FreeCredentialsHandle(&many), SEC_E_OK);
 	ck_status(FreeCredentialsHandle(&scred), SEC_E_OK);
+}
+END_TEST
+
+/* A TGT that expired while the credential sat unused: the next context
+ * logs on again with the password (an expired TGT cannot be renewed). */
+START_TEST(expired_tgt_logs_on_again)
+{
+	CredHandle cred, scred;
+	CtxtHandle c, s;
+	ULONG a, b;
+	int before;
+
+	add_principal("dave", "--max-ticket-life=4s --max-renewable-life=1h");
+	acquire_server(&scred);
+	ck_status(acquire_password("dave", NULL, "dave-Pass-1", &cred), SEC_E_OK);
+	ck_status(handshake(&cred, &scred, "HTTP/localhost", &c, &s, &a, &b), SEC_E_OK);
+	DeleteSecurityContext(&c);
+	DeleteSecurityContext(&s);
+	before = as_requests_of("dave");
+	sleep(6);
+	ck_status(handshake(&cred, &scred, "HTTP/localhost", &c, &s, &a, &b), SEC_E_OK);
+	DeleteSecurityContext(&c);
+	DeleteSecurityContext(&s);
+	ck_assert_int_gt(as_requests_of("dave"), before);
+	ck_status(FreeCredentialsHandle(&cred), SEC_E_OK);
+	ck_status(FreeCredentialsHandle(&scred), SEC_E_OK);
+}
+END_TEST
+
+/* The KDC's refusals are denied logons, those the status table names (an
+ * expired account) and those it does not (a disabled one: KDC_ERR_POLICY,
+ * which elsewhere is delegation's), and Negotiate does not hide them
+ * behind NTLM. */
+START_TEST(kdc_refusals_are_denials)
+{
+	static const char *const packages[] = {"Kerberos", "Negotiate"};
+	static const struct {
+		const char *user, *options;
+	} accounts[] = {
+		{"erin", "--attributes=+disallow-all-tix"},
+		{"frank", "--expiration-time=2001-01-01"},
+	};
+	CredHandle cred;
+	CtxtHandle c;
+	SecBuffer ob = {0, SECBUFFER_TOKEN, NULL};
+	SecBufferDesc out = {SECBUFFER_VERSION, 1, &ob};
+	ULONG a;
+	char pw[64];
+
+	for (size_t i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++) {
+		add_principal(accounts[i].user, accounts[i].options);
+		snprintf(pw, sizeof(pw), "%s-Pass-1", accounts[i].user);
+		for (size_t p = 0; p < 2; p++) {
+			ck_status(acquire_identity(packages[p], accounts[i].user, "SSPI.TEST", pw,
+						   &cred),
+				  SEC_E_OK);
+			ob = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
+			ck_assert_msg(InitializeSecurityContextA(&cred, NULL, "HTTP/localhost",
+								 REQ | ISC_REQ_ALLOCATE_MEMORY, 0, 0,
+								 NULL, 0, &c, &out, &a,
+								 NULL) == SEC_E_LOGON_DENIED,
+				      "%s, %s: %s", packages[p], accounts[i].user,
+				      SspiGssGetLastErrorText());
+			ck_status(FreeCredentialsHandle(&cred), SEC_E_OK);
+		}
+	}
 }
 END_TEST
 
@@ -753,6 +864,8 @@ static Suite *kerberos_suite(void)
 	tcase_add_test(tc, errors_users_hit);
 	tcase_add_test(tc, kdc_down);
 	tcase_add_test(tc, password_logon_once_for_many_threads);
+	tcase_add_test(tc, expired_tgt_logs_on_again);
+	tcase_add_test(tc, kdc_refusals_are_denials);
 	tcase_add_test(tc, short_output_buffer_loses_nothing);
 	tcase_add_test(tc, bogus_handles_and_tokens);
 	suite_add_tcase(s, tc);
