@@ -31,18 +31,6 @@
 #include "strings.h"
 #include "trace.h"
 
-/* Nothing of the passwords stays behind in our copies. */
-static void wipe_free(char *s)
-{
-	if (s != NULL) {
-		volatile char *p = s;
-
-		while (*p != '\0')
-			*p++ = '\0';
-		free(s);
-	}
-}
-
 /* The status for a krb5 error, with Heimdal's text as the last error. */
 static SECURITY_STATUS krb5_failure(krb5_context k, krb5_error_code rc)
 {
@@ -200,7 +188,7 @@ static int proxied_change(krb5_context k, const struct sg_kdc_proxy *kp, krb5_cr
 			*rc = proxied_reply(k, ac, reply, reply_len, result, result_text);
 	}
 	if (msg != NULL) {
-		memset(msg, 0, len); /* the new password, sealed, but still */
+		sg_wipe(msg, len); /* the new password, sealed, but still */
 		free(msg);
 	}
 	free(reply);
@@ -386,7 +374,7 @@ SECURITY_STATUS SEC_ENTRY ChangeAccountPasswordW(SEC_WCHAR *pszPackageName,
 	free(package);
 	free(domain);
 	free(account);
-	wipe_free(old_pw);
-	wipe_free(new_pw);
+	sg_free_secret(old_pw);
+	sg_free_secret(new_pw);
 	return s;
 }

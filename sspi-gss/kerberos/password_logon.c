@@ -26,6 +26,7 @@
 
 #include "kdc_proxy.h"
 #include "status.h"
+#include "strings.h"
 #include "trace.h"
 
 /* Windows asks for TGTs renewable for seven days (its default policy's
@@ -53,17 +54,6 @@ struct sg_krb5_logon {
 	SECURITY_STATUS last_status;
 	char last_text[512];
 };
-
-static void wipe_free(char *s)
-{
-	if (s != NULL) {
-		volatile char *p = s;
-
-		while (*p != '\0')
-			*p++ = '\0';
-		free(s);
-	}
-}
 
 /* The status for a Kerberos error of a logon or renewal, the KDC's words
  * (or Heimdal's) kept as the last error. */
@@ -334,7 +324,7 @@ void sg_krb5_logon_free(struct sg_krb5_logon *l)
 		krb5_free_context(l->k);
 	free(l->principal);
 	free(l->name); /* krb5_unparse_name's, malloc'ed */
-	wipe_free(l->password);
+	sg_free_secret(l->password);
 	pthread_mutex_destroy(&l->lock);
 	free(l);
 }
