@@ -31,6 +31,29 @@ SECURITY_STATUS acquire_password(const char *user, const char *domain, const cha
 	return acquire_identity("Kerberos", user, domain, pw, cred);
 }
 
+SECURITY_STATUS logon_first_leg(const char *package, const char *user, const char *domain,
+			  const char *pw, const char *target)
+{
+	CredHandle cred;
+	CtxtHandle ctx;
+	SecBuffer ob = {0, SECBUFFER_TOKEN, NULL};
+	SecBufferDesc out = {SECBUFFER_VERSION, 1, &ob};
+	ULONG attrs;
+	SECURITY_STATUS st = acquire_identity(package, user, domain, pw, &cred);
+
+	if (st != SEC_E_OK)
+		return st;
+	st = InitializeSecurityContextA(&cred, NULL, (SEC_CHAR *)target, REQ, 0, 0, NULL, 0, &ctx,
+					&out, &attrs, NULL);
+	if (st == SEC_E_OK || st == SEC_I_CONTINUE_NEEDED) {
+		DeleteSecurityContext(&ctx);
+		FreeContextBuffer(ob.pvBuffer);
+		st = SEC_E_OK;
+	}
+	FreeCredentialsHandle(&cred);
+	return st;
+}
+
 void acquire_server(CredHandle *cred)
 {
 	TimeStamp expiry;

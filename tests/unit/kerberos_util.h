@@ -28,6 +28,12 @@ SECURITY_STATUS acquire_identity(const char *package, const char *user, const ch
 SECURITY_STATUS acquire_password(const char *user, const char *domain, const char *pw,
 				 CredHandle *cred);
 void acquire_server(CredHandle *cred);
+/* A logon with a password as Windows makes it: AcquireCredentialsHandle
+ * keeps the password, the first InitializeSecurityContext (REQ, to TARGET)
+ * asks the KDC. The first failing status of the two, else SEC_E_OK; the
+ * context and the credential are freed. */
+SECURITY_STATUS logon_first_leg(const char *package, const char *user, const char *domain,
+			  const char *pw, const char *target);
 
 /* A SEC_CHANNEL_BINDINGS with only application data (what TLS channel
  * binding uses), laid out as Windows does: the struct, then the data. */

@@ -79,32 +79,6 @@ static SECURITY_STATUS pair(CredHandle *ccred, CredHandle *scred, const char *ta
 	return handshake_loop(&o, ccred, scred, c, s, &ca, &sa);
 }
 
-/* A logon with a password as Windows makes it: AcquireCredentialsHandle
- * keeps the password, the first InitializeSecurityContext asks the KDC.
- * The first failing status of the two. */
-static SECURITY_STATUS first_leg(const char *package, const char *user, const char *domain,
-				 const char *password)
-{
-	CredHandle cred;
-	CtxtHandle ctx;
-	SecBuffer ob = {0, SECBUFFER_TOKEN, NULL};
-	SecBufferDesc out = {SECBUFFER_VERSION, 1, &ob};
-	ULONG attrs;
-	SECURITY_STATUS st = acquire_identity(package, user, domain, password, &cred);
-
-	if (st != SEC_E_OK)
-		return st;
-	st = InitializeSecurityContextA(&cred, NULL, TARGET, REQ | ISC_REQ_ALLOCATE_MEMORY, 0, 0,
-					NULL, 0, &ctx, &out, &attrs, NULL);
-	if (st == SEC_E_OK || st == SEC_I_CONTINUE_NEEDED) {
-		DeleteSecurityContext(&ctx);
-		FreeContextBuffer(ob.pvBuffer);
-		st = SEC_E_OK;
-	}
-	FreeCredentialsHandle(&cred);
-	return st;
-}
-
 static char *names_of(CtxtHandle *h)
 {
 	SecPkgContext_NamesA n;
@@ -707,7 +681,7 @@ START_TEST(winbind_socket_missing)
 	}
 
 	/* Without winbind the NetBIOS name is unknown... */
-	ck_status(first_leg("Kerberos", "alice", NETBIOS, "Alice-Pass-1"),
+	ck_status(logon_first_leg("Kerberos", "alice", NETBIOS, "Alice-Pass-1", TARGET),
 		  SEC_E_NO_AUTHENTICATING_AUTHORITY);
 	/* ...unless krb5.conf maps it. */
 	snprintf(conf, sizeof(conf), "%s/krb5-netbios.conf", getenv("SSPI_GSS_AD_DIR"));
@@ -953,7 +927,7 @@ START_TEST(dc_stopped)
 	DeleteSecurityContext(&s3);
 	/* New logons. */
 	{
-		ck_status(first_leg("Kerberos", "bob", REALM, "Bob-Pass-1"),
+		ck_status(logon_first_leg("Kerberos", "bob", REALM, "Bob-Pass-1", TARGET),
 			  SEC_E_NO_AUTHENTICATING_AUTHORITY);
 	}
 	ck_status(pair(&nc, &ns, TARGET, &c3, &s3), SEC_E_NO_AUTHENTICATING_AUTHORITY);

@@ -57,28 +57,10 @@ static void stop_kpasswdd(void)
 	}
 }
 
-/* A logon as Windows makes it: AcquireCredentialsHandle keeps the
- * password, the first InitializeSecurityContext asks the KDC. */
+/* bob's logon (the first InitializeSecurityContext asks the KDC). */
 static SECURITY_STATUS logon(const char *package, const char *pw)
 {
-	CredHandle c;
-	CtxtHandle ctx;
-	SecBuffer ob = {0, SECBUFFER_TOKEN, NULL};
-	SecBufferDesc out = {SECBUFFER_VERSION, 1, &ob};
-	ULONG attrs;
-	SECURITY_STATUS s = acquire_identity(package, "bob", "SSPI.TEST", pw, &c);
-
-	if (s != SEC_E_OK)
-		return s;
-	s = InitializeSecurityContextA(&c, NULL, "HTTP/localhost", ISC_REQ_ALLOCATE_MEMORY, 0, 0,
-				       NULL, 0, &ctx, &out, &attrs, NULL);
-	if (s == SEC_E_OK || s == SEC_I_CONTINUE_NEEDED) {
-		DeleteSecurityContext(&ctx);
-		FreeContextBuffer(ob.pvBuffer);
-		s = SEC_E_OK;
-	}
-	FreeCredentialsHandle(&c);
-	return s;
+	return logon_first_leg(package, "bob", "SSPI.TEST", pw, "HTTP/localhost");
 }
 
 static SEC_WCHAR *w(const char *s)
