@@ -49,43 +49,37 @@ export KRB5_CONFIG=$dir/client.conf
 export KRB5_KTNAME=FILE:$SSPI_GSS_AD_KEYTAB
 export KRB5CCNAME=FILE:$dir/no-such-cache
 posts() { sh "$fixtures/kdcproxy.sh" posts "$dir"; }
-run() {
-	log=$1
-	shift
-	timeout 60 "$@" >"$log" 2>&1
-	[ $? -ne 124 ] || echo "TIMEOUT" >>"$log"
-}
 
-run "$dir/c0.log" "$client" client Kerberos alice Alice-Pass-1 -domain "$realm" HTTP/localhost
+bounded "$dir/c0.log" "$client" client Kerberos alice Alice-Pass-1 -domain "$realm" HTTP/localhost
 check "no proxy: the DC out of reach" has "$dir/c0.log" \
 	"failed: HTTP/localhost SEC_E_NO_AUTHENTICATING_AUTHORITY"
 before=$(posts)
-SSPI_GSS_KDC_PROXY=$url SSPI_GSS_KDC_PROXY_FORCE=1 run "$dir/c1.log" \
+SSPI_GSS_KDC_PROXY=$url SSPI_GSS_KDC_PROXY_FORCE=1 bounded "$dir/c1.log" \
 	"$client" client Kerberos alice Alice-Pass-1 -domain "$realm" HTTP/localhost
 check "AD, Kerberos, SSPI_GSS_KDC_PROXY: logon and sealing" has "$dir/c1.log" \
 	"ok: HTTP/localhost logon and sealing SEC_E_OK"
 check "  AS and TGS exchanges through the proxy" test "$(($(posts) - before))" -ge 2
-run "$dir/c2.log" "$client" client Negotiate alice Alice-Pass-1 -domain "$realm" \
+bounded "$dir/c2.log" "$client" client Negotiate alice Alice-Pass-1 -domain "$realm" \
 	-attr "localhost:$(cat "$dir/kkdcp/port"):KdcProxy" -force HTTP/localhost
 check "AD, Negotiate, the attribute: logon and sealing" has "$dir/c2.log" \
 	"ok: HTTP/localhost logon and sealing SEC_E_OK"
 check "  Negotiate chose Kerberos" has "$dir/c2.log" "package: Kerberos"
-run "$dir/c3.log" "$client" client Kerberos alice Wrong-Pass-9 -domain "$realm" \
+bounded "$dir/c3.log" "$client" client Kerberos alice Wrong-Pass-9 -domain "$realm" \
 	-attr "$url" -force HTTP/localhost
 check "AD, a wrong password: the DC's refusal through the proxy" has "$dir/c3.log" \
 	"failed: HTTP/localhost SEC_E_LOGON_DENIED"
 
 before=$(posts)
-SSPI_GSS_KDC_PROXY=$url SSPI_GSS_KDC_PROXY_FORCE=1 run "$dir/p1.log" \
+SSPI_GSS_KDC_PROXY=$url SSPI_GSS_KDC_PROXY_FORCE=1 bounded "$dir/p1.log" \
 	"$client" chpw bob Bob-Pass-1 'Bob-New-Pass-2!' "$realm"
 check "AD, ChangeAccountPassword through the proxy" has "$dir/p1.log" \
 	"ok: ChangeAccountPasswordA SEC_E_OK"
 check "  AS and kpasswd through it" test "$(($(posts) - before))" -ge 2
-SSPI_GSS_KDC_PROXY=$url SSPI_GSS_KDC_PROXY_FORCE=1 run "$dir/p2.log" \
+SSPI_GSS_KDC_PROXY=$url SSPI_GSS_KDC_PROXY_FORCE=1 bounded "$dir/p2.log" \
 	"$client" client Kerberos bob 'Bob-New-Pass-2!' -domain "$realm" HTTP/localhost
 check "  the new password logs on, sealing afterwards" has "$dir/p2.log" \
 	"ok: HTTP/localhost logon and sealing SEC_E_OK"
-SSPI_GSS_KDC_PROXY=$url SSPI_GSS_KDC_PROXY_FORCE=1 run "$dir/p3.log" \
+SSPI_GSS_KDC_PROXY=$url SSPI_GSS_KDC_PROXY_FORCE=1 bounded "$dir/p3.log" \
 	"$client" client Kerberos bob Bob-Pass-1 -domain "$realm" HTTP/localhost
 check "  the old one is refused" has "$dir/p3.log" "failed: HTTP/localhost SEC_E_LOGON_DENIED"
 
