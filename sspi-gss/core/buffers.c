@@ -2,8 +2,11 @@
  * buffers.c - caller-owned memory and FreeContextBuffer.
  *
  * Blocks are recorded in a small hash set keyed by address. Buffers are
- * handed out during handshakes and attribute queries, never per message, so
- * one mutex is no cost that matters.
+ * handed out during handshakes and attribute queries, never per message;
+ * but a server's threads each get one or two per handshake
+ * (ASC_REQ_ALLOCATE_MEMORY), so the set's buckets are guarded by STRIPES
+ * locks (a block's address picks its bucket and so its lock) rather than
+ * one for the whole set.
  */
 #include "buffers.h"
 
@@ -16,6 +19,7 @@
 #include "trace.h"
 
 #define BUCKETS 1024u
+#define STRIPES 32u /* divides BUCKETS */
 
 struct block {
 	void *ptr;
@@ -24,8 +28,13 @@ struct block {
 };
 
 static struct block *buckets[BUCKETS];
-static size_t live_blocks;
-static pthread_mutex_t blocks_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* One cache line each. */
+static struct stripe {
+	pthread_mutex_t lock;
+	size_t live; /* blocks in its buckets */
+} __attribute__((aligned(64))) stripes[STRIPES] = {
+	[0 ... STRIPES - 1] = {.lock = PTHREAD_MUTEX_INITIALIZER}};
 
 static size_t bucket_of(const void *p)
 {
@@ -49,28 +58,30 @@ void *sg_buffer_alloc(size_t n)
 	}
 	b->size = n;
 	i = bucket_of(b->ptr);
-	pthread_mutex_lock(&blocks_lock);
+	pthread_mutex_lock(&stripes[i % STRIPES].lock);
 	b->next = buckets[i];
 	buckets[i] = b;
-	live_blocks++;
-	pthread_mutex_unlock(&blocks_lock);
+	stripes[i % STRIPES].live++;
+	pthread_mutex_unlock(&stripes[i % STRIPES].lock);
 	return b->ptr;
 }
 
 SECURITY_STATUS sg_buffer_free(void *p)
 {
 	struct block **link, *b = NULL;
+	size_t i = bucket_of(p);
+	struct stripe *st = &stripes[i % STRIPES];
 
-	pthread_mutex_lock(&blocks_lock);
-	for (link = &buckets[bucket_of(p)]; *link != NULL; link = &(*link)->next) {
+	pthread_mutex_lock(&st->lock);
+	for (link = &buckets[i]; *link != NULL; link = &(*link)->next) {
 		if ((*link)->ptr == p) {
 			b = *link;
 			*link = b->next;
-			live_blocks--;
+			st->live--;
 			break;
 		}
 	}
-	pthread_mutex_unlock(&blocks_lock);
+	pthread_mutex_unlock(&st->lock);
 	if (b == NULL)
 		return SEC_E_INVALID_HANDLE;
 	sg_wipe(b->ptr, b->size);
@@ -81,11 +92,13 @@ SECURITY_STATUS sg_buffer_free(void *p)
 
 size_t sg_buffer_count(void)
 {
-	size_t n;
+	size_t n = 0;
 
-	pthread_mutex_lock(&blocks_lock);
-	n = live_blocks;
-	pthread_mutex_unlock(&blocks_lock);
+	for (unsigned i = 0; i < STRIPES; i++) {
+		pthread_mutex_lock(&stripes[i].lock);
+		n += stripes[i].live;
+		pthread_mutex_unlock(&stripes[i].lock);
+	}
 	return n;
 }
 

@@ -2,8 +2,17 @@
  * handles.c - generation-checked handle table with referenced lookups.
  *
  * Slots live in fixed-size chunks that are never freed or moved, so a lookup
- * can read a slot without a lock while another thread adds handles. Creating
- * handles and retiring slots take one mutex.
+ * can read a slot without a lock while another thread adds handles.
+ *
+ * Creating handles and retiring slots take a mutex, but not one for the
+ * whole table: every chunk belongs to one of SHARDS shards, each with its
+ * own lock, free list and chunk being filled, and each thread creates its
+ * handles in a shard of its own (taken in turn at its first handle). A
+ * retired slot goes back to its chunk's shard. So servers creating and
+ * deleting contexts on several threads take different locks (the first 16
+ * threads; then shards are shared two by two, and so on), where one table
+ * lock was taken twice per context by every thread. Only when the chunks
+ * are all handed out does a shard take a free slot from another's list.
  *
  * A slot's state word holds its tag (generation << 8 | kind) in the high 32
  * bits, zero while the slot is free, and in the low 32 bits a CLOSING bit and
@@ -26,18 +35,31 @@
 #define CLOSING 0x80000000u
 #define PINS 0x7FFFFFFFu
 
+#define SHARDS 16u
+
 struct slot {
 	_Atomic uint64_t state; /* tag << 32 | CLOSING | pins */
 	struct sg_object *_Atomic obj;
-	uint32_t generation; /* guarded by table_lock */
-	uint32_t next_free;  /* guarded by table_lock; index + 1, 0 ends the list */
+	uint32_t generation; /* guarded by its shard's lock */
+	uint32_t next_free;  /* guarded by its shard's lock; index + 1, 0 ends the list */
 };
 
+/* One cache line each, so that threads on different shards do not share
+ * one. */
+struct shard {
+	pthread_mutex_t lock;
+	uint32_t free_head; /* index + 1 */
+	uint32_t next;      /* the next never-used slot of the chunk being filled */
+	uint32_t left;      /* never-used slots left in it */
+	size_t live;
+} __attribute__((aligned(64)));
+
 static struct slot *_Atomic chunks[MAX_CHUNKS];
-static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
-static uint32_t slots_made;  /* guarded by table_lock */
-static uint32_t free_head;   /* guarded by table_lock; index + 1 */
-static _Atomic size_t live_count;
+static uint8_t chunk_shard[MAX_CHUNKS]; /* written before the chunk is published */
+static _Atomic uint32_t chunks_made;
+static struct shard shards[SHARDS] = {[0 ... SHARDS - 1] = {.lock = PTHREAD_MUTEX_INITIALIZER}};
+static _Atomic unsigned threads_seen;
+static _Thread_local int thread_shard = -1;
 
 void sg_object_init(struct sg_object *obj, void (*destroy)(struct sg_object *obj))
 {
@@ -66,52 +88,94 @@ static struct slot *slot_at(uint32_t index)
 	return chunk ? &chunk[index % CHUNK_SLOTS] : NULL;
 }
 
-/* Must be called with table_lock held. */
-static struct slot *claim_slot(uint32_t *index)
+static unsigned my_shard(void)
+{
+	if (thread_shard < 0)
+		thread_shard = (int)(atomic_fetch_add(&threads_seen, 1) % SHARDS);
+	return (unsigned)thread_shard;
+}
+
+static struct slot *pop_free(struct shard *sh, uint32_t *index)
 {
 	struct slot *s;
 
-	if (free_head != 0) {
-		*index = free_head - 1;
-		s = slot_at(*index);
-		free_head = s->next_free;
+	if (sh->free_head == 0)
+		return NULL;
+	*index = sh->free_head - 1;
+	s = slot_at(*index);
+	sh->free_head = s->next_free;
+	return s;
+}
+
+/* A slot of shard n, with its lock held: a free one, else a never-used
+ * one, from a new chunk when the shard's is full. */
+static struct slot *claim_slot(unsigned n, uint32_t *index)
+{
+	struct shard *sh = &shards[n];
+	struct slot *s = pop_free(sh, index);
+
+	if (s != NULL)
 		return s;
-	}
-	if (slots_made % CHUNK_SLOTS == 0) {
+	if (sh->left == 0) {
+		uint32_t c = atomic_fetch_add(&chunks_made, 1);
 		struct slot *chunk;
 
-		if (slots_made / CHUNK_SLOTS >= MAX_CHUNKS)
+		if (c >= MAX_CHUNKS)
 			return NULL;
+		/* Out of memory: the chunk number stays unused, and the
+		 * table holds at most one chunk less. */
 		chunk = calloc(CHUNK_SLOTS, sizeof(*chunk));
 		if (chunk == NULL)
 			return NULL;
-		atomic_store_explicit(&chunks[slots_made / CHUNK_SLOTS], chunk,
-				      memory_order_release);
+		chunk_shard[c] = (uint8_t)n;
+		atomic_store_explicit(&chunks[c], chunk, memory_order_release);
+		sh->next = c * CHUNK_SLOTS;
+		sh->left = CHUNK_SLOTS;
 	}
-	*index = slots_made++;
+	*index = sh->next++;
+	sh->left--;
 	return slot_at(*index);
 }
 
-SECURITY_STATUS sg_handle_new(enum sg_handle_kind kind, struct sg_object *obj, SecHandle *out)
+/* Opens the slot claimed in shard sh (its lock held) for obj: its tag. */
+static uint32_t open_slot(struct shard *sh, struct slot *s, enum sg_handle_kind kind,
+			  struct sg_object *obj)
 {
-	struct slot *s;
-	uint32_t index, tag;
+	uint32_t tag;
 
-	pthread_mutex_lock(&table_lock);
-	s = claim_slot(&index);
-	if (s == NULL) {
-		pthread_mutex_unlock(&table_lock);
-		return SEC_E_INSUFFICIENT_MEMORY;
-	}
 	s->generation = (s->generation + 1) & GENERATION_MASK;
 	if (s->generation == 0)
 		s->generation = 1;
 	tag = (s->generation << 8) | (uint32_t)kind;
 	atomic_store_explicit(&s->obj, obj, memory_order_relaxed);
 	atomic_store_explicit(&s->state, (uint64_t)tag << 32, memory_order_release);
-	atomic_fetch_add(&live_count, 1);
-	pthread_mutex_unlock(&table_lock);
+	sh->live++;
+	return tag;
+}
 
+SECURITY_STATUS sg_handle_new(enum sg_handle_kind kind, struct sg_object *obj, SecHandle *out)
+{
+	unsigned mine = my_shard();
+	struct slot *s;
+	uint32_t index = 0, tag = 0;
+
+	pthread_mutex_lock(&shards[mine].lock);
+	s = claim_slot(mine, &index);
+	if (s != NULL)
+		tag = open_slot(&shards[mine], s, kind, obj);
+	pthread_mutex_unlock(&shards[mine].lock);
+	/* Every chunk handed out: a free slot of another shard. */
+	for (unsigned i = 1; s == NULL && i < SHARDS; i++) {
+		struct shard *sh = &shards[(mine + i) % SHARDS];
+
+		pthread_mutex_lock(&sh->lock);
+		s = pop_free(sh, &index);
+		if (s != NULL)
+			tag = open_slot(sh, s, kind, obj);
+		pthread_mutex_unlock(&sh->lock);
+	}
+	if (s == NULL)
+		return SEC_E_INSUFFICIENT_MEMORY;
 	out->dwLower = (ULONG_PTR)index + 1;
 	out->dwUpper = (ULONG_PTR)tag;
 	return SEC_E_OK;
@@ -130,14 +194,15 @@ static struct slot *find_slot(const SecHandle *h, enum sg_handle_kind kind)
 static void retire(struct slot *s, uint32_t index)
 {
 	struct sg_object *obj = atomic_load_explicit(&s->obj, memory_order_relaxed);
+	struct shard *sh = &shards[chunk_shard[index / CHUNK_SLOTS]];
 
-	pthread_mutex_lock(&table_lock);
+	pthread_mutex_lock(&sh->lock);
 	atomic_store_explicit(&s->obj, NULL, memory_order_relaxed);
 	atomic_store_explicit(&s->state, 0, memory_order_release);
-	s->next_free = free_head;
-	free_head = index + 1;
-	atomic_fetch_sub(&live_count, 1);
-	pthread_mutex_unlock(&table_lock);
+	s->next_free = sh->free_head;
+	sh->free_head = index + 1;
+	sh->live--;
+	pthread_mutex_unlock(&sh->lock);
 	sg_object_unref(obj);
 }
 
@@ -190,5 +255,12 @@ struct sg_object *sg_handle_close(const SecHandle *h, enum sg_handle_kind kind)
 
 size_t sg_handle_count(void)
 {
-	return atomic_load(&live_count);
+	size_t n = 0;
+
+	for (unsigned i = 0; i < SHARDS; i++) {
+		pthread_mutex_lock(&shards[i].lock);
+		n += shards[i].live;
+		pthread_mutex_unlock(&shards[i].lock);
+	}
+	return n;
 }

@@ -412,7 +412,7 @@ void sg_kdc_proxy_slot_set(struct sg_kdc_proxy **slot, struct sg_kdc_proxy *kp)
 
 	pthread_mutex_lock(&slot_lock);
 	old = *slot;
-	*slot = kp;
+	__atomic_store_n(slot, kp, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&slot_lock);
 	sg_kdc_proxy_put(old);
 }
@@ -421,6 +421,12 @@ struct sg_kdc_proxy *sg_kdc_proxy_slot_get(struct sg_kdc_proxy *const *slot)
 {
 	struct sg_kdc_proxy *kp;
 
+	/* An empty slot (no proxy set: the usual case) is read without the
+	 * lock, which is one for every slot of the process and would be taken
+	 * on every initiator leg. A slot being set concurrently is either
+	 * seen empty (the get comes first) or read under the lock. */
+	if (__atomic_load_n(slot, __ATOMIC_ACQUIRE) == NULL)
+		return NULL;
 	pthread_mutex_lock(&slot_lock);
 	kp = ref(*slot);
 	pthread_mutex_unlock(&slot_lock);
