@@ -24,12 +24,13 @@
 #endif
 #include "krb5_fast.h"
 
+#include "confounder.h"
+
 #include <errno.h>
 #include <gssapi/gssapi_krb5.h>
 #include <krb5.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <openssl/sha.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -52,6 +53,17 @@
 #define CKSUM 12  /* HMAC-SHA1-96 */
 #define WINDOW 20 /* Heimdal's jitter window */
 
+/* An AES-CBC cipher context and the chaining value it holds now (its
+ * IV: the last ciphertext block it saw). Every message starts from a zero
+ * IV; rather than set it through EVP_CipherInit_ex for each message (a
+ * provider call that looks up parameters by name: a third of a 64-byte
+ * message's time), the first block is corrected by the chaining value
+ * known here (cbc_run). */
+struct cbc {
+	EVP_CIPHER_CTX *ctx;
+	uint8_t chain[16];
+};
+
 /* HMAC-SHA1 keyed: the SHA-1 states after the inner and outer pads. */
 struct hmac_key {
 	SHA_CTX inner, outer;
@@ -60,7 +72,7 @@ struct hmac_key {
 /* The keys of a wrap usage. Kc (signed-only wraps) is derived at its first
  * use, as are the MIC keys: most contexts only seal. */
 struct seal_keys {
-	EVP_CIPHER_CTX *cbc; /* Ke, CBC, no padding; encrypt or decrypt */
+	struct cbc cbc;      /* Ke, CBC, no padding; encrypt or decrypt */
 	uint8_t ke[32];      /* receiving: Ke, to re-encrypt a forged message */
 	struct hmac_key ki;  /* sealed wraps */
 	struct hmac_key *kc; /* signed-only wraps; NULL until needed */
@@ -172,9 +184,22 @@ static void hmac_key_init(struct hmac_key *h, const uint8_t *key, size_t len)
 	OPENSSL_cleanse(pad, sizeof(pad));
 }
 
+static const uint8_t zero_iv[16];
+
+/* A CBC context for key, started with a zero IV. */
+static int cbc_init(struct cbc *k, const EVP_CIPHER *cipher, const uint8_t *key, int encrypt)
+{
+	memset(k->chain, 0, sizeof(k->chain));
+	k->ctx = EVP_CIPHER_CTX_new();
+	return k->ctx != NULL && EVP_CipherInit_ex(k->ctx, cipher, NULL, key, zero_iv, encrypt) == 1 &&
+			       EVP_CIPHER_CTX_set_padding(k->ctx, 0) == 1
+		       ? 0
+		       : -1;
+}
+
 static void seal_keys_free(struct seal_keys *k)
 {
-	EVP_CIPHER_CTX_free(k->cbc);
+	EVP_CIPHER_CTX_free(k->cbc.ctx);
 	if (k->kc != NULL) {
 		OPENSSL_cleanse(k->kc, sizeof(*k->kc));
 		free(k->kc);
@@ -197,9 +222,7 @@ static int seal_keys_init(struct sg_kfast *f, uint32_t usage, int encrypt, struc
 	uint8_t ke[32], ki[32];
 	int ok = derive(f->ecb_cipher, f->key, f->key_len, usage, 0xAA, ke) == 0 &&
 		 derive(f->ecb_cipher, f->key, f->key_len, usage, 0x55, ki) == 0 &&
-		 (k->cbc = EVP_CIPHER_CTX_new()) != NULL &&
-		 EVP_CipherInit_ex(k->cbc, f->cbc_cipher, NULL, ke, NULL, encrypt) == 1 &&
-		 EVP_CIPHER_CTX_set_padding(k->cbc, 0) == 1;
+		 cbc_init(&k->cbc, f->cbc_cipher, ke, encrypt) == 0;
 
 	if (ok) {
 		hmac_key_init(&k->ki, ki, f->key_len);
@@ -415,41 +438,151 @@ static int cbc_segments(EVP_CIPHER_CTX *c, const struct seg *s, int ns, size_t l
 	return off == len ? 0 : -1;
 }
 
-static const uint8_t zero_iv[16];
+/* XORs x into the 16 bytes at offset off of the segments. */
+static void seg_xor16(const struct seg *s, int ns, size_t off, const uint8_t x[16])
+{
+	uint8_t b[16];
+
+	seg_copy(s, ns, off, b, 16, 1);
+	for (int i = 0; i < 16; i++)
+		b[i] ^= x[i];
+	seg_copy(s, ns, off, b, 16, 0);
+}
+
+/*
+ * CBC with the IV iv over the first len bytes (a multiple of 16, not 0) of
+ * the segments, in place. The context goes on from k->chain, so the first
+ * block is corrected by iv ^ chain: before encryption (E(P ^ iv) =
+ * E((P ^ iv ^ chain) ^ chain)) or after decryption. Afterwards chain is
+ * the last ciphertext block, which the context now holds. Should OpenSSL
+ * fail midway, the context is set back to a known zero IV.
+ */
+static int cbc_run(struct cbc *k, int encrypt, const uint8_t iv[16], const struct seg *s, int ns,
+		   size_t len)
+{
+	uint8_t fix[16], last[16];
+	int nonzero = 0;
+
+	for (int i = 0; i < 16; i++) {
+		fix[i] = iv[i] ^ k->chain[i];
+		nonzero |= fix[i];
+	}
+	if (encrypt && nonzero)
+		seg_xor16(s, ns, 0, fix);
+	if (!encrypt)
+		seg_copy(s, ns, len - 16, last, 16, 1);
+	if (cbc_segments(k->ctx, s, ns, len) != 0) {
+		memset(k->chain, 0, sizeof(k->chain));
+		(void)EVP_CipherInit_ex(k->ctx, NULL, NULL, NULL, zero_iv, -1);
+		return -1;
+	}
+	if (encrypt)
+		seg_copy(s, ns, len - 16, last, 16, 1);
+	else if (nonzero)
+		seg_xor16(s, ns, 0, fix);
+	memcpy(k->chain, last, 16);
+	return 0;
+}
+
+/* cbc_run over a buffer of ours. */
+static int cbc_buf(struct cbc *k, int encrypt, const uint8_t iv[16], uint8_t *buf, size_t len)
+{
+	struct seg s = {buf, len};
+
+	return cbc_run(k, encrypt, iv, &s, 1, len);
+}
+
+/* Messages up to this many bytes (with confounder and header copy) are
+ * encrypted in a buffer of ours: one or two EVP calls instead of one per
+ * segment and block across segments, which at 64 bytes of data cost more
+ * than the copies. */
+#define SMALL_CTS 512
+
+/* AES-CBC-CS3 over len bytes (17 or more) in buf, which has room for
+ * len rounded up to a block. CS3 encryption is CBC over the zero-padded
+ * plaintext with the last two blocks swapped and the last cut to the
+ * length; decryption first recovers the cut bytes of the next to last
+ * ciphertext block from the bare decryption of the last (RFC 3962 5). */
+static int cts_buf(struct cbc *k, int encrypt, uint8_t *buf, size_t len)
+{
+	size_t n = (len + 15) / 16, r = len - 16 * (n - 1);
+	uint8_t *pen = buf + 16 * (n - 2), *fin = buf + 16 * (n - 1);
+	uint8_t x[16], cprev[16];
+	int rc = -1;
+
+	if (encrypt) {
+		memset(buf + len, 0, 16 * n - len);
+		if (cbc_buf(k, 1, zero_iv, buf, 16 * n) != 0)
+			return -1;
+		memcpy(x, pen, 16);
+		memcpy(pen, fin, 16);
+		memcpy(fin, x, r);
+		rc = 0;
+	} else {
+		memcpy(x, pen, 16);
+		if (cbc_buf(k, 0, zero_iv, x, 16) != 0)
+			goto out;
+		memcpy(cprev, fin, r);
+		memcpy(cprev + r, x + r, 16 - r);
+		memcpy(pen, cprev, 16);
+		if (cbc_buf(k, 0, zero_iv, buf, 16 * (n - 1)) != 0)
+			goto out;
+		for (size_t i = 0; i < r; i++)
+			fin[i] = x[i] ^ cprev[i];
+		rc = 0;
+	}
+out:
+	OPENSSL_cleanse(x, sizeof(x));
+	OPENSSL_cleanse(cprev, sizeof(cprev));
+	return rc;
+}
 
 /* AES-CBC-CS3 (RFC 3962) over the segments' concatenation (len >= 16),
- * in place. */
-static int cts_segments(EVP_CIPHER_CTX *cbc, int encrypt, const struct seg *s, int ns, size_t len)
+ * in place, with a zero IV. */
+static int cts_segments(struct cbc *k, int encrypt, const struct seg *s, int ns, size_t len)
 {
-	uint8_t tail[32], x[16], chain[16] = {0};
+	uint8_t tail[32], x[16], prev[16] = {0};
 	size_t r, head;
-	int n;
+	int rc = -1;
 
-	if (len < 16 || EVP_CipherInit_ex(cbc, NULL, NULL, NULL, zero_iv, -1) != 1)
+	if (len < 16)
 		return -1;
 	if (len == 16)
-		return cbc_segments(cbc, s, ns, 16);
+		return cbc_run(k, encrypt, zero_iv, s, ns, 16);
+	if (len <= SMALL_CTS) {
+		uint8_t buf[SMALL_CTS + 16];
+
+		seg_copy(s, ns, 0, buf, len, 1);
+		rc = cts_buf(k, encrypt, buf, len);
+		if (rc == 0)
+			seg_copy(s, ns, 0, buf, len, 0);
+		OPENSSL_cleanse(buf, len);
+		return rc;
+	}
 	r = len % 16 ? len % 16 : 16;
 	head = len - 16 - r;
-	/* Decrypting: the last ciphertext block of the head chains into
-	 * the tail; keep it before the head is decrypted in place. */
+	/* prev: the last ciphertext block of the head, C(n-2), which chains
+	 * into the tail (zero without a head). Decrypting, it is kept before
+	 * the head is decrypted in place. */
 	if (!encrypt && head != 0)
-		seg_copy(s, ns, head - 16, chain, 16, 1);
-	if (cbc_segments(cbc, s, ns, head) != 0)
+		seg_copy(s, ns, head - 16, prev, 16, 1);
+	if (head != 0 && cbc_run(k, encrypt, zero_iv, s, ns, head) != 0)
 		return -1;
+	if (encrypt && head != 0)
+		memcpy(prev, k->chain, 16);
 	seg_copy(s, ns, head, tail, 16 + r, 1);
 	if (encrypt) {
 		/* C'(n-1) = E(P(n-1) ^ C(n-2)); C(n) = E(P(n)|0 ^ C'(n-1));
 		 * out: C(n), then the first r bytes of C'(n-1). */
-		uint8_t last[16] = {0};
+		uint8_t two[32] = {0};
 
-		memcpy(last, tail + 16, r);
-		if (EVP_CipherUpdate(cbc, tail, &n, tail, 16) != 1 ||
-		    EVP_CipherUpdate(cbc, last, &n, last, 16) != 1)
-			return -1;
-		memcpy(x, tail, 16);
-		memcpy(tail, last, 16);
-		memcpy(tail + 16, x, r);
+		memcpy(two, tail, 16);
+		memcpy(two + 16, tail + 16, r);
+		if (cbc_buf(k, 1, prev, two, 32) != 0)
+			goto out;
+		memcpy(tail, two + 16, 16);
+		memcpy(tail + 16, two, r);
+		OPENSSL_cleanse(two, sizeof(two));
 	} else {
 		/* tail = C(n) | C'(n-1)[0..r). X = D(C(n)) = P(n)|0 ^ C'(n-1)
 		 * (CBC with a zero IV is the bare block decryption): the rest
@@ -457,47 +590,46 @@ static int cts_segments(EVP_CIPHER_CTX *cbc, int encrypt, const struct seg *s, i
 		 * D(C'(n-1)) ^ C(n-2). */
 		uint8_t cprev[16];
 
-		if (EVP_CipherInit_ex(cbc, NULL, NULL, NULL, zero_iv, -1) != 1 ||
-		    EVP_CipherUpdate(cbc, x, &n, tail, 16) != 1)
-			return -1;
+		memcpy(x, tail, 16);
+		if (cbc_buf(k, 0, zero_iv, x, 16) != 0)
+			goto out;
 		memcpy(cprev, tail + 16, r);
 		memcpy(cprev + r, x + r, 16 - r);
 		for (size_t i = 0; i < r; i++)
 			x[i] ^= cprev[i];
-		if (EVP_CipherInit_ex(cbc, NULL, NULL, NULL, chain, -1) != 1 ||
-		    EVP_CipherUpdate(cbc, cprev, &n, cprev, 16) != 1)
-			return -1;
+		if (cbc_buf(k, 0, prev, cprev, 16) != 0)
+			goto out;
 		memcpy(tail, cprev, 16);
 		memcpy(tail + 16, x, r);
 	}
 	seg_copy(s, ns, head, tail, 16 + r, 0);
+	rc = 0;
+out:
 	OPENSSL_cleanse(tail, sizeof(tail));
 	OPENSSL_cleanse(x, sizeof(x));
-	return 0;
+	return rc;
 }
 
 /* Encrypts again what a receiving key decrypted (a forged message). */
 static void restore(struct sg_kfast *f, const struct seg *s, int ns, size_t len)
 {
-	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	struct cbc c;
 
-	if (c != NULL && EVP_EncryptInit_ex(c, f->cbc_cipher, NULL, f->recv_seal.ke, NULL) == 1 &&
-	    EVP_CIPHER_CTX_set_padding(c, 0) == 1)
-		(void)cts_segments(c, 1, s, ns, len);
-	EVP_CIPHER_CTX_free(c);
+	if (cbc_init(&c, f->cbc_cipher, f->recv_seal.ke, 1) == 0)
+		(void)cts_segments(&c, 1, s, ns, len);
+	EVP_CIPHER_CTX_free(c.ctx);
 }
 
 int sg_kfast_cts(const uint8_t *key, size_t key_len, int encrypt, uint8_t *data, size_t len)
 {
 	const EVP_CIPHER *cbc = key_len == 16 ? EVP_aes_128_cbc() : EVP_aes_256_cbc();
-	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	struct cbc c;
 	struct seg s = {data, len};
 	int rc = -1;
 
-	if (c != NULL && EVP_CipherInit_ex(c, cbc, NULL, key, NULL, encrypt) == 1 &&
-	    EVP_CIPHER_CTX_set_padding(c, 0) == 1)
-		rc = cts_segments(c, encrypt, &s, 1, len);
-	EVP_CIPHER_CTX_free(c);
+	if (cbc_init(&c, cbc, key, encrypt) == 0)
+		rc = cts_segments(&c, encrypt, &s, 1, len);
+	EVP_CIPHER_CTX_free(c.ctx);
 	return rc;
 }
 
@@ -729,7 +861,7 @@ static OM_uint32 wrap_iov_locked(struct sg_kfast *f, OM_uint32 *minor, int conf_
 		h[5] = (uint8_t)ec;
 		memset(ehdr, 0xFF, ec);
 		memcpy(ehdr + ec, h, HDR);
-		if (RAND_bytes(conf, CONF) != 1)
+		if (sg_confounder(conf, CONF) != 0)
 			goto fail;
 		ne = iov_segments(iov, count, 0, (struct seg){conf, CONF},
 				  (struct seg){ehdr, ec + HDR}, enc);
@@ -742,7 +874,7 @@ static OM_uint32 wrap_iov_locked(struct sg_kfast *f, OM_uint32 *minor, int conf_
 
 			for (int i = 0; i < ne; i++)
 				len += enc[i].n;
-			if (cts_segments(f->send_seal.cbc, 1, enc, ne, len) != 0)
+			if (cts_segments(&f->send_seal.cbc, 1, enc, ne, len) != 0)
 				goto fail;
 		}
 		h[6] = 0;
@@ -832,7 +964,7 @@ static OM_uint32 unwrap_iov_locked(struct sg_kfast *f, OM_uint32 *minor, int *co
 		}
 		for (int i = 0; i < ne; i++)
 			len += enc[i].n;
-		if (cts_segments(f->recv_seal.cbc, 0, enc, ne, len) != 0 ||
+		if (cts_segments(&f->recv_seal.cbc, 0, enc, ne, len) != 0 ||
 		    hmac_segments(&f->recv_seal.ki, mac, nm, check) != 0) {
 			*minor = ENOMEM;
 			return GSS_S_FAILURE;
@@ -934,7 +1066,7 @@ static OM_uint32 unwrap_locked(struct sg_kfast *f, OM_uint32 *minor, const gss_b
 		if (len < CONF + CKSUM || len - CKSUM < 16)
 			goto bad_mic;
 		s = (struct seg){body, len - CKSUM};
-		if (cts_segments(f->recv_seal.cbc, 0, &s, 1, s.n) != 0 ||
+		if (cts_segments(&f->recv_seal.cbc, 0, &s, 1, s.n) != 0 ||
 		    hmac_segments(&f->recv_seal.ki, &s, 1, check) != 0) {
 			free(body);
 			*minor = ENOMEM;

@@ -3,7 +3,9 @@
  * (sspi-gss/kerberos/krb5_fast.c) against known answers and against Heimdal.
  *
  * Known answers: RFC 3961 n-fold, RFC 3962 AES-CTS, and OpenSSL's own
- * AES-CBC-CTS (CS3) on every length from 17 to 300. Differential, on real
+ * AES-CBC-CTS (CS3) on every length from 17 to 600 (both of the fast path's
+ * ways: in a buffer of its own up to 512 bytes, over the caller's buffers
+ * beyond). The confounders: unrepeated, and not shared with a child of fork. Differential, on real
  * contexts of the throwaway realm: tokens the fast path makes are opened by
  * Heimdal's gss_unwrap_iov / gss_unwrap / gss_verify_mic on the peer, and
  * Heimdal's by the fast path, both directions, sealed and signed-only,
@@ -19,7 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "check_main.h"
+#include "confounder.h"
 #include "krb5_fast.h"
 #include "realm.h"
 #include "status.h"
@@ -93,7 +99,7 @@ START_TEST(cts_rfc3962_and_openssl)
 		     "4807efe836ee89a526730dbc2f7bc8409dad8bbb96c4cdc03bc103e1a194bbd8"},
 	};
 	const uint8_t *key = (const uint8_t *)"chicken teriyaki";
-	uint8_t buf[320], want[320], back[320], key256[32];
+	uint8_t buf[640], want[640], back[640], key256[32];
 	size_t n;
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
@@ -108,7 +114,7 @@ START_TEST(cts_rfc3962_and_openssl)
 	/* OpenSSL's own CTS (CS3, as Kerberos) on every length, AES-256. */
 	for (int i = 0; i < 32; i++)
 		key256[i] = (uint8_t)(i * 7 + 1);
-	for (size_t len = 17; len <= 300; len++) {
+	for (size_t len = 17; len <= 600; len++) {
 		EVP_CIPHER *cts = EVP_CIPHER_fetch(NULL, "AES-256-CBC-CTS", NULL);
 		EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
 		OSSL_PARAM p[] = {OSSL_PARAM_construct_utf8_string("cts_mode", (char *)"CS3", 0),
@@ -130,6 +136,56 @@ START_TEST(cts_rfc3962_and_openssl)
 		ck_assert_int_eq(sg_kfast_cts(key256, 32, 0, buf, len), 0);
 		ck_assert_msg(memcmp(buf, back, len) == 0, "round trip at %zu bytes", len);
 	}
+}
+END_TEST
+
+/* Confounders come from a per-thread pool of DRBG output: none repeats,
+ * and a child of fork does not get the parent's next ones (the pool is
+ * wiped in the child, or its generation is stale). */
+START_TEST(confounders_unrepeated_across_fork)
+{
+	enum { N = 4096, AFTER = 8 };
+	static uint8_t seen[N][16];
+	uint8_t parent[AFTER][16], child[AFTER][16];
+	int fds[2];
+	pid_t pid;
+	int status;
+
+	int got = 0, repeat = -1;
+
+	for (int i = 0; i < N; i++) {
+		got |= sg_confounder(seen[i], 16);
+		for (int j = 0; j < i && repeat < 0; j++)
+			if (memcmp(seen[i], seen[j], 16) == 0)
+				repeat = i;
+	}
+	ck_assert_int_eq(got, 0);
+	ck_assert_msg(repeat < 0, "confounder %d repeats an earlier one", repeat);
+	ck_assert_int_eq(sg_confounder(seen[0], SG_CONFOUNDER_MAX + 1), -1);
+	/* One draw into a fresh pool: what is left of it would be the
+	 * child's without the fork handling. */
+	for (int i = N; i % (SG_CONFOUNDER_POOL / 16) != 1; i++)
+		ck_assert_int_eq(sg_confounder(parent[0], 16), 0);
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		for (int i = 0; i < AFTER; i++)
+			if (sg_confounder(child[i], 16) != 0)
+				_exit(2);
+		_exit(write(fds[1], child, sizeof(child)) == (ssize_t)sizeof(child) ? 0 : 3);
+	}
+	close(fds[1]);
+	for (int i = 0; i < AFTER; i++)
+		ck_assert_int_eq(sg_confounder(parent[i], 16), 0);
+	ck_assert_int_eq(read(fds[0], child, sizeof(child)), (ssize_t)sizeof(child));
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	for (int i = 0; i < AFTER; i++)
+		for (int j = 0; j < AFTER; j++)
+			ck_assert_msg(memcmp(parent[i], child[j], 16) != 0,
+				      "the child's confounder %d is the parent's %d", j, i);
 }
 END_TEST
 
@@ -223,7 +279,10 @@ static int layout(int which, uint8_t *hdr, size_t hlen, uint8_t *data, size_t le
 	return n;
 }
 
-static const size_t sizes[] = {0, 1, 15, 16, 17, 64, 1024, 65536, 1 << 20};
+/* 463-481: either side of the largest message encrypted in a buffer of
+ * the fast path's own (512 bytes with confounder, filler and header). */
+static const size_t sizes[] = {0,   1,   15,   16,    17,     64,  463, 464,
+			       465, 479, 480, 481, 1024, 65536, 1 << 20};
 
 /* sender -> receiver, one of them the fast path (fast_sends says which),
  * the other Heimdal; every size, sealed and signed-only, layout which. */
@@ -632,6 +691,7 @@ static Suite *fast_suite(void)
 
 	tcase_add_test(t, nfold_rfc3961);
 	tcase_add_test(t, cts_rfc3962_and_openssl);
+	tcase_add_test(t, confounders_unrepeated_across_fork);
 	suite_add_tcase(s, t);
 	t = tcase_create("against Heimdal");
 	tcase_set_timeout(t, 300);
