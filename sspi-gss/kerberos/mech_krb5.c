@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ccache_mirror.h"
+#include "keytab_mirror.h"
 #include "hooks.h"
 #include "kdc_proxy.h"
 #include "krb5_fast.h"
@@ -48,7 +49,8 @@ static struct krb5_state *state_of(struct sg_ctx *ctx)
 /* An outbound credential's own state (cred->mech): default tickets kept
  * from a FILE cache (ccache_mirror.h), or a password logon made at the
  * first context (password_logon.h); neither for a delegated credential.
- * Inbound credentials without keys keep krb5_u2u.h's state there. */
+ * Inbound credentials keep the keytab's mirror there (keytab_mirror.h),
+ * or without keys krb5_u2u.h's state. */
 struct krb5_out {
 	struct sg_ccache_mirror *mirror;
 	struct sg_krb5_logon *logon;
@@ -199,6 +201,14 @@ static SECURITY_STATUS krb5_acquire(struct sg_cred *cred, const char *principal,
 		sg_ccache_mirror_new(principal, &cred->gss, &out->mirror);
 		cred->mech = out;
 	}
+	/* A default acceptor's keys from a FILE keytab: kept in memory from
+	 * now on (keytab_mirror.c). */
+	if (usage == GSS_C_ACCEPT && cred->use == SECPKG_CRED_INBOUND) {
+		struct sg_keytab_mirror *mirror;
+
+		sg_keytab_mirror_new(principal, &cred->gss, &mirror);
+		cred->mech = mirror;
+	}
 	if (usage != GSS_C_ACCEPT)
 		flags_as_asked(cred->gss);
 	/* An acceptor's keys do not expire: Windows reports "never" for them. */
@@ -218,15 +228,21 @@ static void krb5_release_cred(struct sg_cred *cred)
 		cred->owner = NULL;
 		return;
 	}
-	gss_release_cred(&minor, &cred->gss);
 	if (sg_u2u_cred_is(cred)) {
 		sg_u2u_release(cred);
-	} else if (cred->mech != NULL) {
-		struct krb5_out *out = cred->mech;
+	} else {
+		gss_release_cred(&minor, &cred->gss);
+		/* The mirror of an acceptor's keytab; an initiator's ticket
+		 * cache mirror or password logon. */
+		if (cred->use == SECPKG_CRED_INBOUND) {
+			sg_keytab_mirror_free(cred->mech);
+		} else if (cred->mech != NULL) {
+			struct krb5_out *out = cred->mech;
 
-		sg_ccache_mirror_free(out->mirror);
-		sg_krb5_logon_free(out->logon);
-		free(out);
+			sg_ccache_mirror_free(out->mirror);
+			sg_krb5_logon_free(out->logon);
+			free(out);
+		}
 	}
 	cred->mech = NULL;
 }
@@ -344,7 +360,7 @@ static SECURITY_STATUS krb5_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 	 * nothing Kerberos reads. */
 	if (sg_u2u_cred_is(cred))
 		return SEC_E_NO_CREDENTIALS; /* an acceptor's TGT, not for initiating */
-	own = cred != NULL ? cred->mech : NULL;
+	own = cred != NULL && cred->use != SECPKG_CRED_INBOUND ? cred->mech : NULL;
 	mirror = own != NULL ? own->mirror : NULL;
 	/* A password credential logs on (or renews its TGT) at a context's
 	 * first leg; later legs pass the same credential (Heimdal retries an
@@ -393,11 +409,17 @@ static SECURITY_STATUS krb5_accept(struct sg_ctx *ctx, struct sg_cred *cred, gss
 {
 	OM_uint32 major, minor;
 	gss_cred_id_t delegated = GSS_C_NO_CREDENTIAL;
+	struct sg_keytab_mirror *mirror;
 
 	if (sg_u2u_cred_is(cred))
 		return sg_u2u_accept(cred, in, cb, out, &ctx->gss, gss_flags, lifetime);
+	mirror = cred != NULL && cred->use == SECPKG_CRED_INBOUND ? cred->mech : NULL;
+	if (mirror != NULL)
+		sg_keytab_mirror_enter(mirror, ctx->gss == GSS_C_NO_CONTEXT);
 	major = gss_accept_sec_context(&minor, &ctx->gss, cred ? cred->gss : GSS_C_NO_CREDENTIAL,
 				       in, cb, NULL, NULL, out, gss_flags, lifetime, &delegated);
+	if (mirror != NULL)
+		sg_keytab_mirror_leave(mirror);
 	if (delegated != GSS_C_NO_CREDENTIAL) {
 		OM_uint32 ignored;
 
@@ -566,6 +588,7 @@ static SECURITY_STATUS wrap_lengths(struct sg_ctx *ctx, int conf, size_t *header
 	};
 	OM_uint32 major, minor;
 
+	*header = *padding = 0;
 	/* DCE tokens have no PADDING buffer (see dce_style). */
 	major = gss_wrap_iov_length(&minor, ctx->gss, conf, GSS_C_QOP_DEFAULT, NULL, iov,
 				    dce_style(ctx) ? 2 : 3);
@@ -708,7 +731,8 @@ static SECURITY_STATUS krb5_cred_name(struct sg_cred *cred, char **name)
 	*name = NULL;
 	if (sg_u2u_cred_is(cred))
 		return sg_u2u_cred_name(cred, name);
-	if (cred->mech != NULL && ((struct krb5_out *)cred->mech)->logon != NULL)
+	if (cred->use != SECPKG_CRED_INBOUND && cred->mech != NULL &&
+	    ((struct krb5_out *)cred->mech)->logon != NULL)
 		return sg_krb5_logon_name(((struct krb5_out *)cred->mech)->logon, name);
 	major = gss_inquire_cred(&minor, cred->gss, &n, NULL, NULL, NULL);
 	if (GSS_ERROR(major))
