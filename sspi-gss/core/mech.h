@@ -201,6 +201,10 @@ struct sg_mech_ops {
 	 * ctx->gss is gone afterwards. import_ctx restores it into ctx->gss. */
 	SECURITY_STATUS (*export_ctx)(struct sg_ctx *ctx, gss_buffer_t token);
 	SECURITY_STATUS (*import_ctx)(struct sg_ctx *ctx, gss_buffer_t token);
+	/* What carries the package out on this machine, in words, when that is
+	 * chosen at run time (a static string); NULL operation: the
+	 * registry's fixed text. */
+	const char *(*backend)(void);
 };
 
 extern const struct sg_mech_ops sg_mech_krb5_ops;

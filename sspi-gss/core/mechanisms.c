@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mech.h"
 #include "packages.h"
 #include "sspi-gss.h"
 
@@ -32,7 +33,8 @@ SECURITY_STATUS SspiGssQueryPackageMech(const char *pszPackageName, PSSPI_GSS_PA
 		return SEC_E_SECPKG_NOT_FOUND;
 	pMech->PackageName = pkg->name;
 	pMech->MechOid = pkg->mech_oid;
-	pMech->Backend = pkg->backend;
+	pMech->Backend = pkg->ops != NULL && pkg->ops->backend != NULL ? pkg->ops->backend()
+								       : pkg->backend;
 	pMech->Available = pkg->not_yet == NULL;
 	pMech->Reason = pkg->not_yet;
 	return SEC_E_OK;

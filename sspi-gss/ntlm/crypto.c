@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unicase.h>
 #include <unistr.h>
 
@@ -302,14 +303,22 @@ void ntlm_session_init(struct ntlm_session *s, uint32_t flags, const uint8_t exp
 	seal_hmac_key(c2s);
 	seal_hmac_key(s2c);
 	derive(exported, seal_len, c2s_seal, c2s->seal_key);
-	ntlm_rc4_init(&c2s->seal, c2s->seal_key, 16);
 	derive(exported, seal_len, s2c_seal, s2c->seal_key);
-	ntlm_rc4_init(&s2c->seal, s2c->seal_key, 16);
+	c2s->way = s2c->way = ntlm_seal_path();
+	ntlm_session_restart_seal(c2s);
+	ntlm_session_restart_seal(s2c);
 }
 
 void ntlm_session_restart_seal(struct ntlm_direction *d)
 {
-	ntlm_rc4_init(&d->seal, d->seal_key, 16);
+	RC4_set_key(&d->seal, 16, d->seal_key);
+}
+
+/* RC4 in place with the direction's state. */
+static void direction_rc4(struct ntlm_direction *d, uint8_t *data, size_t len)
+{
+	if (len != 0)
+		RC4(&d->seal, len, data, data);
 }
 
 int ntlm_seq_next(struct ntlm_direction *d, uint32_t *seq)
@@ -334,7 +343,7 @@ void ntlm_session_wipe(struct ntlm_session *s)
 
 void ntlm_seal_bytes(struct ntlm_direction *d, uint8_t *data, size_t len)
 {
-	ntlm_rc4(&d->seal, data, len);
+	direction_rc4(d, data, len);
 }
 
 static void signature_put(uint8_t sig[16], const uint8_t mac[16], const uint8_t seqb[4])
@@ -345,11 +354,87 @@ static void signature_put(uint8_t sig[16], const uint8_t mac[16], const uint8_t 
 	memcpy(sig + 12, seqb, 4);
 }
 
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* libcrypto's way: MD5 then RC4 (sealing) or RC4 then MD5 (unsealing),
+ * in pieces that stay in the first-level cache between the two. */
+#define LIBCRYPTO_PIECE 8192
+/* The one pass from this many sealed bytes on (below, libcrypto's way). */
+#define ONE_PASS_MIN 512
+
+static void seal_message_libcrypto(struct ntlm_direction *d, uint32_t seq,
+				   struct ntlm_sealed_part *parts, size_t nparts, int decrypt,
+				   uint8_t sig[16])
+{
+	MD5_CTX m = d->sign.inner;
+	uint8_t seqb[4], inner[16], mac[16];
+
+	ntlm_put_le32(seqb, seq);
+	MD5_Update(&m, seqb, 4);
+	for (size_t i = 0; i < nparts; i++) {
+		uint8_t *p = parts[i].data;
+		size_t left = parts[i].len;
+
+		if (!parts[i].sealed) {
+			if (left != 0)
+				MD5_Update(&m, p, left);
+			continue;
+		}
+		while (left > 0) {
+			size_t n = left < LIBCRYPTO_PIECE ? left : LIBCRYPTO_PIECE;
+
+			if (decrypt)
+				RC4(&d->seal, n, p, p);
+			MD5_Update(&m, p, n);
+			if (!decrypt)
+				RC4(&d->seal, n, p, p);
+			p += n;
+			left -= n;
+		}
+	}
+	MD5_Final(inner, &m);
+	m = d->sign.outer;
+	MD5_Update(&m, inner, sizeof(inner));
+	MD5_Final(mac, &m);
+	signature_put(sig, mac, seqb);
+	sg_wipe(&m, sizeof(m));
+	sg_wipe(inner, sizeof(inner));
+}
+
 void ntlm_seal_message(struct ntlm_direction *d, uint32_t seq, struct ntlm_sealed_part *parts,
 		       size_t nparts, int decrypt, uint8_t sig[16])
 {
-	struct ntlm_md5 m = d->seal_inner;
+	struct ntlm_md5 m;
 	uint8_t seqb[4], inner[16], mac[16];
+	enum ntlm_seal_path way = d->way;
+	size_t sealed = 0;
+	int timed = 0;
+	double t0 = 0;
+
+	for (size_t i = 0; i < nparts; i++)
+		if (parts[i].sealed)
+			sealed += parts[i].len;
+	/* Below a few MD5 blocks the one pass has little to interleave and
+	 * libcrypto's MD5 is the faster; both ways share the RC4 state. */
+	if (sealed < ONE_PASS_MIN)
+		way = NTLM_SEAL_LIBCRYPTO;
+	else if (way == NTLM_SEAL_AUTO)
+		way = ntlm_seal_pick(sealed, &timed);
+	if (timed)
+		t0 = now_ns();
+	if (way != NTLM_SEAL_ONE_PASS) {
+		seal_message_libcrypto(d, seq, parts, nparts, decrypt, sig);
+		if (timed)
+			ntlm_seal_timed(way, sealed, now_ns() - t0);
+		return;
+	}
+	m = d->seal_inner;
 
 	ntlm_put_le32(seqb, seq);
 	ntlm_md5_update(&m, seqb, 4);
@@ -368,6 +453,8 @@ void ntlm_seal_message(struct ntlm_direction *d, uint32_t seq, struct ntlm_seale
 	signature_put(sig, mac, seqb);
 	sg_wipe(&m, sizeof(m));
 	sg_wipe(inner, sizeof(inner));
+	if (timed)
+		ntlm_seal_timed(way, sealed, now_ns() - t0);
 }
 
 void ntlm_signature_mac(const struct ntlm_direction *d, uint32_t seq,
@@ -384,5 +471,5 @@ void ntlm_signature_finish(const struct ntlm_session *s, struct ntlm_direction *
 			   uint8_t sig[16])
 {
 	if (s->flags & NTLMSSP_NEGOTIATE_KEY_EXCH)
-		ntlm_rc4(&d->seal, sig + 4, 8);
+		direction_rc4(d, sig + 4, 8);
 }

@@ -79,8 +79,9 @@ struct ntlm_cred {
 	 * InitializeSecurityContext fails with this reason. */
 	char *no_password;
 	/* Set at any time (SetCredentialsAttributes), read as each context
-	 * starts: under epa_lock. */
-	pthread_mutex_t epa_lock;
+	 * starts: under epa_lock, a read lock for those, so a server's
+	 * threads accepting on one credential do not wait for each other. */
+	pthread_rwlock_t epa_lock;
 	struct epa_settings epa;
 };
 
@@ -182,7 +183,7 @@ static void cred_free(struct ntlm_cred *c)
 	free(c->kdc_ccache);
 	free(c->no_password);
 	epa_clear(&c->epa);
-	pthread_mutex_destroy(&c->epa_lock);
+	pthread_rwlock_destroy(&c->epa_lock);
 	sg_wipe(c, sizeof(*c));
 	free(c);
 }
@@ -300,7 +301,7 @@ static SECURITY_STATUS ntlm_acquire(struct sg_cred *cred, const char *principal,
 	(void)principal; /* NTLM credentials are named by the identity alone */
 	if (c == NULL)
 		return SEC_E_INSUFFICIENT_MEMORY;
-	pthread_mutex_init(&c->epa_lock, NULL);
+	pthread_rwlock_init(&c->epa_lock, NULL);
 	if (cred->use & SECPKG_CRED_OUTBOUND) {
 		c->outbound = 1;
 		s = outbound_identity(c, id);
@@ -371,10 +372,10 @@ static SECURITY_STATUS ntlm_set_epa(struct sg_cred *cred, const struct sg_epa *e
 
 	if (s != SEC_E_OK)
 		return s;
-	pthread_mutex_lock(&c->epa_lock);
+	pthread_rwlock_wrlock(&c->epa_lock);
 	epa_clear(&c->epa);
 	c->epa = fresh;
-	pthread_mutex_unlock(&c->epa_lock);
+	pthread_rwlock_unlock(&c->epa_lock);
 	return SEC_E_OK;
 }
 
@@ -737,9 +738,9 @@ static SECURITY_STATUS server_first(struct sg_ctx *ctx, struct sg_cred *cred, gs
 	}
 	memcpy(n->negotiate, in->value, in->length);
 	n->negotiate_len = in->length;
-	pthread_mutex_lock(&c->epa_lock);
+	pthread_rwlock_rdlock(&c->epa_lock);
 	s = epa_copy(&n->epa, &c->epa.epa, c->epa.epa.names);
-	pthread_mutex_unlock(&c->epa_lock);
+	pthread_rwlock_unlock(&c->epa_lock);
 	if (s != SEC_E_OK)
 		goto fail;
 	if (c->kdc_ccache != NULL) {
@@ -1216,16 +1217,18 @@ static SECURITY_STATUS ntlm_wrap_iov(struct sg_ctx *ctx, int conf, gss_iov_buffe
 }
 
 /*
- * Checks a received signature on a copy of the receive state and keeps
- * the copy only when the message is authentic, so a forged, damaged or
- * replayed message leaves the context as it was: the next genuine message
- * still verifies. (Windows' own NTLM loses its RC4 position instead.)
+ * Checks a received signature and keeps the receive state's advance only
+ * when the message is authentic, so a forged, damaged or replayed message
+ * leaves the context as it was: the next genuine message still verifies.
+ * (Windows' own NTLM loses its RC4 position instead.) Only the RC4 state
+ * moves while a message is checked, so only it is saved first (1 KiB,
+ * where the whole direction was copied twice).
  */
 static SECURITY_STATUS check_received_locked(struct ntlm_state *n, struct ntlm_direction *d,
 					     gss_iov_buffer_desc *iov, int count,
 					     const uint8_t *sig, size_t sig_len, int conf)
 {
-	struct ntlm_direction trial;
+	RC4_KEY saved;
 	struct ntlm_part stack[STACK_PARTS], *parts = stack;
 	struct ntlm_sealed_part sealed_stack[STACK_PARTS], *sealed = sealed_stack;
 	uint8_t expect[16];
@@ -1252,28 +1255,29 @@ static SECURITY_STATUS check_received_locked(struct ntlm_state *n, struct ntlm_d
 	}
 	if (parts_alloc(count, conf, &parts, &sealed) != 0)
 		return SEC_E_INSUFFICIENT_MEMORY;
-	trial = *d;
+	saved = d->seal;
 	if (conf) {
 		np = sealed_parts(iov, count, sealed);
-		ntlm_seal_message(&trial, seq, sealed, np, 1, expect);
+		ntlm_seal_message(d, seq, sealed, np, 1, expect);
 	} else {
 		np = signed_parts(iov, count, parts);
-		ntlm_signature_mac(&trial, seq, parts, np, expect);
+		ntlm_signature_mac(d, seq, parts, np, expect);
 	}
 	parts_free(parts, stack, sealed, sealed_stack);
-	ntlm_signature_finish(&n->session, &trial, expect);
+	ntlm_signature_finish(&n->session, d, expect);
 	if (!ntlm_equal(expect, sig, NTLM_SIGNATURE_SIZE)) {
+		d->seal = saved;
 		if (conf) {
-			/* Put the caller's ciphertext back. */
-			trial = *d;
-			seal_data(&trial, iov, count);
+			/* Put the caller's ciphertext back, with the key
+			 * stream that took it off. */
+			seal_data(d, iov, count);
+			d->seal = saved;
 		}
-		sg_wipe(&trial, sizeof(trial));
+		sg_wipe(&saved, sizeof(saved));
 		return SEC_E_MESSAGE_ALTERED;
 	}
-	trial.seq++;
-	*d = trial;
-	sg_wipe(&trial, sizeof(trial));
+	d->seq++;
+	sg_wipe(&saved, sizeof(saved));
 	return SEC_E_OK;
 }
 
@@ -1570,7 +1574,25 @@ static int ntlm_peer_announced_mic(struct sg_ctx *ctx)
 	return n != NULL && n->client_mic;
 }
 
+/* The registry's text and the way sealing goes on this machine now
+ * (ntlm.h). */
+static const char *ntlm_backend(void)
+{
+	int now_one = ntlm_seal_path_now() == NTLM_SEAL_ONE_PASS;
+
+	if (ntlm_seal_path() != NTLM_SEAL_AUTO)
+		return now_one ? "sspi-gss NTLMv2 engine on OpenSSL libcrypto; "
+				 "sealing: one-pass MD5+RC4 (SSPI_GSS_NTLM_SEAL)"
+			       : "sspi-gss NTLMv2 engine on OpenSSL libcrypto; "
+				 "sealing: libcrypto MD5, RC4 (SSPI_GSS_NTLM_SEAL)";
+	return now_one ? "sspi-gss NTLMv2 engine on OpenSSL libcrypto; sealing: one-pass MD5+RC4 "
+			 "(chosen per message by timing; the faster lately)"
+		       : "sspi-gss NTLMv2 engine on OpenSSL libcrypto; sealing: libcrypto MD5, RC4 "
+			 "(chosen per message by timing; the faster lately)";
+}
+
 const struct sg_mech_ops sg_mech_ntlm_ops = {
+	.backend = ntlm_backend,
 	.acquire = ntlm_acquire,
 	.release_cred = ntlm_release_cred,
 	.set_epa = ntlm_set_epa,

@@ -196,36 +196,61 @@ struct ntlm_hmac_md5 {
 	MD5_CTX inner, outer;
 };
 
-/* seal.c: RC4 and MD5 of our own, so that sealing can run both in one
- * pass (ntlm_md5_rc4); libcrypto's do everything else. */
-struct ntlm_rc4 {
-	uint8_t s[256];
-	uint8_t i, j;
-};
+/* seal.c: an MD5 of our own and RC4 rounds over libcrypto's RC4_KEY, so
+ * that sealing can run both in one pass (ntlm_md5_rc4); libcrypto's do
+ * everything else. */
 struct ntlm_md5 {
 	uint32_t h[4];
 	uint64_t bytes;
 	uint8_t buf[64];
 	size_t fill;
 };
-void ntlm_rc4_init(struct ntlm_rc4 *k, const uint8_t *key, size_t len);
-void ntlm_rc4(struct ntlm_rc4 *k, uint8_t *data, size_t len); /* in place */
 void ntlm_md5_init(struct ntlm_md5 *m);
 void ntlm_md5_update(struct ntlm_md5 *m, const uint8_t *p, size_t len);
 void ntlm_md5_final(struct ntlm_md5 *m, uint8_t out[16]);
 /* RC4 over data in place and MD5 of its plaintext (before encryption,
  * after decryption) into m, in one pass. */
-void ntlm_md5_rc4(struct ntlm_md5 *m, struct ntlm_rc4 *k, uint8_t *data, size_t len, int decrypt);
+void ntlm_md5_rc4(struct ntlm_md5 *m, RC4_KEY *k, uint8_t *data, size_t len, int decrypt);
+
+/*
+ * Two ways to seal (docs/ntlm.md): libcrypto's MD5 and RC4 one after the
+ * other, or seal.c's one pass. Which is faster depends on the CPU and on
+ * what else runs on it at the moment (the one pass lives on the core's
+ * idle units), so by default (AUTO) each message of 512 sealed bytes or
+ * more takes the way that has been faster lately, timed on the process's
+ * recent messages; SSPI_GSS_NTLM_SEAL=libcrypto or one-pass fixes one.
+ * Both keep the same RC4 state (libcrypto's RC4_KEY) and give the same
+ * bytes, so a session may change way from one message to the next.
+ */
+enum ntlm_seal_path { NTLM_SEAL_LIBCRYPTO, NTLM_SEAL_ONE_PASS, NTLM_SEAL_AUTO };
+/* The way sessions set up now seal (SSPI_GSS_NTLM_SEAL, else AUTO). */
+enum ntlm_seal_path ntlm_seal_path(void);
+/* The way AUTO takes now (the faster lately): LIBCRYPTO or ONE_PASS. */
+enum ntlm_seal_path ntlm_seal_path_now(void);
+const char *ntlm_seal_path_name(enum ntlm_seal_path path);
+/* The tests': the way sessions set up from now on seal (libcrypto's
+ * where the one pass is not usable). */
+void ntlm_seal_path_set(enum ntlm_seal_path path);
+/* Whether the one pass reproduces libcrypto's RC4 on this machine: not
+ * where libcrypto keeps its RC4 table as bytes (seal.c). */
+int ntlm_one_pass_usable(void);
+/* AUTO's choice for a message of `sealed` bytes, timed by the caller
+ * (ntlm_seal_timed) when *timed is set. */
+enum ntlm_seal_path ntlm_seal_pick(size_t sealed, int *timed);
+void ntlm_seal_timed(enum ntlm_seal_path way, size_t sealed, double ns);
+/* How many messages each way sealed in AUTO (tests). */
+void ntlm_seal_counts(unsigned long counts[2]);
 
 /* Session security with extended session security (MS-NLMP 3.4.4.2, 3.4.5). */
 struct ntlm_direction {
 	uint8_t sign_key[16];
-	struct ntlm_hmac_md5 sign; /* keyed with sign_key (signing only) */
-	/* The same HMAC key for sealed messages: MD5 states after the
-	 * inner and outer pads. */
+	struct ntlm_hmac_md5 sign; /* keyed with sign_key (signing, libcrypto sealing) */
+	/* One pass: the same HMAC key as seal.c's MD5 states after the inner
+	 * and outer pads. */
 	struct ntlm_md5 seal_inner, seal_outer;
 	uint8_t seal_key[16];
-	struct ntlm_rc4 seal;
+	enum ntlm_seal_path way; /* libcrypto's two passes, seal.c's one, or AUTO */
+	RC4_KEY seal;  /* both ways use libcrypto's RC4 state */
 	uint32_t seq;
 };
 

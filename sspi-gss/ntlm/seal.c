@@ -12,49 +12,26 @@
  * whose MAC input (a 13-byte TLS header) NTLM's (a 4-byte sequence number)
  * cannot be made to fit.
  *
- * MD5 is RFC 1321, RC4 the usual key schedule and generator; both are
- * checked against libcrypto's on every length in tests/unit/test_ntlm_engine.c,
- * and against Windows' and Samba's tokens by the NTLM suites.
+ * MD5 is RFC 1321; the RC4 rounds run on libcrypto's own state (RC4_KEY,
+ * whose table has 32-bit entries on x86-64), so a direction's state is one
+ * and the same whichever way it seals, and libcrypto's RC4() does the
+ * bytes outside whole MD5 blocks. Both are checked against libcrypto's on
+ * every length in tests/unit/test_ntlm_engine.c, and against Windows' and
+ * Samba's tokens by the NTLM suites.
+ *
+ * The table's entry size matters: with a table of bytes (this file's own
+ * RC4 until then) the one pass lost to libcrypto's two on AMD EPYC
+ * (0.75-0.85x: its byte RC4 ran at half libcrypto's speed); with 32-bit
+ * entries it gains there too when the core is its own. It needs the
+ * core's idle units, so it is one of two ways (ntlm.h), and the end of
+ * this file chooses between them, message by message, by timing both.
  */
 #include "ntlm.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
-
-void ntlm_rc4_init(struct ntlm_rc4 *k, const uint8_t *key, size_t len)
-{
-	unsigned j = 0;
-
-	for (unsigned i = 0; i < 256; i++)
-		k->s[i] = (uint8_t)i;
-	for (unsigned i = 0; i < 256; i++) {
-		uint8_t t = k->s[i];
-
-		j = (j + t + key[i % len]) & 255;
-		k->s[i] = k->s[j];
-		k->s[j] = t;
-	}
-	k->i = k->j = 0;
-}
-
-void ntlm_rc4(struct ntlm_rc4 *k, uint8_t *data, size_t len)
-{
-	unsigned i = k->i, j = k->j;
-	uint8_t *s = k->s;
-
-	for (size_t n = 0; n < len; n++) {
-		uint8_t si, sj;
-
-		i = (i + 1) & 255;
-		si = s[i];
-		j = (j + si) & 255;
-		sj = s[j];
-		s[i] = sj;
-		s[j] = si;
-		data[n] ^= s[(si + sj) & 255];
-	}
-	k->i = (uint8_t)i;
-	k->j = (uint8_t)j;
-}
+#include <time.h>
 
 /* ---------------------------------------------------------------- MD5 */
 
@@ -64,9 +41,17 @@ void ntlm_rc4(struct ntlm_rc4 *k, uint8_t *data, size_t len)
 #define MD5_I(x, y, z) ((y) ^ ((x) | ~(z)))
 #define ROTL(v, c) (((v) << (c)) | ((v) >> (32 - (c))))
 
+/* A little-endian word: one load where the host is little-endian. */
 static uint32_t le32(const uint8_t *p)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+#else
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+#endif
 }
 
 /*
@@ -94,33 +79,33 @@ static uint32_t le32(const uint8_t *p)
  * from the RC4 table's loads. Inlined into both callers, so the plain
  * MD5 version has no RC4 in it.
  */
-static ALWAYS_INLINE void md5_rc4_block(uint32_t h[4], const uint8_t *src, struct ntlm_rc4 *k,
+static ALWAYS_INLINE void md5_rc4_block(uint32_t h[4], const uint8_t *src, RC4_KEY *k,
 					 uint8_t *buf)
 {
 	uint32_t x[16], a = h[0], b = h[1], c = h[2], d = h[3];
 	uint8_t ks[64];
 	unsigned ri = 0, rj = 0, n = 0;
-	uint8_t *s = NULL;
+	RC4_INT *s = NULL;
 
 	for (int w = 0; w < 16; w++)
 		x[w] = le32(src + 4 * w);
 	if (k != NULL) {
-		ri = k->i;
-		rj = k->j;
-		s = k->s;
+		ri = (unsigned)k->x;
+		rj = (unsigned)k->y;
+		s = k->data;
 	}
 
 #define RC4_BYTE()                                   \
 	do {                                         \
 		if (k != NULL) {                     \
-			uint8_t si_, sj_;            \
+			RC4_INT si_, sj_;            \
 			ri = (ri + 1) & 255;         \
 			si_ = s[ri];                 \
 			rj = (rj + si_) & 255;       \
 			sj_ = s[rj];                 \
 			s[ri] = sj_;                 \
 			s[rj] = si_;                 \
-			ks[n++] = s[(si_ + sj_) & 255]; \
+			ks[n++] = (uint8_t)s[(si_ + sj_) & 255]; \
 			KEEP_ORDER(rj);              \
 		}                                    \
 	} while (0)
@@ -207,8 +192,8 @@ static ALWAYS_INLINE void md5_rc4_block(uint32_t h[4], const uint8_t *src, struc
 	h[2] += c;
 	h[3] += d;
 	if (k != NULL) {
-		k->i = (uint8_t)ri;
-		k->j = (uint8_t)rj;
+		k->x = (RC4_INT)ri;
+		k->y = (RC4_INT)rj;
 		for (int w = 0; w < 64; w += 8) {
 			uint64_t v, t;
 
@@ -225,7 +210,7 @@ static void md5_block(uint32_t h[4], const uint8_t *src)
 	md5_rc4_block(h, src, NULL, NULL);
 }
 
-static void md5_rc4_stitched(uint32_t h[4], const uint8_t *src, struct ntlm_rc4 *k, uint8_t *buf)
+static void md5_rc4_stitched(uint32_t h[4], const uint8_t *src, RC4_KEY *k, uint8_t *buf)
 {
 	md5_rc4_block(h, src, k, buf);
 }
@@ -285,7 +270,14 @@ void ntlm_md5_final(struct ntlm_md5 *m, uint8_t out[16])
  * other; whole blocks go through the stitched rounds. Decryption must
  * hash a block after decrypting it, so its RC4 runs one block ahead.
  */
-void ntlm_md5_rc4(struct ntlm_md5 *m, struct ntlm_rc4 *k, uint8_t *data, size_t len, int decrypt)
+/* RC4 of len bytes in place (libcrypto's, outside the stitched blocks). */
+static void rc4(RC4_KEY *k, uint8_t *data, size_t len)
+{
+	if (len != 0)
+		RC4(k, len, data, data);
+}
+
+void ntlm_md5_rc4(struct ntlm_md5 *m, RC4_KEY *k, uint8_t *data, size_t len, int decrypt)
 {
 	size_t head = m->fill > 0 ? 64 - m->fill : 0, blocks;
 
@@ -293,10 +285,10 @@ void ntlm_md5_rc4(struct ntlm_md5 *m, struct ntlm_rc4 *k, uint8_t *data, size_t 
 		head = len;
 	if (head > 0) {
 		if (decrypt)
-			ntlm_rc4(k, data, head);
+			rc4(k, data, head);
 		ntlm_md5_update(m, data, head);
 		if (!decrypt)
-			ntlm_rc4(k, data, head);
+			rc4(k, data, head);
 		data += head;
 		len -= head;
 	}
@@ -306,7 +298,7 @@ void ntlm_md5_rc4(struct ntlm_md5 *m, struct ntlm_rc4 *k, uint8_t *data, size_t 
 			for (size_t b = 0; b < blocks; b++)
 				md5_rc4_stitched(m->h, data + 64 * b, k, data + 64 * b);
 		} else {
-			ntlm_rc4(k, data, 64);
+			rc4(k, data, 64);
 			for (size_t b = 0; b + 1 < blocks; b++)
 				md5_rc4_stitched(m->h, data + 64 * b, k, data + 64 * (b + 1));
 			md5_block(m->h, data + 64 * (blocks - 1));
@@ -317,9 +309,181 @@ void ntlm_md5_rc4(struct ntlm_md5 *m, struct ntlm_rc4 *k, uint8_t *data, size_t 
 	}
 	if (len > 0) {
 		if (decrypt)
-			ntlm_rc4(k, data, len);
+			rc4(k, data, len);
 		ntlm_md5_update(m, data, len);
 		if (!decrypt)
-			ntlm_rc4(k, data, len);
+			rc4(k, data, len);
+	}
+}
+
+/* ------------------------------------------------- choosing the way */
+
+/*
+ * AUTO (ntlm.h): each way's cost per KiB, smoothed over the process's
+ * recent messages of TIMED_MIN sealed bytes or more (two clock reads each,
+ * under a hundredth of such a message's time). A message takes the way
+ * that costs less; one in EXPLORE takes the other, so that both costs stay
+ * current as the machine's load comes and goes. A way not yet timed is
+ * tried first. A sample more than twice the estimate (the thread was
+ * preempted, say) counts as twice, so one bad moment does not flip the
+ * choice. Threads share the estimates with relaxed atomics: a lost update
+ * is a lost sample, nothing more. A wrong choice costs speed, never
+ * correctness: the two ways give the same bytes.
+ */
+#define TIMED_MIN 2048
+#define EXPLORE 16
+
+static int configured = -1; /* enum ntlm_seal_path once read */
+static pthread_once_t configure_once = PTHREAD_ONCE_INIT;
+static unsigned long cost[2]; /* ns per KiB, 0: not yet timed */
+static unsigned long messages;
+static unsigned long counts[2];
+
+/*
+ * Whether the one pass reads libcrypto's RC4 state as libcrypto wrote it.
+ * RC4_KEY's table is declared RC4_INT, but x86-64's assembly RC4 keeps a
+ * table of bytes in the same memory on CPUs it marks for that
+ * (OPENSSL_ia32cap bit 20: Intel's P4, or anyone who sets the variable),
+ * and says so only inside the table; the one pass would then seal wrong
+ * bytes and leave a state that libcrypto's RC4 reads out of bounds. So
+ * libcrypto's key schedule is compared, read-only, with the table the one
+ * pass expects, then the two key streams on copies. Where they differ,
+ * libcrypto's way alone is used, whatever SSPI_GSS_NTLM_SEAL says.
+ */
+static int one_pass_matches_libcrypto(void)
+{
+	static const uint8_t key[16] = "sspi-gss rc4 kat";
+	uint8_t ours[128], theirs[128];
+	struct ntlm_md5 m;
+	RC4_KEY expected, lib;
+	unsigned j = 0;
+	int same;
+
+	memset(&expected, 0, sizeof(expected));
+	for (unsigned i = 0; i < 256; i++)
+		expected.data[i] = (RC4_INT)i;
+	for (unsigned i = 0; i < 256; i++) {
+		RC4_INT t = expected.data[i];
+
+		j = (j + (unsigned)t + key[i % sizeof(key)]) & 255;
+		expected.data[i] = expected.data[j];
+		expected.data[j] = t;
+	}
+	RC4_set_key(&lib, sizeof(key), key);
+	if (memcmp(&expected, &lib, sizeof(lib)) != 0)
+		return 0;
+	memset(ours, 0x5A, sizeof(ours));
+	memcpy(theirs, ours, sizeof(theirs));
+	ntlm_md5_init(&m);
+	ntlm_md5_rc4(&m, &expected, ours, sizeof(ours), 0);
+	RC4(&lib, sizeof(theirs), theirs, theirs);
+	same = memcmp(ours, theirs, sizeof(ours)) == 0;
+	/* And the state left behind goes on as libcrypto's does. */
+	RC4(&expected, 16, ours, ours);
+	RC4(&lib, 16, theirs, theirs);
+	return same && memcmp(ours, theirs, 16) == 0;
+}
+
+static int one_pass_ok;
+
+static void configure(void)
+{
+	const char *v = secure_getenv("SSPI_GSS_NTLM_SEAL");
+	int path = NTLM_SEAL_AUTO;
+
+	one_pass_ok = one_pass_matches_libcrypto();
+	if (!one_pass_ok)
+		path = NTLM_SEAL_LIBCRYPTO;
+	else if (v != NULL && strcmp(v, "libcrypto") == 0)
+		path = NTLM_SEAL_LIBCRYPTO;
+	else if (v != NULL && strcmp(v, "one-pass") == 0)
+		path = NTLM_SEAL_ONE_PASS;
+	__atomic_store_n(&configured, path, __ATOMIC_RELEASE);
+}
+
+enum ntlm_seal_path ntlm_seal_path(void)
+{
+	int path = __atomic_load_n(&configured, __ATOMIC_ACQUIRE);
+
+	if (path < 0) {
+		pthread_once(&configure_once, configure);
+		path = __atomic_load_n(&configured, __ATOMIC_ACQUIRE);
+	}
+	return (enum ntlm_seal_path)path;
+}
+
+void ntlm_seal_path_set(enum ntlm_seal_path path)
+{
+	pthread_once(&configure_once, configure);
+	__atomic_store_n(&configured, one_pass_ok ? (int)path : NTLM_SEAL_LIBCRYPTO,
+			 __ATOMIC_RELEASE);
+}
+
+int ntlm_one_pass_usable(void)
+{
+	pthread_once(&configure_once, configure);
+	return one_pass_ok;
+}
+
+enum ntlm_seal_path ntlm_seal_path_now(void)
+{
+	enum ntlm_seal_path path = ntlm_seal_path();
+	unsigned long lib, one;
+
+	if (path != NTLM_SEAL_AUTO)
+		return path;
+	lib = __atomic_load_n(&cost[NTLM_SEAL_LIBCRYPTO], __ATOMIC_RELAXED);
+	one = __atomic_load_n(&cost[NTLM_SEAL_ONE_PASS], __ATOMIC_RELAXED);
+	return one != 0 && lib != 0 && one < lib ? NTLM_SEAL_ONE_PASS : NTLM_SEAL_LIBCRYPTO;
+}
+
+enum ntlm_seal_path ntlm_seal_pick(size_t sealed, int *timed)
+{
+	unsigned long lib = __atomic_load_n(&cost[NTLM_SEAL_LIBCRYPTO], __ATOMIC_RELAXED);
+	unsigned long one = __atomic_load_n(&cost[NTLM_SEAL_ONE_PASS], __ATOMIC_RELAXED);
+	unsigned long n = __atomic_add_fetch(&messages, 1, __ATOMIC_RELAXED);
+	enum ntlm_seal_path way;
+
+	if (lib == 0)
+		way = NTLM_SEAL_LIBCRYPTO;
+	else if (one == 0)
+		way = NTLM_SEAL_ONE_PASS;
+	else
+		way = one < lib ? NTLM_SEAL_ONE_PASS : NTLM_SEAL_LIBCRYPTO;
+	if (lib != 0 && one != 0 && n % EXPLORE == 0)
+		way = way == NTLM_SEAL_ONE_PASS ? NTLM_SEAL_LIBCRYPTO : NTLM_SEAL_ONE_PASS;
+	*timed = sealed >= TIMED_MIN;
+	__atomic_add_fetch(&counts[way], 1, __ATOMIC_RELAXED);
+	return way;
+}
+
+void ntlm_seal_timed(enum ntlm_seal_path way, size_t sealed, double ns)
+{
+	unsigned long sample, old;
+
+	if ((way != NTLM_SEAL_LIBCRYPTO && way != NTLM_SEAL_ONE_PASS) || sealed == 0 || ns <= 0)
+		return;
+	sample = (unsigned long)(ns * 1024.0 / (double)sealed) + 1;
+	old = __atomic_load_n(&cost[way], __ATOMIC_RELAXED);
+	if (old != 0 && sample > 2 * old)
+		sample = 2 * old;
+	__atomic_store_n(&cost[way], old == 0 ? sample : (7 * old + sample) / 8, __ATOMIC_RELAXED);
+}
+
+void ntlm_seal_counts(unsigned long out[2])
+{
+	out[0] = __atomic_load_n(&counts[0], __ATOMIC_RELAXED);
+	out[1] = __atomic_load_n(&counts[1], __ATOMIC_RELAXED);
+}
+
+const char *ntlm_seal_path_name(enum ntlm_seal_path path)
+{
+	switch (path) {
+	case NTLM_SEAL_ONE_PASS:
+		return "one-pass MD5+RC4";
+	case NTLM_SEAL_LIBCRYPTO:
+		return "libcrypto MD5, RC4";
+	default:
+		return "chosen per message by timing";
 	}
 }

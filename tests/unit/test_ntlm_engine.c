@@ -498,7 +498,12 @@ START_TEST(sealing_example)
 	uint8_t data[18], sig[16];
 	struct ntlm_part part = {plain, sizeof(plain)};
 
+	/* A session of each way of sealing (ntlm.h); at 18 bytes both seal
+	 * through libcrypto (seal_paths_agree covers the one pass). */
+	ntlm_seal_path_set(_i ? NTLM_SEAL_ONE_PASS : NTLM_SEAL_LIBCRYPTO);
 	ntlm_session_init(&c, flags, random_key, 1);
+	ck_assert_int_eq(c.send.way,
+			 _i && ntlm_one_pass_usable() ? NTLM_SEAL_ONE_PASS : NTLM_SEAL_LIBCRYPTO);
 	ck_bytes(c.send.sign_key, sign_key, 16);
 	memcpy(data, plain, sizeof(data));
 	ntlm_signature_mac(&c.send, 0, &part, 1, sig);
@@ -516,7 +521,7 @@ START_TEST(sealing_example)
 	ntlm_signature_finish(&s, &s.recv, sig);
 	ck_bytes(sig, signature, 16);
 
-	/* The same message through the one-pass path (seal.c), both ways. */
+	/* The same message through ntlm_seal_message, both ways. */
 	ntlm_session_init(&c, flags, random_key, 1);
 	ntlm_session_init(&s, flags, random_key, 0);
 	memcpy(data, plain, sizeof(data));
@@ -537,10 +542,117 @@ START_TEST(sealing_example)
 }
 END_TEST
 
-/* seal.c's MD5 and RC4 against libcrypto's: RFC 1321's test suite, then
- * every length 0-300 and some up to 64 KiB, each at every MD5 offset the
- * one-pass path can start from (the hash already holding 0-63 bytes), in
- * both directions. */
+/* The two ways of sealing give the same bytes: a session of each seals
+ * the same messages (sealed and signed-only parts, lengths about MD5's
+ * block and the libcrypto way's 8 KiB pieces), and a receiver of the
+ * other way opens them. */
+START_TEST(seal_paths_agree)
+{
+	static const size_t lengths[] = {0, 1, 55, 63, 64, 65, 1000, 8191, 8192, 8193, 70000};
+	struct ntlm_session lib_c, one_c, lib_s, one_s;
+	uint32_t flags = 0xe2888235;
+	size_t max = 70000;
+	uint8_t *a = malloc(max), *b = malloc(max), *plain = malloc(max), so[5] = "head";
+
+	ck_assert(a != NULL && b != NULL && plain != NULL);
+	for (size_t i = 0; i < max; i++)
+		plain[i] = (uint8_t)(i * 29 + 3);
+	ntlm_seal_path_set(NTLM_SEAL_LIBCRYPTO);
+	ntlm_session_init(&lib_c, flags, random_key, 1);
+	ntlm_session_init(&lib_s, flags, random_key, 0);
+	ntlm_seal_path_set(NTLM_SEAL_ONE_PASS);
+	ntlm_session_init(&one_c, flags, random_key, 1);
+	ntlm_session_init(&one_s, flags, random_key, 0);
+	ck_assert_int_eq(lib_c.send.way, NTLM_SEAL_LIBCRYPTO);
+	ck_assert_int_eq(one_c.send.way,
+			 ntlm_one_pass_usable() ? NTLM_SEAL_ONE_PASS : NTLM_SEAL_LIBCRYPTO);
+	for (size_t k = 0; k < sizeof(lengths) / sizeof(lengths[0]); k++) {
+		size_t len = lengths[k], half = len / 3;
+		uint8_t sa[16], sb[16];
+		struct ntlm_sealed_part pa[3] = {{a, half, 1}, {so, sizeof(so), 0}, {a + half, len - half, 1}};
+		struct ntlm_sealed_part pb[3] = {{b, half, 1}, {so, sizeof(so), 0}, {b + half, len - half, 1}};
+
+		memcpy(a, plain, len);
+		memcpy(b, plain, len);
+		ntlm_seal_message(&lib_c.send, (uint32_t)k, pa, 3, 0, sa);
+		ntlm_signature_finish(&lib_c, &lib_c.send, sa);
+		ntlm_seal_message(&one_c.send, (uint32_t)k, pb, 3, 0, sb);
+		ntlm_signature_finish(&one_c, &one_c.send, sb);
+		ck_assert_msg(memcmp(sa, sb, 16) == 0, "signatures differ at %zu bytes", len);
+		ck_assert_msg(len == 0 || memcmp(a, b, len) == 0, "ciphertexts differ at %zu bytes", len);
+		ck_assert_msg(len < 32 || memcmp(a, plain, len) != 0, "not encrypted at %zu bytes", len);
+		/* Each opened by the receiver of the other way. */
+		ntlm_seal_message(&one_s.recv, (uint32_t)k, pa, 3, 1, sa);
+		ntlm_signature_finish(&one_s, &one_s.recv, sa);
+		ntlm_seal_message(&lib_s.recv, (uint32_t)k, pb, 3, 1, sb);
+		ntlm_signature_finish(&lib_s, &lib_s.recv, sb);
+		ck_assert_msg(memcmp(sa, sb, 16) == 0, "received signatures differ at %zu", len);
+		ck_assert_msg(len == 0 || (memcmp(a, plain, len) == 0 && memcmp(b, plain, len) == 0),
+			      "plaintext back at %zu bytes", len);
+	}
+	ntlm_session_wipe(&lib_c);
+	ntlm_session_wipe(&one_c);
+	ntlm_session_wipe(&lib_s);
+	ntlm_session_wipe(&one_s);
+	free(a);
+	free(b);
+	free(plain);
+}
+END_TEST
+
+/* AUTO: a session whose messages take whichever way has been faster
+ * lately, now one and now the other (one message in 16 takes the slower),
+ * gives the same bytes as a session that always takes libcrypto's, and
+ * its receiver (AUTO too) opens them all. */
+START_TEST(seal_auto_switches_ways)
+{
+	enum { MESSAGES = 64, LEN = 4096 };
+	struct ntlm_session lib, a_c, a_s;
+	uint32_t flags = 0xe2888235;
+	uint8_t x[LEN], y[LEN], sx[16], sy[16];
+	unsigned long before[2], after[2];
+
+	ntlm_seal_path_set(NTLM_SEAL_LIBCRYPTO);
+	ntlm_session_init(&lib, flags, random_key, 1);
+	ntlm_seal_path_set(NTLM_SEAL_AUTO);
+	ntlm_session_init(&a_c, flags, random_key, 1);
+	ntlm_session_init(&a_s, flags, random_key, 0);
+	ck_assert_int_eq(a_c.send.way,
+			 ntlm_one_pass_usable() ? NTLM_SEAL_AUTO : NTLM_SEAL_LIBCRYPTO);
+	ntlm_seal_counts(before);
+	for (uint32_t k = 0; k < MESSAGES; k++) {
+		struct ntlm_sealed_part px = {x, LEN, 1}, py = {y, LEN, 1};
+
+		for (size_t i = 0; i < LEN; i++)
+			x[i] = y[i] = (uint8_t)(i * 7 + k);
+		ntlm_seal_message(&lib.send, k, &px, 1, 0, sx);
+		ntlm_signature_finish(&lib, &lib.send, sx);
+		ntlm_seal_message(&a_c.send, k, &py, 1, 0, sy);
+		ntlm_signature_finish(&a_c, &a_c.send, sy);
+		ck_assert_msg(memcmp(x, y, LEN) == 0 && memcmp(sx, sy, 16) == 0,
+			      "message %u differs from libcrypto's", k);
+		ntlm_seal_message(&a_s.recv, k, &py, 1, 1, sy);
+		ntlm_signature_finish(&a_s, &a_s.recv, sy);
+		ck_assert_msg(memcmp(sx, sy, 16) == 0, "message %u: signature when opened", k);
+		for (size_t i = 0; i < LEN; i++)
+			ck_assert_msg(y[i] == (uint8_t)(i * 7 + k), "message %u: plaintext", k);
+	}
+	ntlm_seal_counts(after);
+	ck_assert_msg(!ntlm_one_pass_usable() ||
+			      (after[NTLM_SEAL_LIBCRYPTO] > before[NTLM_SEAL_LIBCRYPTO] &&
+			       after[NTLM_SEAL_ONE_PASS] > before[NTLM_SEAL_ONE_PASS]),
+		      "AUTO took libcrypto's way %lu times, the one pass %lu times",
+		      after[0] - before[0], after[1] - before[1]);
+	ntlm_session_wipe(&lib);
+	ntlm_session_wipe(&a_c);
+	ntlm_session_wipe(&a_s);
+}
+END_TEST
+
+/* seal.c's MD5 and stitched RC4 rounds against libcrypto's: RFC 1321's
+ * test suite, then every length 0-300 and some up to 64 KiB, each at every
+ * MD5 offset the one-pass path can start from (the hash already holding
+ * 0-63 bytes), in both directions. */
 START_TEST(one_pass_against_libcrypto)
 {
 	static const char *rfc1321[][2] = {
@@ -557,6 +669,11 @@ START_TEST(one_pass_against_libcrypto)
 	};
 	static const size_t big[] = {511, 512, 1023, 1024, 4097, 16384, 65536};
 	size_t max = 65536 + 64;
+
+	/* Where libcrypto's RC4 table is bytes, the one pass is never used
+	 * (one_pass_refused_on_a_byte_table); nothing to compare. */
+	if (!ntlm_one_pass_usable())
+		return;
 	uint8_t *plain = malloc(max), *ours = malloc(max), *ref = malloc(max);
 	uint8_t key[16], d1[16], d2[16];
 
@@ -583,15 +700,14 @@ START_TEST(one_pass_against_libcrypto)
 
 		for (size_t off = 0; off < 64; off += (len > 1024 ? 13 : 1)) {
 			struct ntlm_md5 m;
-			struct ntlm_rc4 k;
-			RC4_KEY rk;
+			RC4_KEY k, rk;
 			MD5_CTX rm;
 
 			/* Sealing: hash of the plaintext, ciphertext out. */
 			memcpy(ours, plain, len);
 			ntlm_md5_init(&m);
 			ntlm_md5_update(&m, plain + max - 64, off);
-			ntlm_rc4_init(&k, key, 16);
+			RC4_set_key(&k, 16, key);
 			ntlm_md5_rc4(&m, &k, ours, len, 0);
 			ntlm_md5_final(&m, d1);
 			MD5_Init(&rm);
@@ -605,14 +721,14 @@ START_TEST(one_pass_against_libcrypto)
 			ck_assert_msg(len == 0 || memcmp(ours, ref, len) == 0,
 				      "RC4 differs: length %zu, offset %zu", len, off);
 			/* The key streams go on alike. */
-			ntlm_rc4(&k, d1, 16);
+			RC4(&k, 16, d1, d1);
 			RC4(&rk, 16, d2, d2);
 			ck_assert_msg(memcmp(d1, d2, 16) == 0, "RC4 state differs after %zu", len);
 
 			/* Unsealing: the ciphertext back, hash of the plaintext. */
 			ntlm_md5_init(&m);
 			ntlm_md5_update(&m, plain + max - 64, off);
-			ntlm_rc4_init(&k, key, 16);
+			RC4_set_key(&k, 16, key);
 			ntlm_md5_rc4(&m, &k, ours, len, 1);
 			ntlm_md5_final(&m, d1);
 			ck_assert_msg(len == 0 || memcmp(ours, plain, len) == 0,
@@ -943,6 +1059,52 @@ START_TEST(sequence_numbers_do_not_wrap)
 }
 END_TEST
 
+/*
+ * libcrypto's x86-64 RC4 keeps its table as bytes where OPENSSL_ia32cap
+ * says so (bit 20), and the one pass reads it as words. meson runs this
+ * suite a second time with that bit set (ntlm_engine_rc4_bytes, with
+ * SSPI_GSS_TEST_RC4_BYTES=1): there the one pass must be refused, and a
+ * session asked for it (or for AUTO) must seal exactly as libcrypto does.
+ */
+START_TEST(one_pass_refused_on_a_byte_table)
+{
+	enum { LEN = 4096 };
+	const char *expect_bytes = getenv("SSPI_GSS_TEST_RC4_BYTES");
+	struct ntlm_session lib, other;
+	uint32_t flags = 0xe2888235;
+	uint8_t x[LEN], y[LEN], sx[16], sy[16];
+
+#if defined(__x86_64__)
+	if (expect_bytes != NULL && strcmp(expect_bytes, "1") == 0)
+		ck_assert_msg(!ntlm_one_pass_usable(),
+			      "the one pass is used on libcrypto's byte RC4 table");
+#else
+	(void)expect_bytes;
+#endif
+	for (int way = NTLM_SEAL_ONE_PASS; way <= NTLM_SEAL_AUTO; way++) {
+		ntlm_seal_path_set(NTLM_SEAL_LIBCRYPTO);
+		ntlm_session_init(&lib, flags, random_key, 1);
+		ntlm_seal_path_set((enum ntlm_seal_path)way);
+		ntlm_session_init(&other, flags, random_key, 1);
+		for (uint32_t k = 0; k < 40; k++) {
+			struct ntlm_sealed_part px = {x, LEN, 1}, py = {y, LEN, 1};
+
+			for (size_t i = 0; i < LEN; i++)
+				x[i] = y[i] = (uint8_t)(i * 11 + k);
+			ntlm_seal_message(&lib.send, k, &px, 1, 0, sx);
+			ntlm_signature_finish(&lib, &lib.send, sx);
+			ntlm_seal_message(&other.send, k, &py, 1, 0, sy);
+			ntlm_signature_finish(&other, &other.send, sy);
+			ck_assert_msg(memcmp(x, y, LEN) == 0 && memcmp(sx, sy, 16) == 0,
+				      "%s: message %u differs from libcrypto's",
+				      ntlm_seal_path_name((enum ntlm_seal_path)way), k);
+		}
+		ntlm_session_wipe(&lib);
+		ntlm_session_wipe(&other);
+	}
+}
+END_TEST
+
 static Suite *ntlm_engine_suite(void)
 {
 	Suite *s = suite_create("ntlm_engine");
@@ -953,8 +1115,11 @@ static Suite *ntlm_engine_suite(void)
 	tcase_add_test(t, challenge_codec);
 	tcase_add_test(t, authenticate_example);
 	tcase_add_test(t, client_mic_and_pairs);
-	tcase_add_test(t, sealing_example);
+	tcase_add_loop_test(t, sealing_example, 0, 2);
+	tcase_add_test(t, seal_paths_agree);
+	tcase_add_test(t, seal_auto_switches_ways);
 	tcase_add_test(t, one_pass_against_libcrypto);
+	tcase_add_test(t, one_pass_refused_on_a_byte_table);
 	tcase_add_test(t, server_requires_its_timestamp_and_mic);
 	tcase_add_test(t, skew_far_from_now);
 	tcase_add_test(t, extended_protection_levels);
