@@ -13,6 +13,7 @@
 
 #include <malloc.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 /* The user both NTLM engines log on as (the throwaway realm's alice). */
@@ -74,10 +75,38 @@ static inline double bench_best(bench_op op, void *arg, double seconds, int reps
 	return best;
 }
 
-/* Bytes the heap holds now (glibc). */
+/* Bytes the heap holds now (glibc; every arena). */
 static inline size_t bench_heap_bytes(void)
 {
 	return mallinfo2().uordblks;
+}
+
+/*
+ * The baselines that cannot share sspi-gss-bench's process (WinPR's NTLM,
+ * MIT krb5, whose symbols clash with Heimdal's) run in companion programs
+ * that measure on request, so that their figures interleave with ours as
+ * an in-process baseline's do. sspi-gss-bench writes one request a line,
+ * "OP SIZE"; the companion answers one line, a figure (ns per operation
+ * from one batch of bench_time, or bytes for memory), or -1 for an OP it
+ * cannot measure or that failed. End of input ends it.
+ */
+typedef double (*bench_answer)(const char *op, size_t size);
+
+static inline int bench_serve(bench_answer answer)
+{
+	char line[128], op[64];
+	size_t size;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (fgets(line, sizeof(line), stdin) != NULL) {
+		if (sscanf(line, "%63s %zu", op, &size) != 2) {
+			printf("-1\n");
+			continue;
+		}
+		printf("%.1f\n", answer(op, size));
+		fflush(stdout);
+	}
+	return 0;
 }
 
 #endif

@@ -2,15 +2,16 @@
  * sspi-gss-bench-winpr - the NTLM baseline of sspi-gss-bench: the same
  * work done by FreeRDP WinPR's NTLM (libwinpr2), which we did not write.
  *
- *   sspi-gss-bench-winpr SECONDS REPS DIR
+ *   sspi-gss-bench-winpr SECONDS DIR
  *
  * Client and server contexts in one process, as sspi-gss-bench has them.
  * The server reads its user from DIR/winpr.sam (user:DOMAIN::NTHASH:::,
- * written here with WinPR's own NTOWFv1). Prints one line per figure, read
- * by sspi-gss-bench: "handshake 0 NS", "seal SIZE NS" (EncryptMessage plus
- * DecryptMessage of SIZE bytes), "memory 0 BYTES" (heap per established
- * context), each the best of REPS runs of SECONDS. WinPR 2.11's NTLM has no
- * MakeSignature/VerifySignature ("TODO: Implement"), hence no sign line.
+ * written here with WinPR's own NTOWFv1). Answers sspi-gss-bench's
+ * requests (bench.h, bench_serve), each one batch of SECONDS:
+ * "handshake 0" (ns), "seal SIZE" (EncryptMessage plus DecryptMessage of
+ * SIZE bytes, ns), "memory 0" (heap bytes per established context).
+ * WinPR 2.11's NTLM has no MakeSignature/VerifySignature ("TODO:
+ * Implement"), hence no sign request.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,24 +138,64 @@ static int write_sam(const char *dir)
 	return fclose(f) == 0 ? 0 : -1;
 }
 
+static double seconds;
+static struct pair message_pair;
+static int have_pair;
+
+static double memory(void)
+{
+	struct pair pairs[BENCH_MEMORY_PAIRS];
+	size_t before = bench_heap_bytes();
+	double bytes;
+
+	for (int i = 0; i < BENCH_MEMORY_PAIRS; i++)
+		if (establish(&pairs[i]) != 0)
+			return -1;
+	bytes = (double)(bench_heap_bytes() - before) / (2.0 * BENCH_MEMORY_PAIRS);
+	for (int i = 0; i < BENCH_MEMORY_PAIRS; i++)
+		release(&pairs[i]);
+	return bytes;
+}
+
+static double answer(const char *op, size_t size)
+{
+	if (strcmp(op, "handshake") == 0)
+		return bench_time(handshake_op, NULL, seconds);
+	if (strcmp(op, "memory") == 0)
+		return memory();
+	if (strcmp(op, "seal") == 0) {
+		struct message m = {&message_pair, calloc(1, 16 + size), size};
+		double ns;
+
+		if (m.buf == NULL)
+			return -1;
+		if (!have_pair) {
+			if (establish(&message_pair) != 0) {
+				free(m.buf);
+				return -1;
+			}
+			have_pair = 1;
+		}
+		ns = bench_time(seal_op, &m, seconds);
+		free(m.buf);
+		return ns;
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	SEC_WINNT_AUTH_IDENTITY id;
-	struct pair pairs[BENCH_MEMORY_PAIRS];
 	TimeStamp exp;
-	double seconds, ns;
-	int reps;
-	size_t before;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: sspi-gss-bench-winpr SECONDS REPS DIR\n");
+	if (argc != 3) {
+		fprintf(stderr, "usage: sspi-gss-bench-winpr SECONDS DIR\n");
 		return 2;
 	}
 	seconds = atof(argv[1]);
-	reps = atoi(argv[2]);
 	t = InitSecurityInterfaceExA(0);
 	memset(&id, 0, sizeof(id));
-	if (t == NULL || write_sam(argv[3]) != 0 ||
+	if (t == NULL || write_sam(argv[2]) != 0 ||
 	    sspi_SetAuthIdentity(&id, BENCH_USER, BENCH_DOMAIN, BENCH_PASSWORD) < 0 ||
 	    t->AcquireCredentialsHandleA(NULL, NTLM_SSP_NAME, SECPKG_CRED_OUTBOUND, NULL, &id, NULL,
 					 NULL, &client_cred, &exp) != SEC_E_OK ||
@@ -163,29 +204,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sspi-gss-bench-winpr: WinPR's NTLM credentials failed\n");
 		return 1;
 	}
-
-	ns = bench_best(handshake_op, NULL, seconds, reps);
-	printf("handshake 0 %.1f\n", ns);
-
-	before = bench_heap_bytes();
-	for (int i = 0; i < BENCH_MEMORY_PAIRS; i++)
-		if (establish(&pairs[i]) != 0)
-			return 1;
-	printf("memory 0 %.0f\n",
-	       (double)(bench_heap_bytes() - before) / (2.0 * BENCH_MEMORY_PAIRS));
-	for (int i = 1; i < BENCH_MEMORY_PAIRS; i++)
-		release(&pairs[i]);
-
-	for (size_t i = 0; i < BENCH_NSIZES; i++) {
-		struct message m = {&pairs[0], calloc(1, 16 + bench_sizes[i]), bench_sizes[i]};
-
-		if (m.buf == NULL)
-			return 1;
-		ns = bench_best(seal_op, &m, seconds, reps);
-		printf("seal %zu %.1f\n", bench_sizes[i], ns);
-		free(m.buf);
-	}
-	release(&pairs[0]);
+	bench_serve(answer);
+	if (have_pair)
+		release(&message_pair);
 	t->FreeCredentialsHandle(&client_cred);
 	t->FreeCredentialsHandle(&server_cred);
 	free(id.User);
