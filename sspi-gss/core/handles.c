@@ -117,11 +117,15 @@ static struct slot *claim_slot(unsigned n, uint32_t *index)
 	if (s != NULL)
 		return s;
 	if (sh->left == 0) {
-		uint32_t c = atomic_fetch_add(&chunks_made, 1);
+		uint32_t c = atomic_load(&chunks_made);
 		struct slot *chunk;
 
-		if (c >= MAX_CHUNKS)
-			return NULL;
+		/* Never past MAX_CHUNKS: a counter that went on with every
+		 * refusal would wrap and hand out chunk 0 again. */
+		do {
+			if (c >= MAX_CHUNKS)
+				return NULL;
+		} while (!atomic_compare_exchange_weak(&chunks_made, &c, c + 1));
 		/* Out of memory: the chunk number stays unused, and the
 		 * table holds at most one chunk less. */
 		chunk = calloc(CHUNK_SLOTS, sizeof(*chunk));
