@@ -7,7 +7,9 @@
  * the one that reads keys); a file that is gone or unreadable leaves no
  * keys, as Heimdal would find none; the copy holds the file's entries in
  * the file's order, so Heimdal picks the same key (kvno, enctype) it would
- * have picked from the file.
+ * have picked from the file; and it never holds a principal Heimdal's own
+ * default acceptor would not accept for (heimdal_accepts_for): where the
+ * process registered another keytab with Heimdal, nothing is mirrored.
  *
  * Locking: `use` is held for reading across each gss_accept_sec_context
  * call on the copy, and for writing while the copy is taken again, which
@@ -25,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 struct file_stamp {
 	int present;
@@ -41,6 +44,7 @@ struct sg_keytab_mirror {
 	const char *path; /* into source */
 	pthread_rwlock_t use;
 	struct file_stamp stamp; /* the file as last copied */
+	struct timespec copied;  /* when (CLOCK_REALTIME, the clock of file times) */
 };
 
 static void stamp_read(const char *path, struct file_stamp *s)
@@ -56,6 +60,30 @@ static void stamp_read(const char *path, struct file_stamp *s)
 	s->size = st.st_size;
 	s->mtime = st.st_mtim;
 	s->ctime = st.st_ctim;
+}
+
+/*
+ * A stamp too close to its copy to be trusted. A file written again within
+ * the granularity of its times (a tick, or a second on filesystems that
+ * keep seconds), after the stamp was read, keeps the same times; ktutil
+ * removes an entry in place, so the size stays too. So while the file's
+ * times are within RACY_NS of the moment of the copy, each context's first
+ * leg takes the copy again, until one is taken of a file older than that
+ * (as git treats an index entry as racily clean).
+ */
+#define RACY_NS 1000000000LL
+
+static long long ns_of(const struct timespec *t)
+{
+	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
+}
+
+static int stamp_racy(const struct sg_keytab_mirror *m)
+{
+	long long copied = ns_of(&m->copied);
+
+	return m->stamp.present && (ns_of(&m->stamp.mtime) >= copied - RACY_NS ||
+				    ns_of(&m->stamp.ctime) >= copied - RACY_NS);
 }
 
 static int stamp_equal(const struct file_stamp *a, const struct file_stamp *b)
@@ -114,16 +142,52 @@ static void free_entries(krb5_context kctx, krb5_keytab_entry *list, size_t n)
 	free(list);
 }
 
+/*
+ * Whether Heimdal's own default acceptor finds principal p in its keytab:
+ * a credential for that name acquired for accepting (Heimdal looks the name
+ * up in the keytab it would accept with). That keytab is the default one
+ * unless the process named another with gsskrb5_register_acceptor_identity,
+ * which Heimdal keeps to itself; the copy must never hold keys Heimdal's
+ * credential would not use, so each principal of the file is asked about.
+ */
+static int heimdal_accepts_for(krb5_context kctx, krb5_const_principal p)
+{
+	gss_OID_desc krb5_oid = *GSS_KRB5_MECHANISM;
+	gss_OID_set_desc mechs = {1, &krb5_oid};
+	gss_buffer_desc text;
+	gss_name_t name = GSS_C_NO_NAME;
+	gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
+	OM_uint32 major, minor;
+	char *unparsed = NULL;
+
+	if (krb5_unparse_name(kctx, p, &unparsed) != 0)
+		return 0;
+	text.value = unparsed;
+	text.length = strlen(unparsed);
+	major = gss_import_name(&minor, &text, GSS_KRB5_NT_PRINCIPAL_NAME, &name);
+	if (major == GSS_S_COMPLETE)
+		major = gss_acquire_cred(&minor, name, GSS_C_INDEFINITE, &mechs, GSS_C_ACCEPT,
+					 &cred, NULL, NULL);
+	gss_release_cred(&minor, &cred);
+	gss_release_name(&minor, &name);
+	krb5_xfree(unparsed);
+	return major == GSS_S_COMPLETE;
+}
+
 /* Empties the copy, then fills it from the file (left empty when the file
- * cannot be read); under `use` for writing, or before the mirror is
- * shared. The stamp is read first, so a change made while the file is read
- * shows at the next comparison. 0: the file was copied. */
-static krb5_error_code take_copy(struct sg_keytab_mirror *m)
+ * cannot be read) with the entries whose principal Heimdal's own default
+ * acceptor knows (*left_out counts the others); under `use` for writing,
+ * or before the mirror is shared. The stamp is read first, so a change
+ * made while the file is read shows at the next comparison. 0: the file
+ * was copied. */
+static krb5_error_code take_copy(struct sg_keytab_mirror *m, size_t *left_out)
 {
 	krb5_keytab_entry *old = NULL, *list = NULL;
 	size_t nold = 0, n = 0;
 	krb5_keytab file = NULL;
 	krb5_error_code ret;
+	krb5_const_principal asked = NULL;
+	int known = 0;
 
 	stamp_read(m->path, &m->stamp);
 	if (read_entries(m->kctx, m->copy, &old, &nold) == 0) {
@@ -136,9 +200,22 @@ static krb5_error_code take_copy(struct sg_keytab_mirror *m)
 		ret = read_entries(m->kctx, file, &list, &n);
 	if (file != NULL)
 		krb5_kt_close(m->kctx, file);
-	for (size_t i = 0; ret == 0 && i < n; i++)
+	*left_out = 0;
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		/* A keytab lists a principal's keys one after another: ask
+		 * once per run of entries. */
+		if (asked == NULL || !krb5_principal_compare(m->kctx, asked, list[i].principal)) {
+			asked = list[i].principal;
+			known = heimdal_accepts_for(m->kctx, asked);
+		}
+		if (!known) {
+			(*left_out)++;
+			continue;
+		}
 		ret = krb5_kt_add_entry(m->kctx, m->copy, &list[i]);
+	}
 	free_entries(m->kctx, list, n);
+	clock_gettime(CLOCK_REALTIME, &m->copied);
 	return ret;
 }
 
@@ -171,6 +248,7 @@ void sg_keytab_mirror_new(const char *principal, gss_cred_id_t *gss,
 	gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
 	char name[1024], copy_name[96];
 	OM_uint32 minor;
+	size_t left_out = 0;
 
 	*out = NULL;
 	if (principal != NULL || !mirroring_wanted() || (m = calloc(1, sizeof(*m))) == NULL)
@@ -207,7 +285,10 @@ void sg_keytab_mirror_new(const char *principal, gss_cred_id_t *gss,
 		m->copy = NULL;
 		goto fail;
 	}
-	if (take_copy(m) != 0 ||
+	/* A principal of the file that Heimdal's credential would not accept
+	 * for: Heimdal reads another keytab (a registered acceptor identity).
+	 * Its credential stays, unmirrored. */
+	if (take_copy(m, &left_out) != 0 || left_out != 0 ||
 	    gss_krb5_import_cred(&minor, NULL, NULL, m->copy, &cred) != GSS_S_COMPLETE)
 		goto fail;
 	gss_release_cred(&minor, gss);
@@ -226,13 +307,18 @@ void sg_keytab_mirror_enter(struct sg_keytab_mirror *m, int first_leg)
 	if (!first_leg)
 		return;
 	stamp_read(m->path, &now);
-	if (stamp_equal(&now, &m->stamp))
+	if (stamp_equal(&now, &m->stamp) && !stamp_racy(m))
 		return;
 	pthread_rwlock_unlock(&m->use);
 	pthread_rwlock_wrlock(&m->use);
 	stamp_read(m->path, &now);
-	if (!stamp_equal(&now, &m->stamp))
-		(void)take_copy(m); /* a failure leaves no keys: Heimdal answers */
+	if (!stamp_equal(&now, &m->stamp) || stamp_racy(m)) {
+		size_t left_out;
+
+		/* A failure leaves no keys: Heimdal answers. Principals
+		 * Heimdal's own credential does not know stay out. */
+		(void)take_copy(m, &left_out);
+	}
 	pthread_rwlock_unlock(&m->use);
 	pthread_rwlock_rdlock(&m->use);
 }

@@ -9,11 +9,16 @@
  * shows the counter sees what it should. Where the two modes must agree
  * (no keytab), both run.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <gssapi/gssapi_krb5.h>
 
 #include "kerberos_util.h"
 
@@ -87,6 +92,25 @@ static int watch_count(int fd)
 	return n;
 }
 
+/* Until the keytab's times are over a second old: a copy of a file
+ * written just before is taken again at each context until then
+ * (keytab_mirror.c, stamp_racy). */
+static void keytab_settled(void)
+{
+	char path[600];
+	struct stat st;
+	struct timespec now;
+
+	snprintf(path, sizeof(path), "%s/service.keytab", realm.dir);
+	for (;;) {
+		ck_assert_int_eq(stat(path, &st), 0);
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (now.tv_sec - st.st_mtim.tv_sec > 2 && now.tv_sec - st.st_ctim.tv_sec > 2)
+			return;
+		usleep(100000);
+	}
+}
+
 /* 10 handshakes on one server credential, after a first: opens of the
  * keytab. */
 static int opens_per_10(const char *package, int mirror)
@@ -94,6 +118,8 @@ static int opens_per_10(const char *package, int mirror)
 	CredHandle c, s;
 	int fd, n;
 
+	if (mirror)
+		keytab_settled();
 	server_cred(package, mirror, &s);
 	ck_status(acquire_identity(package, "alice", "SSPI.TEST", "Alice-Pass-1", &c), SEC_E_OK);
 	ck_status(with(&c, &s), SEC_E_OK); /* fetches the service ticket */
@@ -116,6 +142,40 @@ START_TEST(no_reads_per_handshake)
 		package, heimdal, mirrored);
 	ck_assert_int_ge(heimdal, 10);
 	ck_assert_int_eq(mirrored, 0);
+}
+END_TEST
+
+/* A copy of a keytab written less than a second before it is not
+ * trusted: a second write within the same tick of the file's times would
+ * leave the stamp as it was (keytab_mirror.c, stamp_racy). So the next
+ * contexts read the file again, until its times are older; then no more. */
+START_TEST(fresh_keytab_read_again)
+{
+	char path[600];
+	CredHandle c, s;
+	int fd, fresh, settled;
+
+	snprintf(path, sizeof(path), "%s/service.keytab", realm.dir);
+	keytab_settled();
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, NULL, 0), 0); /* times: now */
+	server_cred("Kerberos", 1, &s);
+	ck_status(acquire_identity("Kerberos", "alice", "SSPI.TEST", "Alice-Pass-1", &c), SEC_E_OK);
+	fd = watch_start();
+	ck_status(with(&c, &s), SEC_E_OK);
+	fresh = watch_count(fd);
+	keytab_settled();
+	ck_status(with(&c, &s), SEC_E_OK); /* the last copy, of a fresh file */
+	(void)watch_count(fd);
+	ck_status(with(&c, &s), SEC_E_OK);
+	ck_status(with(&c, &s), SEC_E_OK);
+	settled = watch_count(fd);
+	close(fd);
+	FreeCredentialsHandle(&c);
+	FreeCredentialsHandle(&s);
+	fprintf(stderr, "fresh keytab: read %d times by a context, settled: %d in two\n", fresh,
+		settled);
+	ck_assert_int_ge(fresh, 1);
+	ck_assert_int_eq(settled, 0);
 }
 END_TEST
 
@@ -183,6 +243,43 @@ START_TEST(keytab_removed_and_back)
 }
 END_TEST
 
+/* An application that restricted Heimdal's default acceptor to
+ * a keytab of its own (gsskrb5_register_acceptor_identity) gets a
+ * credential that accepts only that keytab's principals; the mirror must
+ * not widen it to KRB5_KTNAME's keys. Here the registered keytab holds
+ * host/localhost alone, KRB5_KTNAME also HTTP/localhost: a ticket for
+ * HTTP/localhost must be refused in both modes. */
+START_TEST(registered_acceptor_identity_kept)
+{
+	char only_host[600], args[1024];
+	CredHandle heimdal, mirrored;
+	SECURITY_STATUS h, m;
+	OM_uint32 major;
+
+	keytab_path(only_host, sizeof(only_host), ".host-only");
+	unlink(only_host);
+	snprintf(args, sizeof(args), "ext_keytab -k '%s' host/localhost", only_host);
+	kadmin(args);
+	major = gsskrb5_register_acceptor_identity(only_host);
+	ck_assert_int_eq(major, GSS_S_COMPLETE);
+	server_cred("Kerberos", 0, &heimdal);
+	server_cred("Kerberos", 1, &mirrored);
+	h = one("Kerberos", &heimdal);
+	m = one("Kerberos", &mirrored);
+	FreeCredentialsHandle(&heimdal);
+	FreeCredentialsHandle(&mirrored);
+	/* Back to the realm's keytab for whatever runs next. */
+	keytab_path(args, sizeof(args), "");
+	(void)gsskrb5_register_acceptor_identity(args);
+	unlink(only_host);
+	ck_assert_msg(h != SEC_E_OK, "Heimdal accepted HTTP/localhost from a host-only keytab");
+	ck_assert_msg(m == h,
+		      "registered acceptor identity: Heimdal %s, mirrored %s (the mirror read "
+		      "KRB5_KTNAME instead of the registered keytab)",
+		      SspiGssStatusName(h), SspiGssStatusName(m));
+}
+END_TEST
+
 static Suite *mirror_suite(void)
 {
 	Suite *s = suite_create("keytab_mirror");
@@ -192,6 +289,8 @@ static Suite *mirror_suite(void)
 	tcase_add_loop_test(tc, no_reads_per_handshake, 0, 2);
 	tcase_add_test(tc, keytab_removed_and_back);
 	tcase_add_loop_test(tc, key_rotation_seen, 0, 2);
+	tcase_add_test(tc, registered_acceptor_identity_kept);
+	tcase_add_test(tc, fresh_keytab_read_again);
 	suite_add_tcase(s, tc);
 	return s;
 }
