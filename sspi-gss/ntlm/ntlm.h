@@ -238,7 +238,7 @@ int ntlm_one_pass_usable(void);
  * (ntlm_seal_timed) when *timed is set. */
 enum ntlm_seal_path ntlm_seal_pick(size_t sealed, int *timed);
 void ntlm_seal_timed(enum ntlm_seal_path way, size_t sealed, double ns);
-/* How many messages each way sealed in AUTO (tests). */
+/* How many messages each way sealed in AUTO on this thread (tests). */
 void ntlm_seal_counts(unsigned long counts[2]);
 
 /* Session security with extended session security (MS-NLMP 3.4.4.2, 3.4.5). */

@@ -336,8 +336,11 @@ void ntlm_md5_rc4(struct ntlm_md5 *m, RC4_KEY *k, uint8_t *data, size_t len, int
 static int configured = -1; /* enum ntlm_seal_path once read */
 static pthread_once_t configure_once = PTHREAD_ONCE_INIT;
 static unsigned long cost[2]; /* ns per KiB, 0: not yet timed */
-static unsigned long messages;
-static unsigned long counts[2];
+/* Per thread, so that threads sealing at once do not write one cache line
+ * for every message (the costs above are written only for messages from
+ * TIMED_MIN bytes, a few microseconds each at least). */
+static _Thread_local unsigned long messages;
+static _Thread_local unsigned long counts[2];
 
 /*
  * Whether the one pass reads libcrypto's RC4 state as libcrypto wrote it.
@@ -441,7 +444,7 @@ enum ntlm_seal_path ntlm_seal_pick(size_t sealed, int *timed)
 {
 	unsigned long lib = __atomic_load_n(&cost[NTLM_SEAL_LIBCRYPTO], __ATOMIC_RELAXED);
 	unsigned long one = __atomic_load_n(&cost[NTLM_SEAL_ONE_PASS], __ATOMIC_RELAXED);
-	unsigned long n = __atomic_add_fetch(&messages, 1, __ATOMIC_RELAXED);
+	unsigned long n = ++messages;
 	enum ntlm_seal_path way;
 
 	if (lib == 0)
@@ -453,7 +456,7 @@ enum ntlm_seal_path ntlm_seal_pick(size_t sealed, int *timed)
 	if (lib != 0 && one != 0 && n % EXPLORE == 0)
 		way = way == NTLM_SEAL_ONE_PASS ? NTLM_SEAL_LIBCRYPTO : NTLM_SEAL_ONE_PASS;
 	*timed = sealed >= TIMED_MIN;
-	__atomic_add_fetch(&counts[way], 1, __ATOMIC_RELAXED);
+	counts[way]++;
 	return way;
 }
 
@@ -472,8 +475,8 @@ void ntlm_seal_timed(enum ntlm_seal_path way, size_t sealed, double ns)
 
 void ntlm_seal_counts(unsigned long out[2])
 {
-	out[0] = __atomic_load_n(&counts[0], __ATOMIC_RELAXED);
-	out[1] = __atomic_load_n(&counts[1], __ATOMIC_RELAXED);
+	out[0] = counts[0];
+	out[1] = counts[1];
 }
 
 const char *ntlm_seal_path_name(enum ntlm_seal_path path)

@@ -264,6 +264,58 @@ START_TEST(signatures_tamper_and_replay)
 }
 END_TEST
 
+/* Large sealed messages (both ways of sealing, AUTO switching
+ * between them), split in DATA parts with a read-only part between: a
+ * forged one is refused, its ciphertext left as it came, and the genuine
+ * one then opens; 20 rounds so that AUTO takes each way. */
+START_TEST(forged_large_sealed)
+{
+	static const size_t lengths[] = {0, 1, 511, 512, 513, 2048, 8193, 70000};
+	struct npair p;
+	unsigned char tok[16], hdr[7] = "HEADER";
+	unsigned char *a = malloc(70000), *plain = malloc(70000), *sent = malloc(70000);
+	ULONG qop;
+
+	ck_assert(a != NULL && plain != NULL && sent != NULL);
+	npair_up(&p, "alice", "SSPI", "Alice-Pass-1");
+	for (int round = 0; round < 20; round++)
+		for (size_t k = 0; k < sizeof(lengths) / sizeof(lengths[0]); k++) {
+			size_t len = lengths[k], cut = len / 3;
+			SecBuffer b[4] = {{sizeof(tok), SECBUFFER_TOKEN, tok},
+					  {(ULONG)cut, SECBUFFER_DATA, a},
+					  {sizeof(hdr), SECBUFFER_DATA | SECBUFFER_READONLY, hdr},
+					  {(ULONG)(len - cut), SECBUFFER_DATA, a + cut}};
+			SecBufferDesc d = {SECBUFFER_VERSION, 4, b};
+
+			for (size_t i = 0; i < len; i++)
+				plain[i] = (unsigned char)(i * 13 + k + (size_t)round);
+			memcpy(a, plain, len);
+			ck_status(EncryptMessage(&p.cctx, 0, &d, (ULONG)k), SEC_E_OK);
+			memcpy(sent, a, len);
+			/* Forged: one ciphertext byte, or the signature. */
+			if (len > 0)
+				a[len / 2] ^= 0x40;
+			else
+				tok[5] ^= 1;
+			ck_status(DecryptMessage(&p.sctx, &d, 0, &qop), SEC_E_MESSAGE_ALTERED);
+			if (len > 0) {
+				a[len / 2] ^= 0x40;
+				ck_assert_msg(memcmp(a, sent, len) == 0,
+					      "round %d, %zu bytes: ciphertext not put back", round, len);
+			} else {
+				tok[5] ^= 1;
+			}
+			ck_status(DecryptMessage(&p.sctx, &d, 0, &qop), SEC_E_OK);
+			ck_assert_msg(len == 0 || memcmp(a, plain, len) == 0,
+				      "round %d, %zu bytes: plaintext", round, len);
+		}
+	npair_down(&p);
+	free(a);
+	free(plain);
+	free(sent);
+}
+END_TEST
+
 START_TEST(sealed_tamper_stream_readonly)
 {
 	struct npair p;
@@ -1217,6 +1269,7 @@ static Suite *ntlm_suite(void)
 	tcase_add_test(t, oem_client);
 	tcase_add_test(t, man_in_the_middle_cannot_downgrade);
 	tcase_add_test(t, delete_while_sealing);
+	tcase_add_test(t, forged_large_sealed);
 	tcase_add_test(t, winpr_hostname_attributes);
 	tcase_set_timeout(t, 60);
 	suite_add_tcase(s, t);
