@@ -27,6 +27,7 @@
 #include "buffers.h"
 #include "kdc_proxy.h"
 #include "packages.h"
+#include "password_logon.h"
 #include "status.h"
 #include "strings.h"
 #include "trace.h"
@@ -237,7 +238,10 @@ static SECURITY_STATUS kpasswd(const char *domain, const char *account, const ch
 		have_creds = rc == 0;
 	}
 	if (rc != 0) {
-		s = krb5_failure(k, rc);
+		/* The AS exchange with the old password: a logon, mapped as
+		 * every logon is (a disabled or expired account, a wrong or
+		 * unknown one: SEC_E_LOGON_DENIED). */
+		s = sg_krb5_as_failure(k, rc, "ChangeAccountPassword (the old password's logon)");
 		goto out;
 	}
 	if (proxy.kp == NULL ||

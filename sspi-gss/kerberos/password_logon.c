@@ -57,7 +57,7 @@ struct sg_krb5_logon {
 
 /* The status for a Kerberos error of a logon or renewal, the KDC's words
  * (or Heimdal's) kept as the last error. */
-static SECURITY_STATUS failure(krb5_context k, krb5_error_code rc, const char *what)
+SECURITY_STATUS sg_krb5_as_failure(krb5_context k, krb5_error_code rc, const char *what)
 {
 	SECURITY_STATUS s = sg_status_from_krb5(rc);
 	const char *text = krb5_get_error_message(k, rc);
@@ -154,7 +154,7 @@ static SECURITY_STATUS as_exchange(struct sg_krb5_logon *l)
 	if (rc == 0)
 		rc = krb5_cc_store_cred(l->k, l->cc, &creds);
 	if (rc != 0)
-		s = failure(l->k, rc, "logon");
+		s = sg_krb5_as_failure(l->k, rc, "logon");
 	else
 		times_from(l, &creds);
 	if (have)
@@ -210,7 +210,7 @@ static SECURITY_STATUS refresh(struct sg_krb5_logon *l, time_t now)
 					      l->name, (long long)l->end);
 			return SEC_E_OK;
 		}
-		s = failure(l->k, rc, "TGT renewal");
+		s = sg_krb5_as_failure(l->k, rc, "TGT renewal");
 	} else {
 		s = as_exchange(l);
 		if (s == SEC_E_OK) {

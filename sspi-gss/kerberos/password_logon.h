@@ -17,6 +17,7 @@
 #define SG_PASSWORD_LOGON_H
 
 #include <gssapi/gssapi.h>
+#include <krb5.h>
 
 #include <sspi.h>
 
@@ -53,5 +54,16 @@ gss_cred_id_t sg_krb5_logon_cred(const struct sg_krb5_logon *l);
 
 /* Releases the credential, destroys the ticket cache, wipes the password. */
 void sg_krb5_logon_free(struct sg_krb5_logon *l);
+
+/*
+ * The status of a failed AS exchange (or TGT renewal) rc, with the KDC's
+ * words in SspiGssGetLastErrorText ("Kerberos WHAT: ..."): the KDC's own
+ * refusals (a wrong password, an account disabled, expired or unknown, a
+ * policy) are SEC_E_LOGON_DENIED unless the status table names them (clock
+ * skew, an enctype); no KDC, or nothing usable from one, is
+ * SEC_E_NO_AUTHENTICATING_AUTHORITY. For every AS exchange the library
+ * makes: logons here, ChangeAccountPassword's (password.c).
+ */
+SECURITY_STATUS sg_krb5_as_failure(krb5_context k, krb5_error_code rc, const char *what);
 
 #endif

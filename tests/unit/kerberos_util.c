@@ -1,6 +1,7 @@
 /*
  * kerberos_util.c - helpers shared by the Kerberos suites.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -233,4 +234,17 @@ int run_with_realm_and_alice(struct realm *r, Suite *s)
 	rc = run_with_realm(r, s);
 	unlink(path);
 	return rc;
+}
+
+void realm_add_principal(const struct realm *r, const char *name, const char *options)
+{
+	char conf[300], cmd[900];
+
+	snprintf(conf, sizeof(conf), "%s/krb5.conf", r->dir);
+	ck_assert_int_eq(access(conf, R_OK), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "kadmin.heimdal -l -c '%s' add --password=%s-Pass-1 --use-defaults %s %s "
+		 ">/dev/null 2>&1",
+		 conf, name, options, name);
+	ck_assert_int_eq(system(cmd), 0);
 }

@@ -35,6 +35,11 @@ void acquire_server(CredHandle *cred);
 SECURITY_STATUS logon_first_leg(const char *package, const char *user, const char *domain,
 			  const char *pw, const char *target);
 
+/* A principal NAME (password NAME-Pass-1, kadmin's OPTIONS) added to the
+ * realm's own database; never the system's: the realm's krb5.conf must
+ * exist, or kadmin -l would open the default database. */
+void realm_add_principal(const struct realm *r, const char *name, const char *options);
+
 /* A SEC_CHANNEL_BINDINGS with only application data (what TLS channel
  * binding uses), laid out as Windows does: the struct, then the data. */
 struct cb_storage {

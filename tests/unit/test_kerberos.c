@@ -603,19 +603,9 @@ static int as_requests(void)
 	return as_requests_of("alice");
 }
 
-/* A principal of the realm's own database (never the system's: the
- * realm's krb5.conf must exist, or kadmin -l would open the default). */
 static void add_principal(const char *name, const char *options)
 {
-	char conf[300], cmd[900];
-
-	snprintf(conf, sizeof(conf), "%s/krb5.conf", realm.dir);
-	ck_assert_int_eq(access(conf, R_OK), 0);
-	snprintf(cmd, sizeof(cmd),
-		 "kadmin.heimdal -l -c '%s' add --password=%s-Pass-1 --use-defaults %s %s "
-		 ">/dev/null 2>&1",
-		 conf, name, options, name);
-	ck_assert_int_eq(system(cmd), 0);
+	realm_add_principal(&realm, name, options);
 }
 
 struct first_context {

@@ -105,6 +105,34 @@ START_TEST(change_and_use)
 }
 END_TEST
 
+/* ChangeAccountPassword's AS exchange is a logon and is refused as one:
+ * a disabled account (Heimdal's KDC_ERR_POLICY, which the status table
+ * reads as delegation's policy) and an expired one are SEC_E_LOGON_DENIED,
+ * as InitializeSecurityContext says for the same accounts. */
+START_TEST(refused_accounts)
+{
+	static const struct {
+		const char *user, *options;
+	} accounts[] = {
+		{"gina", "--attributes=+disallow-all-tix"},
+		{"hank", "--expiration-time=2001-01-01"},
+	};
+	char pw[64];
+
+	for (size_t i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++) {
+		realm_add_principal(&realm, accounts[i].user, accounts[i].options);
+		snprintf(pw, sizeof(pw), "%s-Pass-1", accounts[i].user);
+		ck_assert_msg(ChangeAccountPasswordA("Kerberos", "SSPI.TEST",
+						     (SEC_CHAR *)accounts[i].user, pw, "Other-Pass-2",
+						     FALSE, 0, NULL) == SEC_E_LOGON_DENIED,
+			      "%s: %s", accounts[i].user, SspiGssGetLastErrorText());
+		ck_status(logon_first_leg("Kerberos", accounts[i].user, "SSPI.TEST", pw,
+					  "HTTP/localhost"),
+			  SEC_E_LOGON_DENIED);
+	}
+}
+END_TEST
+
 START_TEST(misuse)
 {
 	SecBufferDesc bad = {SECBUFFER_VERSION + 1, 0, NULL};
@@ -139,6 +167,7 @@ static Suite *password_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, misuse);
 	tcase_add_test(tc, change_and_use);
+	tcase_add_test(tc, refused_accounts);
 	suite_add_tcase(s, tc);
 	return s;
 }
