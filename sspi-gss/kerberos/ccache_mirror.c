@@ -34,20 +34,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
+#include "file_stamp.h"
 #include "status.h"
 
-/* What identifies one state of the file: replaced (kinit renames a new
- * file over it), rewritten or appended to, any of these moves. */
-struct file_stamp {
-	int present;
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime, ctime;
-};
 
 struct sg_ccache_mirror {
 	krb5_context kctx;
@@ -56,7 +47,7 @@ struct sg_ccache_mirror {
 	char *path;
 	pthread_rwlock_t use;
 	pthread_mutex_t sync;
-	struct file_stamp stamp; /* the file as last copied (or written by us) */
+	struct sg_file_stamp stamp; /* the file as last copied (or written by us) */
 	int stale;               /* the last copy failed: take it again */
 	/* When the copy last changed as last seen, and when it was last
 	 * walked for new tickets (krb5_cc_last_change_time has seconds). */
@@ -66,29 +57,6 @@ struct sg_ccache_mirror {
 	uint64_t *known;
 	size_t nknown, known_cap;
 };
-
-static void stamp_read(const char *path, struct file_stamp *s)
-{
-	struct stat st;
-
-	memset(s, 0, sizeof(*s));
-	if (stat(path, &st) != 0)
-		return;
-	s->present = 1;
-	s->dev = st.st_dev;
-	s->ino = st.st_ino;
-	s->size = st.st_size;
-	s->mtime = st.st_mtim;
-	s->ctime = st.st_ctim;
-}
-
-static int stamp_equal(const struct file_stamp *a, const struct file_stamp *b)
-{
-	return a->present == b->present && a->dev == b->dev && a->ino == b->ino &&
-	       a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
-	       a->mtime.tv_nsec == b->mtime.tv_nsec && a->ctime.tv_sec == b->ctime.tv_sec &&
-	       a->ctime.tv_nsec == b->ctime.tv_nsec;
-}
 
 /* FNV-1a over the encrypted ticket: distinct for every ticket issued. */
 static uint64_t fingerprint(const krb5_creds *c)
@@ -178,7 +146,7 @@ static krb5_error_code take_copy(struct sg_ccache_mirror *m)
 	size_t n = 0;
 	krb5_error_code ret;
 
-	stamp_read(m->path, &m->stamp);
+	sg_file_stamp_read(m->path, &m->stamp);
 	m->nknown = 0;
 	ret = krb5_cc_get_principal(m->kctx, m->source, &principal);
 	if (ret == 0)
@@ -207,13 +175,13 @@ static krb5_error_code take_copy(struct sg_ccache_mirror *m)
 /* Appends the copy's new tickets to the file; under `sync`. */
 static void write_back(struct sg_ccache_mirror *m)
 {
-	struct file_stamp before;
+	struct sg_file_stamp before;
 	krb5_cc_cursor cursor;
 	krb5_creds c;
 	int wrote = 0;
 
-	stamp_read(m->path, &before);
-	if (m->stale || !stamp_equal(&before, &m->stamp))
+	sg_file_stamp_read(m->path, &before);
+	if (m->stale || !sg_file_stamp_equal(&before, &m->stamp))
 		return; /* the file moved on: not ours to add to */
 	if (krb5_cc_start_seq_get(m->kctx, m->copy, &cursor) != 0)
 		return;
@@ -232,7 +200,7 @@ static void write_back(struct sg_ccache_mirror *m)
 	krb5_cc_end_seq_get(m->kctx, m->copy, &cursor);
 	/* Our own addition is no reason to take the copy again. */
 	if (wrote)
-		stamp_read(m->path, &m->stamp);
+		sg_file_stamp_read(m->path, &m->stamp);
 }
 
 static int mirroring_wanted(void)
@@ -347,15 +315,15 @@ fail:
 
 SECURITY_STATUS sg_ccache_mirror_enter(struct sg_ccache_mirror *m, int first_leg)
 {
-	struct file_stamp now;
+	struct sg_file_stamp now;
 	int changed, failed;
 
 	pthread_rwlock_rdlock(&m->use);
 	if (!first_leg)
 		return SEC_E_OK;
-	stamp_read(m->path, &now);
+	sg_file_stamp_read(m->path, &now);
 	pthread_mutex_lock(&m->sync);
-	changed = m->stale || !stamp_equal(&now, &m->stamp);
+	changed = m->stale || !sg_file_stamp_equal(&now, &m->stamp);
 	pthread_mutex_unlock(&m->sync);
 	if (!changed)
 		return SEC_E_OK;
@@ -363,8 +331,8 @@ SECURITY_STATUS sg_ccache_mirror_enter(struct sg_ccache_mirror *m, int first_leg
 	pthread_rwlock_unlock(&m->use);
 	pthread_rwlock_wrlock(&m->use);
 	pthread_mutex_lock(&m->sync);
-	stamp_read(m->path, &now);
-	if (m->stale || !stamp_equal(&now, &m->stamp))
+	sg_file_stamp_read(m->path, &now);
+	if (m->stale || !sg_file_stamp_equal(&now, &m->stamp))
 		take_copy(m);
 	failed = m->stale;
 	pthread_mutex_unlock(&m->sync);

@@ -19,6 +19,8 @@
  */
 #include "keytab_mirror.h"
 
+#include "file_stamp.h"
+
 #include <errno.h>
 #include <gssapi/gssapi_krb5.h>
 #include <krb5.h>
@@ -26,16 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-
-struct file_stamp {
-	int present;
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime, ctime;
-};
 
 struct sg_keytab_mirror {
 	krb5_context kctx;
@@ -43,56 +36,9 @@ struct sg_keytab_mirror {
 	char *source;     /* "FILE:/path" */
 	const char *path; /* into source */
 	pthread_rwlock_t use;
-	struct file_stamp stamp; /* the file as last copied */
+	struct sg_file_stamp stamp; /* the file as last copied */
 	struct timespec copied;  /* when (CLOCK_REALTIME, the clock of file times) */
 };
-
-static void stamp_read(const char *path, struct file_stamp *s)
-{
-	struct stat st;
-
-	memset(s, 0, sizeof(*s));
-	if (stat(path, &st) != 0)
-		return;
-	s->present = 1;
-	s->dev = st.st_dev;
-	s->ino = st.st_ino;
-	s->size = st.st_size;
-	s->mtime = st.st_mtim;
-	s->ctime = st.st_ctim;
-}
-
-/*
- * A stamp too close to its copy to be trusted. A file written again within
- * the granularity of its times (a tick, or a second on filesystems that
- * keep seconds), after the stamp was read, keeps the same times; ktutil
- * removes an entry in place, so the size stays too. So while the file's
- * times are within RACY_NS of the moment of the copy, each context's first
- * leg takes the copy again, until one is taken of a file older than that
- * (as git treats an index entry as racily clean).
- */
-#define RACY_NS 1000000000LL
-
-static long long ns_of(const struct timespec *t)
-{
-	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
-}
-
-static int stamp_racy(const struct sg_keytab_mirror *m)
-{
-	long long copied = ns_of(&m->copied);
-
-	return m->stamp.present && (ns_of(&m->stamp.mtime) >= copied - RACY_NS ||
-				    ns_of(&m->stamp.ctime) >= copied - RACY_NS);
-}
-
-static int stamp_equal(const struct file_stamp *a, const struct file_stamp *b)
-{
-	return a->present == b->present && a->dev == b->dev && a->ino == b->ino &&
-	       a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
-	       a->mtime.tv_nsec == b->mtime.tv_nsec && a->ctime.tv_sec == b->ctime.tv_sec &&
-	       a->ctime.tv_nsec == b->ctime.tv_nsec;
-}
 
 /* Reads every entry of kt, in order, into *out. */
 static krb5_error_code read_entries(krb5_context kctx, krb5_keytab kt,
@@ -189,7 +135,7 @@ static krb5_error_code take_copy(struct sg_keytab_mirror *m, size_t *left_out)
 	krb5_const_principal asked = NULL;
 	int known = 0;
 
-	stamp_read(m->path, &m->stamp);
+	sg_file_stamp_read(m->path, &m->stamp);
 	if (read_entries(m->kctx, m->copy, &old, &nold) == 0) {
 		for (size_t i = 0; i < nold; i++)
 			(void)krb5_kt_remove_entry(m->kctx, m->copy, &old[i]);
@@ -301,18 +247,18 @@ fail:
 
 void sg_keytab_mirror_enter(struct sg_keytab_mirror *m, int first_leg)
 {
-	struct file_stamp now;
+	struct sg_file_stamp now;
 
 	pthread_rwlock_rdlock(&m->use);
 	if (!first_leg)
 		return;
-	stamp_read(m->path, &now);
-	if (stamp_equal(&now, &m->stamp) && !stamp_racy(m))
+	sg_file_stamp_read(m->path, &now);
+	if (sg_file_stamp_equal(&now, &m->stamp) && !sg_file_stamp_racy(&m->stamp, &m->copied))
 		return;
 	pthread_rwlock_unlock(&m->use);
 	pthread_rwlock_wrlock(&m->use);
-	stamp_read(m->path, &now);
-	if (!stamp_equal(&now, &m->stamp) || stamp_racy(m)) {
+	sg_file_stamp_read(m->path, &now);
+	if (!sg_file_stamp_equal(&now, &m->stamp) || sg_file_stamp_racy(&m->stamp, &m->copied)) {
 		size_t left_out;
 
 		/* A failure leaves no keys: Heimdal answers. Principals
