@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <unistd.h>
 
 #include "kerberos_util.h"
@@ -247,4 +248,30 @@ void realm_add_principal(const struct realm *r, const char *name, const char *op
 		 ">/dev/null 2>&1",
 		 conf, name, options, name);
 	ck_assert_int_eq(system(cmd), 0);
+}
+
+int opens_watch_start(const char *dir)
+{
+	int fd = inotify_init1(IN_NONBLOCK);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_ge(inotify_add_watch(fd, dir, IN_OPEN), 0);
+	return fd;
+}
+
+int opens_watch_count(int fd, const char *name)
+{
+	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t len;
+	int n = 0;
+
+	while ((len = read(fd, buf, sizeof(buf))) > 0)
+		for (char *p = buf; p < buf + len;) {
+			struct inotify_event *e = (struct inotify_event *)p;
+
+			if (e->len > 0 && strcmp(e->name, name) == 0)
+				n++;
+			p += sizeof(*e) + e->len;
+		}
+	return n;
 }

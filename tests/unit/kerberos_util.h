@@ -35,6 +35,11 @@ void acquire_server(CredHandle *cred);
 SECURITY_STATUS logon_first_leg(const char *package, const char *user, const char *domain,
 			  const char *pw, const char *target);
 
+/* Opens of files in DIR, counted with inotify: a watch, then the opens of
+ * the file NAME since the last count. */
+int opens_watch_start(const char *dir);
+int opens_watch_count(int fd, const char *name);
+
 /* A principal NAME (password NAME-Pass-1, kadmin's OPTIONS) added to the
  * realm's own database; never the system's: the realm's krb5.conf must
  * exist, or kadmin -l would open the default database. */

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <unistd.h>
 
 #include "kerberos_util.h"
@@ -107,31 +106,14 @@ static SECURITY_STATUS one(CredHandle *c, CredHandle *s, char *who, size_t len)
 	return SEC_E_OK;
 }
 
-/* inotify on the cache's directory: opens of the cache file. */
 static int watch_start(void)
 {
-	int fd = inotify_init1(IN_NONBLOCK);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_ge(inotify_add_watch(fd, realm.dir, IN_OPEN), 0);
-	return fd;
+	return opens_watch_start(realm.dir);
 }
 
 static int watch_count(int fd)
 {
-	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
-	ssize_t len;
-	int n = 0;
-
-	while ((len = read(fd, buf, sizeof(buf))) > 0)
-		for (char *p = buf; p < buf + len;) {
-			struct inotify_event *e = (struct inotify_event *)p;
-
-			if (e->len > 0 && strcmp(e->name, "mirror.ccache") == 0)
-				n++;
-			p += sizeof(*e) + e->len;
-		}
-	return n;
+	return opens_watch_count(fd, "mirror.ccache");
 }
 
 /* 20 handshakes after the first: how often the file was opened. */

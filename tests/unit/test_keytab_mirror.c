@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -68,33 +67,17 @@ static SECURITY_STATUS one(const char *package, CredHandle *s)
 
 static int watch_start(void)
 {
-	int fd = inotify_init1(IN_NONBLOCK);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_ge(inotify_add_watch(fd, realm.dir, IN_OPEN), 0);
-	return fd;
+	return opens_watch_start(realm.dir);
 }
 
 static int watch_count(int fd)
 {
-	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
-	ssize_t len;
-	int n = 0;
-
-	while ((len = read(fd, buf, sizeof(buf))) > 0)
-		for (char *p = buf; p < buf + len;) {
-			struct inotify_event *e = (struct inotify_event *)p;
-
-			if (e->len > 0 && strcmp(e->name, "service.keytab") == 0)
-				n++;
-			p += sizeof(*e) + e->len;
-		}
-	return n;
+	return opens_watch_count(fd, "service.keytab");
 }
 
 /* Until the keytab's times are over a second old: a copy of a file
  * written just before is taken again at each context until then
- * (keytab_mirror.c, stamp_racy). */
+ * (file_stamp.h, sg_file_stamp_racy). */
 static void keytab_settled(void)
 {
 	char path[600];
@@ -147,7 +130,7 @@ END_TEST
 
 /* A copy of a keytab written less than a second before it is not
  * trusted: a second write within the same tick of the file's times would
- * leave the stamp as it was (keytab_mirror.c, stamp_racy). So the next
+ * leave the stamp as it was (file_stamp.h, sg_file_stamp_racy). So the next
  * contexts read the file again, until its times are older; then no more. */
 START_TEST(fresh_keytab_read_again)
 {
