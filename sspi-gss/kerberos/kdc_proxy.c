@@ -561,7 +561,7 @@ static int post(const struct sg_kdc_proxy *kp, const char *realm, const uint8_t 
 	long http = 0;
 	CURL *c = NULL;
 	CURLcode rc;
-	int result = -1;
+	int failed = SG_KDC_PROXY_NOT_SENT;
 
 	*reply = NULL;
 	*reply_len = 0;
@@ -569,11 +569,11 @@ static int post(const struct sg_kdc_proxy *kp, const char *realm, const uint8_t 
 	pthread_once(&curl_once, curl_start);
 	if (lc.global_init == NULL) {
 		snprintf(why, why_cap, "%s", curl_missing);
-		return -1;
+		return SG_KDC_PROXY_NOT_SENT;
 	}
 	if (sg_kkdcp_encode(msg, len, realm, NULL, &request, &request_len) != 0) {
 		snprintf(why, why_cap, "the Kerberos message cannot be sent through a proxy");
-		return -1;
+		return SG_KDC_PROXY_NOT_SENT;
 	}
 	c = lc.easy_init();
 	headers = lc.slist_append(NULL, "Content-Type: application/kerberos");
@@ -613,6 +613,15 @@ static int post(const struct sg_kdc_proxy *kp, const char *realm, const uint8_t 
 	rc = lc.easy_perform(c);
 	if (cert != NULL && rc == CURLE_OK)
 		leaf_certificate(c, cert, cert_cap);
+	/* From here on a failure may come after the proxy had the request:
+	 * an answer came, or some of the body went out. */
+	{
+		curl_off_t up = 0;
+
+		if (rc == CURLE_OK ||
+		    (lc.easy_getinfo(c, CURLINFO_SIZE_UPLOAD_T, &up) == CURLE_OK && up > 0))
+			failed = SG_KDC_PROXY_MAY_HAVE_ARRIVED;
+	}
 	if (rc != CURLE_OK) {
 		if (body.too_big)
 			snprintf(why, why_cap, "the reply is larger than any Kerberos message");
@@ -637,7 +646,7 @@ static int post(const struct sg_kdc_proxy *kp, const char *realm, const uint8_t 
 	}
 	memcpy(*reply, answer.kerb, answer.kerb_len);
 	*reply_len = answer.kerb_len;
-	result = 0;
+	failed = 0;
 out:
 	free(body.p);
 	free(request);
@@ -645,7 +654,7 @@ out:
 		lc.slist_free_all(headers);
 	if (c != NULL)
 		lc.easy_cleanup(c);
-	return result;
+	return failed;
 }
 
 int sg_kdc_proxy_send(const struct sg_kdc_proxy *kp, const char *realm, const uint8_t *msg,
@@ -673,7 +682,7 @@ int sg_kdc_proxy_send(const struct sg_kdc_proxy *kp, const char *realm, const ui
 	*reply = NULL;
 	*reply_len = 0;
 	snprintf(why, why_cap, "sspi-gss was built without libcurl: no KDC proxy");
-	return -1;
+	return SG_KDC_PROXY_NOT_SENT;
 }
 #endif
 

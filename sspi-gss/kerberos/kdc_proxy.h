@@ -70,7 +70,14 @@ struct sg_kdc_proxy *sg_kdc_proxy_slot_get(struct sg_kdc_proxy *const *slot);
 
 /* One exchange: msg (without a length prefix) for realm POSTed to the
  * proxy; *reply (malloc'ed) gets the Kerberos reply without its prefix.
- * 0, or -1 with the reason in why. */
+ * 0; or, with the reason in why, SG_KDC_PROXY_NOT_SENT when the request
+ * never left (no proxy reached, TLS refused), SG_KDC_PROXY_MAY_HAVE_ARRIVED
+ * when it went out and no usable answer came (an HTTP error, a reply that
+ * does not parse, a timeout): the proxy may have passed it on, so a
+ * request that must not be made twice (a password change) is not sent
+ * again another way. */
+#define SG_KDC_PROXY_NOT_SENT (-1)
+#define SG_KDC_PROXY_MAY_HAVE_ARRIVED (-2)
 int sg_kdc_proxy_send(const struct sg_kdc_proxy *kp, const char *realm, const uint8_t *msg,
 		      size_t len, uint8_t **reply, size_t *reply_len, char *why, size_t why_cap);
 

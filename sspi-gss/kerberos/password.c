@@ -143,8 +143,13 @@ static krb5_error_code proxied_reply(krb5_context k, krb5_auth_context ac, const
 	return rc;
 }
 
-/* The change through the proxy. -1 when the proxy could not be reached
- * or answered no HTTP 200 (why says so); else 0 with *rc Kerberos' code. */
+/* The change through the proxy. -1 when the request never reached the
+ * proxy (why says so): it may be sent another way. Else 0 with *rc
+ * Kerberos' code; BAD_REPLY when it went out and no usable answer came
+ * (an HTTP error, a timeout): the proxy may have passed it on and the
+ * password may have changed, so it is not sent again (a second change to
+ * the same password would be refused by a domain's password history, and
+ * the caller told the first failed). */
 static int proxied_change(krb5_context k, const struct sg_kdc_proxy *kp, krb5_creds *creds,
 			  const char *new_pw, int *result, krb5_data *result_text,
 			  krb5_error_code *rc, char *why, size_t why_cap)
@@ -182,11 +187,13 @@ static int proxied_change(krb5_context k, const struct sg_kdc_proxy *kp, krb5_cr
 	}
 	if (*rc == 0) {
 		const char *realm = krb5_principal_get_realm(k, creds->client);
+		int how = sg_kdc_proxy_send(kp, realm, msg, len, &reply, &reply_len, why, why_cap);
 
-		sent = sg_kdc_proxy_send(kp, realm, msg, len, &reply, &reply_len, why,
-					 why_cap) == 0;
+		sent = how == 0;
 		if (sent)
 			*rc = proxied_reply(k, ac, reply, reply_len, result, result_text);
+		else if (how == SG_KDC_PROXY_MAY_HAVE_ARRIVED)
+			*rc = bad_reply(result_text, why);
 	}
 	if (msg != NULL) {
 		sg_wipe(msg, len); /* the new password, sealed, but still */
@@ -263,7 +270,9 @@ static SECURITY_STATUS kpasswd(const char *domain, const char *account, const ch
 	if (rc == BAD_REPLY) {
 		/* Nothing says whether the password changed. */
 		s = SEC_E_NO_AUTHENTICATING_AUTHORITY;
-		sg_last_error_set(s, "kpasswd through the KDC proxy %s: %.*s",
+		sg_last_error_set(s,
+				  "kpasswd through the KDC proxy %s: %.*s (whether the password "
+				  "changed is not known; the request was not sent again)",
 				  sg_kdc_proxy_url(proxy.kp), (int)result_text.length,
 				  result_text.data ? (char *)result_text.data : "");
 		goto out;

@@ -274,6 +274,26 @@ SSPI_GSS_KDC_PROXY=https://localhost:$(free_port)/KdcProxy SSPI_GSS_KDC_PROXY_FO
 	bounded "$dir/p5.log" "$client" chpw bob Bob-New-Pass-3 Bob-Other-Pass-4
 check "  the proxy down, FORCEPROXY: SEC_E_NO_AUTHENTICATING_AUTHORITY" has "$dir/p5.log" \
 	"failed: ChangeAccountPasswordA SEC_E_NO_AUTHENTICATING_AUTHORITY: KDC proxy"
+# The proxy had the request and failed (HTTP 500), FORCEPROXY off, the
+# password server reachable directly: not sent again, as the proxy may
+# have passed it on; the password is what it was. The proxy down instead
+# (nothing sent): the change goes to the password server directly.
+KRB5_CONFIG=$dir/krb5.conf SSPI_GSS_KDC_PROXY=https://localhost:$port/bad/error \
+	bounded "$dir/p6.log" "$client" chpw bob Bob-New-Pass-3 Bob-Other-Pass-4
+check "  HTTP 500 after the request, no FORCEPROXY: not sent again" has "$dir/p6.log" \
+	"failed: ChangeAccountPasswordA SEC_E_NO_AUTHENTICATING_AUTHORITY: .*HTTP 500.*not sent again"
+SSPI_GSS_KDC_PROXY=$url SSPI_GSS_KDC_PROXY_FORCE=1 \
+	bounded "$dir/p7.log" "$client" client Kerberos bob Bob-New-Pass-3 HTTP/localhost
+check "    the password is unchanged" has "$dir/p7.log" \
+	"ok: HTTP/localhost logon and sealing SEC_E_OK"
+KRB5_CONFIG=$dir/krb5.conf SSPI_GSS_KDC_PROXY=https://localhost:$(free_port)/KdcProxy \
+	bounded "$dir/p8.log" "$client" chpw bob Bob-New-Pass-3 Bob-Pass-6
+check "  the proxy down, no FORCEPROXY: the password server directly" has "$dir/p8.log" \
+	"ok: ChangeAccountPasswordA SEC_E_OK"
+SSPI_GSS_KDC_PROXY=$url SSPI_GSS_KDC_PROXY_FORCE=1 \
+	bounded "$dir/p9.log" "$client" client Kerberos bob Bob-Pass-6 HTTP/localhost
+check "    the new password logs on" has "$dir/p9.log" \
+	"ok: HTTP/localhost logon and sealing SEC_E_OK"
 
 # 5. sspi-gss-info --check.
 SSPI_GSS_KDC_PROXY=$url "$info" --check Kerberos >"$dir/i1.log" 2>&1
