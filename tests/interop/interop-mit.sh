@@ -159,6 +159,26 @@ skew_nego() {
 }
 check "Negotiate, skewed server clock -> SEC_E_TIME_SKEW, no NTLM fallback" skew_nego
 
+# 4c. The server's clock ten minutes ahead: the ticket is valid for it, the
+# authenticator too old, so Heimdal's client takes the server's time from
+# the KRB-ERROR and sends the AP-REQ again. The second AP-REQ must claim
+# what the application asked for (authentication only: neither
+# confidentiality nor integrity), as the first does.
+port=$(free_port)
+ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" start_server \
+	"$dir/skew-retry-server.log" faketime -f "+10m" "$sample" server -port "$port" -once
+$wrap "$sample" client -port "$port" -nw -nm -user alice -pass Alice-Pass-1 \
+	localhost HTTP/localhost "retried" >"$dir/skew-retry-client.log" 2>&1
+client_rc=$?
+stop_server
+skew_retry() {
+	[ "$client_rc" -eq 0 ] && [ "$server_rc" -eq 0 ] &&
+		has "$dir/skew-retry-server.log" '^flags: ' &&
+		not_has "$dir/skew-retry-server.log" '^flags: .*CONFIDENTIALITY' &&
+		not_has "$dir/skew-retry-server.log" '^flags: .*INTEGRITY'
+}
+check "server clock ahead: the retried AP-REQ claims only what was asked" skew_retry
+
 # 5. SPNEGO both ways: MIT's acceptor takes SPNEGO with its default
 # credentials; MIT's gss-client speaks it with -spnego.
 port=$(free_port)
