@@ -27,6 +27,7 @@
 #include "buffers.h"
 #include "kdc_proxy.h"
 #include "packages.h"
+#include "password.h"
 #include "password_logon.h"
 #include "status.h"
 #include "strings.h"
@@ -59,9 +60,7 @@ static size_t get16(const uint8_t *p)
 	return (size_t)p[0] << 8 | p[1];
 }
 
-/* proxied_reply's code for a reply that is no kpasswd answer at all (not
- * a code of Heimdal's: those are positive). */
-#define BAD_REPLY (-1)
+#define BAD_REPLY SG_KPASSWD_BAD_REPLY
 
 static krb5_error_code bad_reply(krb5_data *result_text, const char *why)
 {
@@ -69,11 +68,9 @@ static krb5_error_code bad_reply(krb5_data *result_text, const char *why)
 	return krb5_data_copy(result_text, why, strlen(why)) == 0 ? BAD_REPLY : ENOMEM;
 }
 
-/* The server's answer: its result code and text (*result, *result_text),
- * or a Kerberos error. An answer that does not parse is
- * KRB5_KPASSWD_MALFORMED with the reason. */
-static krb5_error_code proxied_reply(krb5_context k, krb5_auth_context ac, const uint8_t *r,
-				     size_t len, int *result, krb5_data *result_text)
+/* password.h */
+krb5_error_code sg_kpasswd_reply(krb5_context k, krb5_auth_context ac, const uint8_t *r,
+				 size_t len, int *result, krb5_data *result_text)
 {
 	krb5_data ap_rep, rest, out = {0, NULL};
 	krb5_ap_rep_enc_part *rep = NULL;
@@ -191,7 +188,7 @@ static int proxied_change(krb5_context k, const struct sg_kdc_proxy *kp, krb5_cr
 
 		sent = how == 0;
 		if (sent)
-			*rc = proxied_reply(k, ac, reply, reply_len, result, result_text);
+			*rc = sg_kpasswd_reply(k, ac, reply, reply_len, result, result_text);
 		else if (how == SG_KDC_PROXY_MAY_HAVE_ARRIVED)
 			*rc = bad_reply(result_text, why);
 	}
