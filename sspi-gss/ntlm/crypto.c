@@ -425,7 +425,7 @@ void ntlm_seal_message(struct ntlm_direction *d, uint32_t seq, struct ntlm_seale
 	if (sealed < ONE_PASS_MIN)
 		way = NTLM_SEAL_LIBCRYPTO;
 	else if (way == NTLM_SEAL_AUTO)
-		way = ntlm_seal_pick(sealed, &timed);
+		way = ntlm_seal_pick(&timed);
 	if (timed)
 		t0 = now_ns();
 	if (way != NTLM_SEAL_ONE_PASS) {

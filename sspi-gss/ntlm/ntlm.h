@@ -217,8 +217,8 @@ void ntlm_md5_rc4(struct ntlm_md5 *m, RC4_KEY *k, uint8_t *data, size_t len, int
  * other, or seal.c's one pass. Which is faster depends on the CPU and on
  * what else runs on it at the moment (the one pass lives on the core's
  * idle units), so by default (AUTO) each message of 512 sealed bytes or
- * more takes the way that has been faster lately, timed on the process's
- * recent messages; SSPI_GSS_NTLM_SEAL=libcrypto or one-pass fixes one.
+ * more takes the way that has been faster lately, timed on a sample of the
+ * process's recent messages; SSPI_GSS_NTLM_SEAL=libcrypto or one-pass fixes one.
  * Both keep the same RC4 state (libcrypto's RC4_KEY) and give the same
  * bytes, so a session may change way from one message to the next.
  */
@@ -234,9 +234,9 @@ void ntlm_seal_path_set(enum ntlm_seal_path path);
 /* Whether the one pass reproduces libcrypto's RC4 on this machine: not
  * where libcrypto keeps its RC4 table as bytes (seal.c). */
 int ntlm_one_pass_usable(void);
-/* AUTO's choice for a message of `sealed` bytes, timed by the caller
- * (ntlm_seal_timed) when *timed is set. */
-enum ntlm_seal_path ntlm_seal_pick(size_t sealed, int *timed);
+/* AUTO's choice for a message (of 512 sealed bytes or more), timed by
+ * the caller (ntlm_seal_timed) when *timed is set. */
+enum ntlm_seal_path ntlm_seal_pick(int *timed);
 void ntlm_seal_timed(enum ntlm_seal_path way, size_t sealed, double ns);
 /* How many messages each way sealed in AUTO on this thread (tests). */
 void ntlm_seal_counts(unsigned long counts[2]);

@@ -320,25 +320,25 @@ void ntlm_md5_rc4(struct ntlm_md5 *m, RC4_KEY *k, uint8_t *data, size_t len, int
 
 /*
  * AUTO (ntlm.h): each way's cost per KiB, smoothed over the process's
- * recent messages of TIMED_MIN sealed bytes or more (two clock reads each,
- * under a hundredth of such a message's time). A message takes the way
- * that costs less; one in EXPLORE takes the other, so that both costs stay
- * current as the machine's load comes and goes. A way not yet timed is
- * tried first. A sample more than twice the estimate (the thread was
+ * recent messages (those of 512 sealed bytes or more, which choose). A
+ * message takes the way that costs less; one in EXPLORE takes the other,
+ * so that both costs stay current as the machine's load comes and goes.
+ * Those, and as many of the others, are timed (two clock reads, a
+ * fortieth of a 512-byte message's time, paid by one message in eight); a
+ * way not yet timed is tried, and timed, first. A sample more than twice the estimate (the thread was
  * preempted, say) counts as twice, so one bad moment does not flip the
  * choice. Threads share the estimates with relaxed atomics: a lost update
  * is a lost sample, nothing more. A wrong choice costs speed, never
  * correctness: the two ways give the same bytes.
  */
-#define TIMED_MIN 2048
 #define EXPLORE 16
 
 static int configured = -1; /* enum ntlm_seal_path once read */
 static pthread_once_t configure_once = PTHREAD_ONCE_INIT;
 static unsigned long cost[2]; /* ns per KiB, 0: not yet timed */
 /* Per thread, so that threads sealing at once do not write one cache line
- * for every message (the costs above are written only for messages from
- * TIMED_MIN bytes, a few microseconds each at least). */
+ * for every message (the costs above are written by one message in
+ * eight). */
 static _Thread_local unsigned long messages;
 static _Thread_local unsigned long counts[2];
 
@@ -440,7 +440,7 @@ enum ntlm_seal_path ntlm_seal_path_now(void)
 	return one != 0 && lib != 0 && one < lib ? NTLM_SEAL_ONE_PASS : NTLM_SEAL_LIBCRYPTO;
 }
 
-enum ntlm_seal_path ntlm_seal_pick(size_t sealed, int *timed)
+enum ntlm_seal_path ntlm_seal_pick(int *timed)
 {
 	unsigned long lib = __atomic_load_n(&cost[NTLM_SEAL_LIBCRYPTO], __ATOMIC_RELAXED);
 	unsigned long one = __atomic_load_n(&cost[NTLM_SEAL_ONE_PASS], __ATOMIC_RELAXED);
@@ -455,7 +455,7 @@ enum ntlm_seal_path ntlm_seal_pick(size_t sealed, int *timed)
 		way = one < lib ? NTLM_SEAL_ONE_PASS : NTLM_SEAL_LIBCRYPTO;
 	if (lib != 0 && one != 0 && n % EXPLORE == 0)
 		way = way == NTLM_SEAL_ONE_PASS ? NTLM_SEAL_LIBCRYPTO : NTLM_SEAL_ONE_PASS;
-	*timed = sealed >= TIMED_MIN;
+	*timed = lib == 0 || one == 0 || n % (EXPLORE / 2) == 0;
 	counts[way]++;
 	return way;
 }
