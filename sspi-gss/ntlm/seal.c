@@ -319,17 +319,17 @@ void ntlm_md5_rc4(struct ntlm_md5 *m, RC4_KEY *k, uint8_t *data, size_t len, int
 /* ------------------------------------------------- choosing the way */
 
 /*
- * AUTO (ntlm.h): each way's cost per KiB, smoothed over the process's
- * recent messages (those of 512 sealed bytes or more, which choose). A
- * message takes the way that costs less; one in EXPLORE takes the other,
- * so that both costs stay current as the machine's load comes and goes.
- * Those, and as many of the others, are timed (two clock reads, a
- * fortieth of a 512-byte message's time, paid by one message in eight); a
- * way not yet timed is tried, and timed, first. A sample more than twice the estimate (the thread was
- * preempted, say) counts as twice, so one bad moment does not flip the
- * choice. Threads share the estimates with relaxed atomics: a lost update
- * is a lost sample, nothing more. A wrong choice costs speed, never
- * correctness: the two ways give the same bytes.
+ * AUTO (ntlm.h): each way's cost per KiB, smoothed over the process's recent
+ * messages (those of 512 sealed bytes or more, which choose). A message takes
+ * the way that costs less; one in EXPLORE takes the other, so that both costs
+ * stay current as the machine's load comes and goes. Those, and as many of the
+ * others, are timed (two clock reads, a fortieth of a 512-byte message's time,
+ * paid by one message in eight); a way not yet timed is tried, and timed, first.
+ * A sample more than twice the estimate (the thread was preempted, say) counts
+ * as twice, so one bad moment does not flip the choice. Threads share the
+ * estimates with relaxed atomics: a lost update is a lost sample, nothing more.
+ * A wrong choice costs speed, never correctness: the two ways give the same
+ * bytes.
  */
 #define EXPLORE 16
 

@@ -190,8 +190,8 @@ START_TEST(key_rotation_seen)
 	keytab_path(fresh, sizeof(fresh), ".new");
 	kadmin("cpw --random-key HTTP/localhost");
 	unlink(fresh);
-	snprintf(args, sizeof(args), "ext_keytab -k '%s' HTTP/localhost host/localhost HTTP/localhost:8080",
-		 fresh);
+	snprintf(args, sizeof(args),
+		 "ext_keytab -k '%s' HTTP/localhost host/localhost HTTP/localhost:8080", fresh);
 	kadmin(args);
 	ck_assert_int_eq(rename(fresh, path), 0);
 	ck_status(one(package, &s), SEC_E_OK);

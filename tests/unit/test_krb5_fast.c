@@ -5,12 +5,12 @@
  * Known answers: RFC 3961 n-fold, RFC 3962 AES-CTS, and OpenSSL's own
  * AES-CBC-CTS (CS3) on every length from 17 to 600 (both of the fast path's
  * ways: in a buffer of its own up to 512 bytes, over the caller's buffers
- * beyond). The confounders: unrepeated, and not shared with a child of fork. Differential, on real
- * contexts of the throwaway realm: tokens the fast path makes are opened by
- * Heimdal's gss_unwrap_iov / gss_unwrap / gss_verify_mic on the peer, and
- * Heimdal's by the fast path, both directions, sealed and signed-only,
- * every size of the issue (0 .. 1 MiB), several layouts, with and without
- * an acceptor subkey, DCE style; the deterministic tokens (signed-only
+ * beyond). The confounders: unrepeated, and not shared with a child of fork.
+ * Differential, on real contexts of the throwaway realm: tokens the fast path
+ * makes are opened by Heimdal's gss_unwrap_iov / gss_unwrap / gss_verify_mic on
+ * the peer, and Heimdal's by the fast path, both directions, sealed and
+ * signed-only, every size of the issue (0 .. 1 MiB), several layouts, with and
+ * without an acceptor subkey, DCE style; the deterministic tokens (signed-only
  * wraps, MICs) are byte for byte Heimdal's from the same state; the replay
  * window gives Heimdal's verdict on every delivery order.
  */
