@@ -196,14 +196,17 @@ static SECURITY_STATUS query(struct sg_ctx *ctx, ULONG attribute, void *buffer, 
 		SecPkgContext_NegotiationInfoA *info = buffer;
 		SECURITY_STATUS st;
 
-		if (ctx->pkg->ops->chosen == NULL)
-			return SEC_E_UNSUPPORTED_FUNCTION;
-		/* The W form differs only in the PackageInfo pointer's target. */
+		/* The W form differs only in the PackageInfo pointer's target.
+		 * A package that negotiates nothing (NTLM, Kerberos) is its own
+		 * answer, complete once the context is: Windows' NTLM gives
+		 * that (Wine's conformance tests, ntlm.c). */
 		st = wide ? sg_package_info_w(pkgs, 1, &((SecPkgContext_NegotiationInfoW *)buffer)->PackageInfo)
 			  : sg_package_info_a(pkgs, 1, &info->PackageInfo);
 		if (st == SEC_E_OK)
-			info->NegotiationState = chosen ? SECPKG_NEGOTIATION_COMPLETE
-							: SECPKG_NEGOTIATION_IN_PROGRESS;
+			info->NegotiationState =
+				(ctx->pkg->ops->chosen != NULL ? chosen != NULL : ctx->established)
+					? SECPKG_NEGOTIATION_COMPLETE
+					: SECPKG_NEGOTIATION_IN_PROGRESS;
 		return st;
 	}
 	case SECPKG_ATTR_FLAGS:

@@ -4,11 +4,19 @@
  *
  * Every slot that Windows fills is filled; a function this library does not
  * implement yet is still present and returns SEC_E_UNSUPPORTED_FUNCTION, so a
- * caller that jumps through the table never calls NULL. The reserved slots
- * stay NULL, as on Windows.
+ * caller that jumps through the table never calls NULL. Reserved2 stays NULL,
+ * as on Windows; Reserved3 and Reserved4 are Windows' EncryptMessage and
+ * DecryptMessage (the slots of the old SealMessage and UnsealMessage), as
+ * Wine's conformance tests find them on Windows, for callers that still
+ * seal through them.
  */
+#include <stdint.h>
+
 #include <sspi.h>
 #include <sspi-gss.h>
+
+/* A function in a void * slot: through uintptr_t, which ISO C allows. */
+#define SLOT(fn) ((void *)(uintptr_t)(fn))
 
 static SecurityFunctionTableA table_a = {
 	.dwVersion = SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_5,
@@ -28,6 +36,8 @@ static SecurityFunctionTableA table_a = {
 	.VerifySignature = VerifySignature,
 	.FreeContextBuffer = FreeContextBuffer,
 	.QuerySecurityPackageInfoA = QuerySecurityPackageInfoA,
+	.Reserved3 = SLOT(EncryptMessage),
+	.Reserved4 = SLOT(DecryptMessage),
 	.ExportSecurityContext = ExportSecurityContext,
 	.ImportSecurityContextA = ImportSecurityContextA,
 	.AddCredentialsA = AddCredentialsA,
@@ -59,6 +69,8 @@ static SecurityFunctionTableW table_w = {
 	.VerifySignature = VerifySignature,
 	.FreeContextBuffer = FreeContextBuffer,
 	.QuerySecurityPackageInfoW = QuerySecurityPackageInfoW,
+	.Reserved3 = SLOT(EncryptMessage),
+	.Reserved4 = SLOT(DecryptMessage),
 	.ExportSecurityContext = ExportSecurityContext,
 	.ImportSecurityContextW = ImportSecurityContextW,
 	.AddCredentialsW = AddCredentialsW,

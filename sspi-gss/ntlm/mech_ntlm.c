@@ -1489,13 +1489,19 @@ static SECURITY_STATUS ntlm_cred_name(struct sg_cred *cred, char **name)
 static SECURITY_STATUS ntlm_key_info(struct sg_ctx *ctx, struct sg_key_info *info)
 {
 	struct ntlm_state *n = ctx->mech;
+	int ess;
 
 	memset(info, 0, sizeof(*info));
 	if (no_session(n) != SEC_E_OK)
 		return SEC_E_UNSUPPORTED_FUNCTION;
+	/* Names and ids as Windows' NTLM reports them (Wine's conformance
+	 * tests, ntlm.c): the signature algorithm is a Kerberos checksum type
+	 * (-138 KERB_CHECKSUM_HMAC_MD5 with extended session security,
+	 * -132 RC4 over a CRC32 without), the cipher CryptoAPI's CALG_RC4. */
+	ess = (n->session.flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY) != 0;
 	info->key = malloc(16);
-	info->encrypt_name = strdup("RC4");
-	info->signature_name = strdup("HMAC-MD5");
+	info->encrypt_name = strdup("RSADSI RC4");
+	info->signature_name = strdup(ess ? "HMAC-MD5" : "RSADSI RC4-CRC32");
 	if (info->key == NULL || info->encrypt_name == NULL || info->signature_name == NULL) {
 		sg_key_info_clear(info);
 		return SEC_E_INSUFFICIENT_MEMORY;
@@ -1503,8 +1509,8 @@ static SECURITY_STATUS ntlm_key_info(struct sg_ctx *ctx, struct sg_key_info *inf
 	memcpy(info->key, n->exported, 16);
 	info->key_len = 16;
 	info->key_bits = 128;
-	info->encrypt_alg = 0x6801;   /* CALG_RC4 */
-	info->signature_alg = 0x8009; /* CALG_HMAC */
+	info->encrypt_alg = 0x6801; /* CALG_RC4 */
+	info->signature_alg = ess ? 0xffffff76u : 0xffffff7cu;
 	return SEC_E_OK;
 }
 

@@ -9,6 +9,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -188,6 +189,7 @@ START_TEST(logon_without_target_or_flags)
 		CtxtHandle cctx, sctx;
 		SecPkgContext_Sizes sizes;
 		SecPkgContext_NegotiationInfoA ni;
+		SecPkgContext_KeyInfoA key;
 
 		ck_status(wine_style_logon(pkgs[i], &cctx, &sctx), SEC_E_OK);
 		ck_status(QueryContextAttributesA(&cctx, SECPKG_ATTR_SIZES, &sizes), SEC_E_OK);
@@ -195,14 +197,23 @@ START_TEST(logon_without_target_or_flags)
 		ck_assert_uint_eq(sizes.cbMaxSignature, 16);
 		ck_assert_uint_eq(sizes.cbSecurityTrailer, 16);
 		ck_assert_uint_eq(sizes.cbBlockSize, 0);
-		if (i == 1) {
-			ck_status(QueryContextAttributesA(&cctx, SECPKG_ATTR_NEGOTIATION_INFO, &ni),
-				  SEC_E_OK);
-			ck_assert_uint_eq(ni.NegotiationState, SECPKG_NEGOTIATION_COMPLETE);
-			ck_assert_str_eq(ni.PackageInfo->Name, "NTLM");
-			ck_assert_uint_eq(ni.PackageInfo->wRPCID, RPC_C_AUTHN_WINNT);
-			FreeContextBuffer(ni.PackageInfo);
-		}
+		/* NTLM answers NEGOTIATION_INFO too, with itself (ntlm.c testAuth). */
+		ck_status(QueryContextAttributesA(&cctx, SECPKG_ATTR_NEGOTIATION_INFO, &ni), SEC_E_OK);
+		ck_assert_uint_eq(ni.NegotiationState, SECPKG_NEGOTIATION_COMPLETE);
+		ck_assert_str_eq(ni.PackageInfo->Name, "NTLM");
+		ck_assert_uint_eq(ni.PackageInfo->wRPCID, RPC_C_AUTHN_WINNT);
+		ck_assert_uint_eq(ni.PackageInfo->wVersion, 1);
+		FreeContextBuffer(ni.PackageInfo);
+		/* KEY_INFO in Windows' names and ids, extended session security:
+		 * the signature algorithm a Kerberos checksum type (-138). */
+		ck_status(QueryContextAttributesA(&cctx, SECPKG_ATTR_KEY_INFO, &key), SEC_E_OK);
+		ck_assert_str_eq(key.sSignatureAlgorithmName, "HMAC-MD5");
+		ck_assert_str_eq(key.sEncryptAlgorithmName, "RSADSI RC4");
+		ck_assert_uint_eq(key.SignatureAlgorithm, 0xffffff76u);
+		ck_assert_uint_eq(key.EncryptAlgorithm, 0x6801); /* CALG_RC4 */
+		ck_assert_uint_eq(key.KeySize, 128);
+		FreeContextBuffer(key.sSignatureAlgorithmName);
+		FreeContextBuffer(key.sEncryptAlgorithmName);
 		ck_status(DeleteSecurityContext(&cctx), SEC_E_OK);
 		ck_status(DeleteSecurityContext(&sctx), SEC_E_OK);
 	}
@@ -327,6 +338,50 @@ START_TEST(dummy_signature_without_signing)
 }
 END_TEST
 
+/* secur32.c test_InitSecurityInterface: in both tables Reserved2 is NULL and
+ * Reserved3 and Reserved4 are EncryptMessage and DecryptMessage (the old
+ * SealMessage and UnsealMessage slots); a message sealed through the one
+ * opens through the other. */
+START_TEST(reserved_slots_seal)
+{
+	PSecurityFunctionTableA a = InitSecurityInterfaceA();
+	PSecurityFunctionTableW w = InitSecurityInterfaceW();
+	ENCRYPT_MESSAGE_FN seal;
+	DECRYPT_MESSAGE_FN unseal;
+	CtxtHandle cctx, sctx;
+	unsigned char sig[16];
+	char msg[] = "Hello, world!";
+	SecBuffer b[2] = {{sizeof(sig), SECBUFFER_TOKEN, sig}, {13, SECBUFFER_DATA, msg}};
+	SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
+	struct loop o = {"HTTP/localhost", REQ, ASC_REQ_CONFIDENTIALITY | ASC_REQ_INTEGRITY |
+		ASC_REQ_ALLOCATE_MEMORY, NULL, NULL, 0, 0};
+	CredHandle c, s;
+	ULONG qop, ca, sa;
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(w);
+	ck_assert_ptr_null(a->Reserved2);
+	ck_assert_ptr_null(w->Reserved2);
+	ck_assert(a->Reserved3 == (void *)(uintptr_t)a->EncryptMessage);
+	ck_assert(a->Reserved4 == (void *)(uintptr_t)a->DecryptMessage);
+	ck_assert(w->Reserved3 == (void *)(uintptr_t)w->EncryptMessage);
+	ck_assert(w->Reserved4 == (void *)(uintptr_t)w->DecryptMessage);
+	seal = (ENCRYPT_MESSAGE_FN)(uintptr_t)a->Reserved3;
+	unseal = (DECRYPT_MESSAGE_FN)(uintptr_t)w->Reserved4;
+	ck_status(client_cred("NTLM", &c), SEC_E_OK);
+	server_cred("NTLM", &s);
+	ck_status(handshake_loop(&o, &c, &s, &cctx, &sctx, &ca, &sa), SEC_E_OK);
+	ck_status(seal(&cctx, 0, &d, 0), SEC_E_OK);
+	ck_assert(memcmp(msg, "Hello, world!", 13) != 0);
+	ck_status(unseal(&sctx, &d, 0, &qop), SEC_E_OK);
+	ck_assert_mem_eq(msg, "Hello, world!", 13);
+	ck_status(DeleteSecurityContext(&cctx), SEC_E_OK);
+	ck_status(DeleteSecurityContext(&sctx), SEC_E_OK);
+	FreeCredentialsHandle(&c);
+	FreeCredentialsHandle(&s);
+}
+END_TEST
+
 /* main.c: QuerySecurityPackageInfo of an unknown package leaves the output
  * as it was; the packages' capabilities and RPC ids are Windows'. */
 START_TEST(package_info)
@@ -410,6 +465,7 @@ START_TEST(challenge_without_extended_session_security)
 	CtxtHandle ctx;
 	ULONG attrs, qop;
 	TimeStamp t;
+	SecPkgContext_KeyInfoA key;
 
 	ck_status(client_cred("NTLM", &c), SEC_E_OK);
 	for (int seal = 0; seal < 2; seal++) {
@@ -433,6 +489,14 @@ START_TEST(challenge_without_extended_session_security)
 							     &out, &attrs, &t),
 				  SEC_E_OK);
 			ck_assert_uint_gt(ob.cbBuffer, 0);
+			/* Without extended session security: RC4 over a CRC32 (-132). */
+			ck_status(QueryContextAttributesA(&ctx, SECPKG_ATTR_KEY_INFO, &key), SEC_E_OK);
+			ck_assert_str_eq(key.sSignatureAlgorithmName, "RSADSI RC4-CRC32");
+			ck_assert_str_eq(key.sEncryptAlgorithmName, "RSADSI RC4");
+			ck_assert_uint_eq(key.SignatureAlgorithm, 0xffffff7cu);
+			ck_assert_uint_eq(key.EncryptAlgorithm, 0x6801);
+			FreeContextBuffer(key.sSignatureAlgorithmName);
+			FreeContextBuffer(key.sEncryptAlgorithmName);
 			ck_status(MakeSignature(&ctx, 0, &d, 0), SEC_E_OK);
 			ck_assert_mem_eq(sig, dummy, 16);
 			ck_status(VerifySignature(&ctx, &d, 0, &qop), SEC_E_OK);
@@ -513,6 +577,7 @@ int main(void)
 	tcase_add_test(t, negotiate_client_completes_without_the_last_token);
 	tcase_add_test(t, dummy_signature_without_signing);
 	tcase_add_test(t, package_info);
+	tcase_add_test(t, reserved_slots_seal);
 	tcase_add_test(t, challenge_without_extended_session_security);
 	tcase_add_test(t, extended_session_security_stripped_on_the_way);
 	suite_add_tcase(s, t);
