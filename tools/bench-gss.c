@@ -6,6 +6,8 @@
 
 #include <stdio.h>
 
+#include "bench.h"
+
 int bench_gss_establish(struct bench_gss_pair *p)
 {
 	const struct bench_gss_side *side = p->side;
@@ -110,4 +112,38 @@ int bench_gss_sign_op(void *message)
 	major = gss_verify_mic(&minor, m->p->s, &msg, &mic, NULL);
 	gss_release_buffer(&minor, &mic);
 	return major == GSS_S_COMPLETE ? 0 : -1;
+}
+
+double bench_gss_memory(const struct bench_gss_side *side, int with_message)
+{
+	static struct bench_gss_pair pairs[BENCH_MEMORY_PAIRS];
+	static unsigned char buf[SIGN_DATA + 64 + 64];
+	size_t before, after;
+	int failed = 0;
+
+	if (with_message) {
+		struct bench_gss_pair warm = {.side = side};
+		struct bench_gss_message m = {&warm, buf, 64, 0, 0};
+
+		if (bench_gss_establish(&warm) != 0)
+			return -1;
+		failed = bench_gss_message_sizes(&m) != 0 || bench_gss_seal_op(&m) != 0;
+		bench_gss_release(&warm);
+	}
+	before = bench_heap_bytes();
+	for (int i = 0; i < BENCH_MEMORY_PAIRS; i++) {
+		pairs[i].side = side;
+		if (bench_gss_establish(&pairs[i]) != 0)
+			return -1;
+		if (with_message) {
+			struct bench_gss_message m = {&pairs[i], buf, 64, 0, 0};
+
+			if (bench_gss_message_sizes(&m) != 0 || bench_gss_seal_op(&m) != 0)
+				failed = 1;
+		}
+	}
+	after = bench_heap_bytes();
+	for (int i = 0; i < BENCH_MEMORY_PAIRS; i++)
+		bench_gss_release(&pairs[i]);
+	return failed ? -1 : (double)(after - before) / (2.0 * BENCH_MEMORY_PAIRS);
 }

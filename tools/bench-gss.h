@@ -56,4 +56,10 @@ int bench_gss_seal_op(void *message);
 /* gss_get_mic then gss_verify_mic. */
 int bench_gss_sign_op(void *message);
 
+/* Heap bytes per established context (half a pair; mean of
+ * BENCH_MEMORY_PAIRS pairs of side); with_message: after one 64-byte seal
+ * on each pair, a first one on a pair of its own left out (it sets up what
+ * a process does once). -1 when a pair or a seal failed. */
+double bench_gss_memory(const struct bench_gss_side *side, int with_message);
+
 #endif

@@ -62,43 +62,6 @@ static double message(bench_op op, size_t size)
 	return ns;
 }
 
-/* Heap bytes per established context (half a pair), as sspi-gss-bench
- * counts its own; with_message: after one 64-byte seal on each pair, a
- * first one on a pair of its own left out. */
-static double memory(int with_message)
-{
-	static struct bench_gss_pair pairs[BENCH_MEMORY_PAIRS];
-	static unsigned char buf[SIGN_DATA + 64 + 64];
-	size_t before, after;
-	int failed = 0;
-
-	if (with_message) {
-		struct bench_gss_pair warm = {.side = &memory_side};
-		struct bench_gss_message m = {&warm, buf, 64, 0, 0};
-
-		if (bench_gss_establish(&warm) != 0)
-			return -1;
-		failed = bench_gss_message_sizes(&m) != 0 || bench_gss_seal_op(&m) != 0;
-		bench_gss_release(&warm);
-	}
-	before = bench_heap_bytes();
-	for (int i = 0; i < BENCH_MEMORY_PAIRS; i++) {
-		pairs[i].side = &memory_side;
-		if (bench_gss_establish(&pairs[i]) != 0)
-			return -1;
-		if (with_message) {
-			struct bench_gss_message m = {&pairs[i], buf, 64, 0, 0};
-
-			if (bench_gss_message_sizes(&m) != 0 || bench_gss_seal_op(&m) != 0)
-				failed = 1;
-		}
-	}
-	after = bench_heap_bytes();
-	for (int i = 0; i < BENCH_MEMORY_PAIRS; i++)
-		bench_gss_release(&pairs[i]);
-	return failed ? -1 : (double)(after - before) / (2.0 * BENCH_MEMORY_PAIRS);
-}
-
 static double answer(const char *op, size_t size)
 {
 	if (strcmp(op, "handshake-memory") == 0)
@@ -110,9 +73,9 @@ static double answer(const char *op, size_t size)
 	if (strcmp(op, "sign") == 0)
 		return message(bench_gss_sign_op, size);
 	if (strcmp(op, "memory") == 0)
-		return memory(0);
+		return bench_gss_memory(&memory_side, 0);
 	if (strcmp(op, "memory-message") == 0)
-		return memory(1);
+		return bench_gss_memory(&memory_side, 1);
 	return -1;
 }
 

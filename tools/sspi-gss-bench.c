@@ -744,40 +744,6 @@ static double sspi_memory(struct sspi_pkg *pkg, int message)
 	return failed ? -1 : (double)(after - before) / (2.0 * BENCH_MEMORY_PAIRS);
 }
 
-static double gss_memory(struct bench_gss_side *side, int message)
-{
-	static struct bench_gss_pair pairs[BENCH_MEMORY_PAIRS];
-	size_t before, after;
-	int failed = 0;
-
-	if (message) {
-		struct bench_gss_pair warm = {.side = side};
-		struct bench_gss_message m = {&warm, memory_message, 64, 0, 0};
-
-		if (bench_gss_establish(&warm) != 0)
-			return -1;
-		failed = bench_gss_message_sizes(&m) != 0 || bench_gss_seal_op(&m) != 0;
-		bench_gss_release(&warm);
-	}
-	before = bench_heap_bytes();
-
-	for (int i = 0; i < BENCH_MEMORY_PAIRS; i++) {
-		pairs[i].side = side;
-		if (bench_gss_establish(&pairs[i]) != 0)
-			return -1;
-		if (message) {
-			struct bench_gss_message m = {&pairs[i], memory_message, 64, 0, 0};
-
-			if (bench_gss_message_sizes(&m) != 0 || bench_gss_seal_op(&m) != 0)
-				failed = 1;
-		}
-	}
-	after = bench_heap_bytes();
-	for (int i = 0; i < BENCH_MEMORY_PAIRS; i++)
-		bench_gss_release(&pairs[i]);
-	return failed ? -1 : (double)(after - before) / (2.0 * BENCH_MEMORY_PAIRS);
-}
-
 /* ------------------------------------------------------------ packages */
 
 /* Targets (docs/performance.md). */
@@ -877,7 +843,7 @@ static int bench_gss_package(const char *package, gss_OID mech, enum source src,
 	r->base_name = "Heimdal GSS";
 	r->target = TARGET_MEMORY;
 	r->ours = sspi_memory(&pkg, 0);
-	r->base = gss_memory(&side, 0);
+	r->base = bench_gss_memory(&side, 0);
 	r->mit = mit ? peer_ask(mit, "memory", 0) : -1;
 	if (r->ours < 0 || r->base < 0)
 		goto out;
@@ -885,7 +851,7 @@ static int bench_gss_package(const char *package, gss_OID mech, enum source src,
 	r->base_name = "Heimdal GSS";
 	r->target = TARGET_MEMORY;
 	r->ours = sspi_memory(&pkg, 1);
-	r->base = gss_memory(&side, 1);
+	r->base = bench_gss_memory(&side, 1);
 	r->mit = mit ? peer_ask(mit, "memory-message", 0) : -1;
 	if (r->ours < 0 || r->base < 0)
 		goto out;
