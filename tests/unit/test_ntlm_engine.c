@@ -600,6 +600,25 @@ START_TEST(seal_paths_agree)
 }
 END_TEST
 
+/* Message k (len bytes of i * step + k) sealed by two client sessions,
+ * libcrypto's way (lib) and another (other): the same ciphertext into x and
+ * y, the same signatures into sx and sy, or the test fails naming what. */
+static void seal_alike(struct ntlm_session *lib, struct ntlm_session *other, uint32_t k,
+		       uint8_t *x, uint8_t *y, size_t len, unsigned step, uint8_t sx[16],
+		       uint8_t sy[16], const char *what)
+{
+	struct ntlm_sealed_part px = {x, len, 1}, py = {y, len, 1};
+
+	for (size_t i = 0; i < len; i++)
+		x[i] = y[i] = (uint8_t)(i * step + k);
+	ntlm_seal_message(&lib->send, k, &px, 1, 0, sx);
+	ntlm_signature_finish(lib, &lib->send, sx);
+	ntlm_seal_message(&other->send, k, &py, 1, 0, sy);
+	ntlm_signature_finish(other, &other->send, sy);
+	ck_assert_msg(memcmp(x, y, len) == 0 && memcmp(sx, sy, 16) == 0,
+		      "%s: message %u differs from libcrypto's", what, k);
+}
+
 /* AUTO: a session whose messages take whichever way has been faster
  * lately, now one and now the other (one message in 16 takes the slower),
  * gives the same bytes as a session that always takes libcrypto's, and
@@ -621,16 +640,9 @@ START_TEST(seal_auto_switches_ways)
 			 ntlm_one_pass_usable() ? NTLM_SEAL_AUTO : NTLM_SEAL_LIBCRYPTO);
 	ntlm_seal_counts(before);
 	for (uint32_t k = 0; k < MESSAGES; k++) {
-		struct ntlm_sealed_part px = {x, LEN, 1}, py = {y, LEN, 1};
+		struct ntlm_sealed_part py = {y, LEN, 1};
 
-		for (size_t i = 0; i < LEN; i++)
-			x[i] = y[i] = (uint8_t)(i * 7 + k);
-		ntlm_seal_message(&lib.send, k, &px, 1, 0, sx);
-		ntlm_signature_finish(&lib, &lib.send, sx);
-		ntlm_seal_message(&a_c.send, k, &py, 1, 0, sy);
-		ntlm_signature_finish(&a_c, &a_c.send, sy);
-		ck_assert_msg(memcmp(x, y, LEN) == 0 && memcmp(sx, sy, 16) == 0,
-			      "message %u differs from libcrypto's", k);
+		seal_alike(&lib, &a_c, k, x, y, LEN, 7, sx, sy, "AUTO");
 		ntlm_seal_message(&a_s.recv, k, &py, 1, 1, sy);
 		ntlm_signature_finish(&a_s, &a_s.recv, sy);
 		ck_assert_msg(memcmp(sx, sy, 16) == 0, "message %u: signature when opened", k);
@@ -1086,19 +1098,9 @@ START_TEST(one_pass_refused_on_a_byte_table)
 		ntlm_session_init(&lib, flags, random_key, 1);
 		ntlm_seal_path_set((enum ntlm_seal_path)way);
 		ntlm_session_init(&other, flags, random_key, 1);
-		for (uint32_t k = 0; k < 40; k++) {
-			struct ntlm_sealed_part px = {x, LEN, 1}, py = {y, LEN, 1};
-
-			for (size_t i = 0; i < LEN; i++)
-				x[i] = y[i] = (uint8_t)(i * 11 + k);
-			ntlm_seal_message(&lib.send, k, &px, 1, 0, sx);
-			ntlm_signature_finish(&lib, &lib.send, sx);
-			ntlm_seal_message(&other.send, k, &py, 1, 0, sy);
-			ntlm_signature_finish(&other, &other.send, sy);
-			ck_assert_msg(memcmp(x, y, LEN) == 0 && memcmp(sx, sy, 16) == 0,
-				      "%s: message %u differs from libcrypto's",
-				      ntlm_seal_path_name((enum ntlm_seal_path)way), k);
-		}
+		for (uint32_t k = 0; k < 40; k++)
+			seal_alike(&lib, &other, k, x, y, LEN, 11, sx, sy,
+				   ntlm_seal_path_name((enum ntlm_seal_path)way));
 		ntlm_session_wipe(&lib);
 		ntlm_session_wipe(&other);
 	}
