@@ -60,12 +60,10 @@ static size_t get16(const uint8_t *p)
 	return (size_t)p[0] << 8 | p[1];
 }
 
-#define BAD_REPLY SG_KPASSWD_BAD_REPLY
-
 static krb5_error_code bad_reply(krb5_data *result_text, const char *why)
 {
 	krb5_data_free(result_text);
-	return krb5_data_copy(result_text, why, strlen(why)) == 0 ? BAD_REPLY : ENOMEM;
+	return krb5_data_copy(result_text, why, strlen(why)) == 0 ? SG_KPASSWD_BAD_REPLY : ENOMEM;
 }
 
 /* password.h */
@@ -142,7 +140,7 @@ krb5_error_code sg_kpasswd_reply(krb5_context k, krb5_auth_context ac, const uin
 
 /* The change through the proxy. -1 when the request never reached the
  * proxy (why says so): it may be sent another way. Else 0 with *rc
- * Kerberos' code; BAD_REPLY when it went out and no usable answer came
+ * Kerberos' code; SG_KPASSWD_BAD_REPLY when it went out and no usable answer came
  * (an HTTP error, a timeout): the proxy may have passed it on and the
  * password may have changed, so it is not sent again (a second change to
  * the same password would be refused by a domain's password history, and
@@ -264,7 +262,7 @@ static SECURITY_STATUS kpasswd(const char *domain, const char *account, const ch
 		rc = krb5_set_password(k, &creds, new_pw, client, &result, &result_code_text,
 				       &result_text);
 	}
-	if (rc == BAD_REPLY) {
+	if (rc == SG_KPASSWD_BAD_REPLY) {
 		/* Nothing says whether the password changed. */
 		s = SEC_E_NO_AUTHENTICATING_AUTHORITY;
 		sg_last_error_set(s,
