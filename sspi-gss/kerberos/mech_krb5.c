@@ -56,6 +56,19 @@ struct krb5_out {
 	struct sg_krb5_logon *logon;
 };
 
+/* What cred->mech holds, by the credential's use: an outbound (or BOTH)
+ * credential's krb5_out, an inbound one's keytab mirror (u2u state is
+ * krb5_u2u.c's to tell, and is checked before these are asked). */
+static struct krb5_out *out_of(const struct sg_cred *cred)
+{
+	return cred != NULL && cred->use != SECPKG_CRED_INBOUND ? cred->mech : NULL;
+}
+
+static struct sg_keytab_mirror *keytab_mirror_of(const struct sg_cred *cred)
+{
+	return cred != NULL && cred->use == SECPKG_CRED_INBOUND ? cred->mech : NULL;
+}
+
 static gss_OID_set krb5_mechs(void)
 {
 	krb5_set.elements = GSS_KRB5_MECHANISM;
@@ -231,14 +244,13 @@ static void krb5_release_cred(struct sg_cred *cred)
 	if (sg_u2u_cred_is(cred)) {
 		sg_u2u_release(cred);
 	} else {
-		gss_release_cred(&minor, &cred->gss);
 		/* The mirror of an acceptor's keytab; an initiator's ticket
 		 * cache mirror or password logon. */
-		if (cred->use == SECPKG_CRED_INBOUND) {
-			sg_keytab_mirror_free(cred->mech);
-		} else if (cred->mech != NULL) {
-			struct krb5_out *out = cred->mech;
+		struct krb5_out *out = out_of(cred);
 
+		gss_release_cred(&minor, &cred->gss);
+		sg_keytab_mirror_free(keytab_mirror_of(cred));
+		if (out != NULL) {
 			sg_ccache_mirror_free(out->mirror);
 			sg_krb5_logon_free(out->logon);
 			free(out);
@@ -360,7 +372,7 @@ static SECURITY_STATUS krb5_init(struct sg_ctx *ctx, struct sg_cred *cred, const
 	 * nothing Kerberos reads. */
 	if (sg_u2u_cred_is(cred))
 		return SEC_E_NO_CREDENTIALS; /* an acceptor's TGT, not for initiating */
-	own = cred != NULL && cred->use != SECPKG_CRED_INBOUND ? cred->mech : NULL;
+	own = out_of(cred);
 	mirror = own != NULL ? own->mirror : NULL;
 	/* A password credential logs on (or renews its TGT) at a context's
 	 * first leg; later legs pass the same credential (Heimdal retries an
@@ -413,7 +425,7 @@ static SECURITY_STATUS krb5_accept(struct sg_ctx *ctx, struct sg_cred *cred, gss
 
 	if (sg_u2u_cred_is(cred))
 		return sg_u2u_accept(cred, in, cb, out, &ctx->gss, gss_flags, lifetime);
-	mirror = cred != NULL && cred->use == SECPKG_CRED_INBOUND ? cred->mech : NULL;
+	mirror = keytab_mirror_of(cred);
 	if (mirror != NULL)
 		sg_keytab_mirror_enter(mirror, ctx->gss == GSS_C_NO_CONTEXT);
 	major = gss_accept_sec_context(&minor, &ctx->gss, cred ? cred->gss : GSS_C_NO_CREDENTIAL,
@@ -727,13 +739,13 @@ static SECURITY_STATUS krb5_cred_name(struct sg_cred *cred, char **name)
 {
 	OM_uint32 major, minor;
 	gss_name_t n = GSS_C_NO_NAME;
+	struct krb5_out *out = out_of(cred);
 
 	*name = NULL;
 	if (sg_u2u_cred_is(cred))
 		return sg_u2u_cred_name(cred, name);
-	if (cred->use != SECPKG_CRED_INBOUND && cred->mech != NULL &&
-	    ((struct krb5_out *)cred->mech)->logon != NULL)
-		return sg_krb5_logon_name(((struct krb5_out *)cred->mech)->logon, name);
+	if (out != NULL && out->logon != NULL)
+		return sg_krb5_logon_name(out->logon, name);
 	major = gss_inquire_cred(&minor, cred->gss, &n, NULL, NULL, NULL);
 	if (GSS_ERROR(major))
 		return sg_status_from_gss(major, minor);
